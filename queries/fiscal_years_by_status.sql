@@ -1,0 +1,24 @@
+-- One row per fiscal year known to the database: its framework and how many result rows it holds.
+with counted as (
+    select
+        fiscal_year,
+        count(*) as num_results,
+        count(distinct unit_code) as num_units_reported
+    from results
+    group by fiscal_year
+),
+
+final as (
+    select
+        fiscal_years.fiscal_year,
+        fiscal_years.framework_id,
+        fiscal_years.starts_on,
+        fiscal_years.ends_on,
+        coalesce(counted.num_results, 0) as num_results,
+        coalesce(counted.num_units_reported, 0) as num_units_reported
+    from fiscal_years
+    left join counted using (fiscal_year)
+)
+
+select * from final
+order by fiscal_year

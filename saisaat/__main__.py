@@ -1,0 +1,3 @@
+from saisaat.cli import main
+
+raise SystemExit(main())

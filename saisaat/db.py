@@ -1,0 +1,129 @@
+"""The one place that opens the database and runs the SQL files in queries/.
+
+Every value reaches DuckDB as a bound `$parameter`; the SQL text comes only from files.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from saisaat import DATA_DIR, QUERIES_DIR
+
+DEFAULT_DB = DATA_DIR / "saisaat.duckdb"
+
+
+def default_db_path() -> Path:
+    """`SAISAAT_DB` if set, else data/saisaat.duckdb."""
+    return Path(os.environ.get("SAISAAT_DB") or DEFAULT_DB)
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process holds the database file."""
+
+
+class QueryParamError(ValueError):
+    """A query was called with parameters that do not match its $names."""
+
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    sql: str
+    params: frozenset[str]
+    header: str
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+@lru_cache(maxsize=None)
+def load_query(name: str, folder: Path = QUERIES_DIR) -> Query:
+    path = folder / f"{name}.sql"
+    text = path.read_text(encoding="utf-8")
+    header = "\n".join(
+        line[2:].strip() for line in text.splitlines() if line.startswith("--")
+    )
+    body = _strip_comments(text)
+    return Query(name, text, frozenset(_PARAM.findall(body)), header)
+
+
+def query_names() -> list[str]:
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+
+
+def bind(query: Query, params: dict) -> dict:
+    given = set(params)
+    if given != query.params:
+        raise QueryParamError(
+            f"{query.name}: expects {sorted(query.params)}, got {sorted(given)}"
+        )
+    return params
+
+
+def busy_message(path: Path) -> str:
+    return (
+        f"ฐานข้อมูล {path} กำลังถูกใช้งานโดยโปรแกรมอื่น (เช่น แดชบอร์ดที่เปิดอยู่) "
+        "กรุณาปิดโปรแกรมนั้นหรือนำเข้าผ่านหน้า 'ข้อมูล' ของแดชบอร์ด แล้วลองใหม่ / "
+        f"The database {path} is in use by another process (for example the running dashboard). "
+        "Close it, or import through the dashboard's Data page, then try again."
+    )
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(busy_message(Path(path))) from exc
+        raise
+
+
+class Database:
+    """One connection per process; every query runs on its own cursor and is materialised."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+        self.path = Path(path) if path else default_db_path()
+        self.read_only = read_only
+        self.con = connect(self.path, read_only=read_only)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run queries/<name>.sql with bound parameters; a DataFrame, fully read."""
+        q = load_query(name)
+        cur = self.con.cursor()
+        try:
+            return cur.execute(q.sql, bind(q, params)).df()
+        finally:
+            cur.close()
+
+    def rows(self, name: str, **params) -> list[tuple]:
+        q = load_query(name)
+        cur = self.con.cursor()
+        try:
+            return cur.execute(q.sql, bind(q, params)).fetchall()
+        finally:
+            cur.close()
+
+    def has_schema(self) -> bool:
+        return ("results",) in self.rows("tables_in_schema")

@@ -1,0 +1,66 @@
+"""The Thai fiscal year (1 Oct – 30 Sep, named by the Buddhist-era year in which it ends) and
+the yearly inspection cycle of the centre, as the BMA documents give it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+BE_OFFSET = 543
+
+THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+                     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+EN_MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def be_year(ce_year: int) -> int:
+    return ce_year + BE_OFFSET
+
+
+def ce_year(be: int) -> int:
+    return be - BE_OFFSET
+
+
+def fiscal_year_of(day: date) -> int:
+    """The Buddhist-era fiscal year that contains `day` (1 Oct 2026 → 2570)."""
+    return be_year(day.year + 1 if day.month >= 10 else day.year)
+
+
+def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
+    end = ce_year(fiscal_year)
+    return date(end - 1, 10, 1), date(end, 9, 30)
+
+
+def format_date(day: date, lang: str = "th") -> str:
+    """28 พ.ย. 2569 in Thai (Buddhist era), 28 Nov 2026 in English."""
+    if lang == "th":
+        return f"{day.day} {THAI_MONTHS_SHORT[day.month - 1]} {be_year(day.year)}"
+    return f"{day.day} {EN_MONTHS_SHORT[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class CycleStep:
+    key: str          # string-catalogue key, cycle_<key>
+    starts_on: date
+    ends_on: date
+
+
+def inspection_cycle(fiscal_year: int) -> list[CycleStep]:
+    """The steps of one fiscal year's cycle, in order (dates as the documents write them)."""
+    start, end = fiscal_year_bounds(fiscal_year)
+    y = end.year
+    return [
+        CycleStep("circular", start, date(start.year, 10, 31)),
+        CycleStep("round1_work", start, date(y, 3, 30)),
+        CycleStep("round1_visits", date(y, 4, 1), date(y, 4, 20)),
+        CycleStep("round2_work", date(y, 4, 1), date(y, 8, 31)),
+        CycleStep("round2_visits", date(y, 8, 1), date(y, 8, 31)),
+        CycleStep("evaluations_due", date(y, 10, 1), date(y, 10, 31)),
+        CycleStep("compile_scores", date(y, 10, 1), date(y, 10, 31)),
+        CycleStep("circulate_report", date(y, 11, 1), date(y, 11, 30)),
+    ]
+
+
+def round_visit_dates(fiscal_year: int, inspection_round: int) -> tuple[date, date]:
+    step = {1: "round1_visits", 2: "round2_visits"}[inspection_round]
+    return next((s.starts_on, s.ends_on) for s in inspection_cycle(fiscal_year) if s.key == step)

@@ -1,0 +1,94 @@
+"""Reference tables from data/: zones, units, frameworks, objectives, indicators, assignments, rules.
+
+These are the BMA defaults (units from ../shared/reference, illustrative indicators and rules);
+real ones replace them by editing the files in data/ or through import.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from saisaat import DATA_DIR
+from saisaat.fiscal import fiscal_year_bounds
+from saisaat.rulesets import official_ruleset_files, read_ruleset_file
+
+LATEST_FY = 2570   # FY2570 began on 1 Oct 2026
+
+
+def read_csv(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    return pd.read_csv(data_dir / name, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _nullable_int(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series.replace("", None), errors="raise").astype("Int64")
+
+
+def zones(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    return read_csv("zones.csv", data_dir)
+
+
+def units(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    df = read_csv("units.csv", data_dir)
+    for col in ("zone_code", "abbrev_th"):
+        df[col] = df[col].replace("", None)
+    for col in ("active_from_fy", "active_to_fy"):
+        df[col] = _nullable_int(df[col])
+    return df
+
+
+def frameworks(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    df = read_csv("frameworks.csv", data_dir)
+    for col in ("framework_id", "first_fy", "last_fy"):
+        df[col] = _nullable_int(df[col])
+    return df
+
+
+def objectives(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    df = read_csv("objectives.csv", data_dir)
+    for col in ("framework_id", "objective_no"):
+        df[col] = df[col].astype(int)
+    return df
+
+
+def indicators(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    df = read_csv("indicators.csv", data_dir)
+    for col in ("framework_id", "objective_no"):
+        df[col] = df[col].astype(int)
+    return df
+
+
+def fiscal_years(frames: pd.DataFrame, last_fy: int = LATEST_FY) -> pd.DataFrame:
+    """One row per fiscal year from the first framework's start to `last_fy`."""
+    rows = []
+    for fw in frames.itertuples():
+        end = last_fy if pd.isna(fw.last_fy) else int(fw.last_fy)
+        for fy in range(int(fw.first_fy), end + 1):
+            starts_on, ends_on = fiscal_year_bounds(fy)
+            rows.append({"fiscal_year": fy, "framework_id": int(fw.framework_id),
+                         "starts_on": starts_on, "ends_on": ends_on})
+    return pd.DataFrame(rows)
+
+
+def assignments(unit_frame: pd.DataFrame, indicator_frame: pd.DataFrame) -> pd.DataFrame:
+    """Every unit answers for the `core` indicators and for those of its missions' tags."""
+    tags = unit_frame[["unit_code", "missions"]].copy()
+    tags["tag"] = tags["missions"].str.split(";")
+    tags = tags.explode("tag")
+    tags = tags[tags["tag"] != ""][["unit_code", "tag"]]
+    core = unit_frame[["unit_code"]].assign(tag="core")
+    tags = pd.concat([core, tags], ignore_index=True)
+    out = tags.merge(indicator_frame[["indicator_code", "applies_to"]],
+                     left_on="tag", right_on="applies_to")
+    return (out[["unit_code", "indicator_code"]]
+            .drop_duplicates()
+            .sort_values(["unit_code", "indicator_code"], ignore_index=True))
+
+
+def official_rulesets(indicator_frame: pd.DataFrame):
+    return [read_ruleset_file(p, indicator_frame) for p in official_ruleset_files()]
+
+
+def today() -> date:
+    return date.today()

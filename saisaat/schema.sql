@@ -1,0 +1,131 @@
+-- The warehouse of transparency-indicator results (DuckDB).
+-- Applied once by saisaat.store.create_schema(); every table and rule is explained in README.md.
+
+create table zones (
+    zone_code   varchar primary key,
+    name_th     varchar not null,
+    name_en     varchar not null
+);
+
+create table units (
+    unit_code       varchar primary key check (length(unit_code) between 1 and 16),
+    name_th         varchar not null check (length(name_th) > 0),
+    name_en         varchar not null check (length(name_en) > 0),
+    unit_kind       varchar not null check (unit_kind in ('district', 'department')),
+    zone_code       varchar references zones (zone_code),
+    abbrev_th       varchar,
+    missions        varchar not null default '',   -- ';'-separated tags that decide assignments
+    active_from_fy  integer not null check (active_from_fy between 2400 and 2700),
+    active_to_fy    integer check (active_to_fy between 2400 and 2700),
+    check (active_to_fy is null or active_to_fy >= active_from_fy),
+    -- district offices belong to a zone; departments do not
+    check ((unit_kind = 'district') = (zone_code is not null))
+);
+
+create table frameworks (
+    framework_id  integer primary key,
+    name_th       varchar not null,
+    name_en       varchar not null,
+    first_fy      integer not null check (first_fy between 2400 and 2700),
+    last_fy       integer check (last_fy between 2400 and 2700),
+    check (last_fy is null or last_fy >= first_fy)
+);
+
+create table fiscal_years (
+    fiscal_year   integer primary key check (fiscal_year between 2400 and 2700),
+    framework_id  integer not null references frameworks (framework_id),
+    starts_on     date not null,
+    ends_on       date not null,
+    check (ends_on > starts_on)
+);
+
+create table objectives (
+    framework_id  integer not null references frameworks (framework_id),
+    objective_no  integer not null check (objective_no between 1 and 20),
+    theme_code    varchar not null,   -- the same theme across frameworks, for trends
+    name_th       varchar not null,
+    name_en       varchar not null,
+    primary key (framework_id, objective_no)
+);
+
+create table indicators (
+    indicator_code  varchar primary key,
+    framework_id    integer not null,
+    objective_no    integer not null,
+    name_th         varchar not null,
+    name_en         varchar not null,
+    measure         varchar not null check (measure in ('binary', 'count', 'percent')),
+    applies_to      varchar not null,   -- mission tag: core, service, procurement, personnel
+    foreign key (framework_id, objective_no) references objectives (framework_id, objective_no)
+);
+
+create table assignments (
+    unit_code       varchar not null references units (unit_code),
+    indicator_code  varchar not null references indicators (indicator_code),
+    primary key (unit_code, indicator_code)
+);
+
+create table rulesets (
+    ruleset_code       varchar primary key,
+    framework_id       integer not null references frameworks (framework_id),
+    name_th            varchar not null,
+    name_en            varchar not null,
+    round_aggregation  varchar not null check (round_aggregation in ('score_each_round', 'sum_values')),
+    is_official        boolean not null default false
+);
+
+create table rules (
+    ruleset_code    varchar not null references rulesets (ruleset_code),
+    indicator_code  varchar not null references indicators (indicator_code),
+    rule_type       varchar not null check (rule_type in ('binary', 'steps', 'proportional')),
+    max_points      decimal(6, 2) not null check (max_points > 0),
+    target_value    decimal(12, 2) check (target_value > 0),
+    check ((rule_type = 'proportional') = (target_value is not null)),
+    primary key (ruleset_code, indicator_code)
+);
+
+create table rule_steps (
+    ruleset_code    varchar not null,
+    indicator_code  varchar not null,
+    min_value       decimal(12, 2) not null check (min_value >= 0),
+    points          decimal(6, 2) not null check (points >= 0),
+    primary key (ruleset_code, indicator_code, min_value),
+    foreign key (ruleset_code, indicator_code) references rules (ruleset_code, indicator_code)
+);
+
+create table import_batches (
+    batch_id      integer primary key,
+    source        varchar not null check (source in ('demo', 'import', 'restore')),
+    file_name     varchar not null,
+    sha256        varchar not null check (length(sha256) = 64),
+    imported_at   timestamp not null,
+    imported_by   varchar not null,
+    row_count     integer not null check (row_count >= 0),
+    note          varchar
+);
+
+create table results (
+    fiscal_year       integer not null references fiscal_years (fiscal_year),
+    inspection_round  integer not null check (inspection_round in (1, 2)),
+    unit_code         varchar not null references units (unit_code),
+    indicator_code    varchar not null references indicators (indicator_code),
+    value             decimal(12, 2) not null check (value >= 0),
+    points            decimal(6, 2) not null check (points >= 0),
+    inspected_on      date,
+    inspector         varchar,
+    note              varchar,
+    batch_id          integer not null references import_batches (batch_id),
+    primary key (fiscal_year, inspection_round, unit_code, indicator_code)
+);
+
+-- The points one measured value earns under one rule. `step_points` is the points of the highest
+-- step whose min_value the value reaches (0 when none), found by an asof join where it is used.
+create macro indicator_points(rule_type, max_points, target_value, step_points, value) as
+    cast(
+        case rule_type
+            when 'binary' then case when value >= 1 then max_points else 0 end
+            when 'steps' then least(step_points, max_points)
+            when 'proportional' then round(least(max_points, max_points * value / target_value), 2)
+        end
+        as decimal(6, 2)
+    );

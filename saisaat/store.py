@@ -1,0 +1,83 @@
+"""The one place that writes to the database.
+
+Every write runs inside one transaction: it all lands, or nothing does.
+"""
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from saisaat import QUERIES_DIR, ROOT
+from saisaat.db import bind, load_query
+
+SCHEMA = ROOT / "saisaat" / "schema.sql"
+WRITES = QUERIES_DIR / "writes"
+
+# Tables in the order they can be filled (each refers only to tables before it).
+TABLES = (
+    "zones", "units", "frameworks", "fiscal_years", "objectives", "indicators",
+    "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
+)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All-or-nothing: commit when the block ends, roll back on any exception."""
+    cur = con.cursor()
+    cur.begin()
+    try:
+        yield cur
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
+    finally:
+        cur.close()
+
+
+def create_schema(cur) -> None:
+    cur.execute(SCHEMA.read_text(encoding="utf-8"))
+
+
+def append(cur, table: str, frame: pd.DataFrame) -> None:
+    """Append rows by column name; constraints are checked by DuckDB."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}")
+    if len(frame):
+        cur.append(table, frame, by_name=True)
+
+
+def run_write(cur, name: str, **params) -> None:
+    q = load_query(name, WRITES)
+    cur.execute(q.sql, bind(q, params))
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def add_batch(cur, *, batch_id: int, source: str, file_name: str, sha256: str,
+              imported_by: str, row_count: int, note: str | None = None,
+              imported_at: datetime | None = None) -> None:
+    append(cur, "import_batches", pd.DataFrame([{
+        "batch_id": batch_id, "source": source, "file_name": file_name, "sha256": sha256,
+        "imported_at": imported_at or datetime.now().replace(microsecond=0),
+        "imported_by": imported_by, "row_count": row_count, "note": note,
+    }]))
+
+
+def insert_scored_results(cur, staged: pd.DataFrame, batch_id: int) -> None:
+    """Stage measured values, then insert them with points from the official ruleset."""
+    run_write(cur, "create_staged_results")
+    cur.append("staged_results", staged, by_name=True)
+    run_write(cur, "insert_scored_results", batch_id=batch_id)
+    run_write(cur, "drop_staged_results")
