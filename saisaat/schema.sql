@@ -129,3 +129,50 @@ create macro indicator_points(rule_type, max_points, target_value, step_points, 
         end
         as decimal(6, 2)
     );
+
+-- The official rule of each indicator (one official ruleset per framework; store.py keeps it so).
+create view official_rules as
+select
+    rulesets.framework_id,
+    rules.*
+from rules
+join rulesets using (ruleset_code)
+where rulesets.is_official;
+
+-- Every (fiscal year, unit, indicator) a unit answers for: its framework's assigned indicators,
+-- in the years the unit was active. Missing results are found against this, never counted as 0.
+create view assigned_indicators as
+select
+    fiscal_years.fiscal_year,
+    assignments.unit_code,
+    assignments.indicator_code,
+    indicators.framework_id,
+    indicators.objective_no,
+    objectives.theme_code,
+    official_rules.max_points
+from fiscal_years
+join indicators using (framework_id)
+join objectives using (framework_id, objective_no)
+join assignments using (indicator_code)
+join units using (unit_code)
+join official_rules using (indicator_code)
+where fiscal_years.fiscal_year >= units.active_from_fy
+  and (units.active_to_fy is null or fiscal_years.fiscal_year <= units.active_to_fy);
+
+-- Every stored result with what it is worth: the official max_points, its objective and theme.
+create view scored_results as
+select
+    results.fiscal_year,
+    results.inspection_round,
+    results.unit_code,
+    results.indicator_code,
+    indicators.framework_id,
+    indicators.objective_no,
+    objectives.theme_code,
+    results.value,
+    results.points,
+    official_rules.max_points
+from results
+join indicators using (indicator_code)
+join objectives using (framework_id, objective_no)
+join official_rules using (indicator_code);

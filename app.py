@@ -1,0 +1,49 @@
+"""ใสสะอาด: the frame. Page config, language switch, shared filters in the URL, navigation."""
+import streamlit as st
+
+import ui
+from saisaat.i18n import LANGS, t
+
+st.set_page_config(page_title="ใสสะอาด · Sai Sa-at", page_icon="🔎", layout="wide")
+
+with st.sidebar:
+    st.segmented_control(t("language"), LANGS, key="lang", bind="query-params", default="th",
+                         required=True, format_func=lambda code: t(f"lang_{code}"))
+
+ui.ensure_database()
+T = ui.T
+
+pages = {
+    T("section_analytics"): [
+        st.Page("pages/overview.py", title=T("page_overview"), icon="📊", url_path="overview", default=True),
+        st.Page("pages/compare.py", title=T("page_compare"), icon="⚖️", url_path="compare"),
+        st.Page("pages/trends.py", title=T("page_trends"), icon="📈", url_path="trends"),
+        st.Page("pages/coverage.py", title=T("page_coverage"), icon="🧩", url_path="coverage"),
+    ],
+    T("section_secretariat"): [
+        st.Page("pages/whatif.py", title=T("page_whatif"), icon="🧮", url_path="whatif"),
+        st.Page("pages/reports.py", title=T("page_reports"), icon="📄", url_path="reports"),
+        st.Page("pages/data.py", title=T("page_data"), icon="🗄️", url_path="data"),
+    ],
+}
+nav = st.navigation(pages)
+
+years = ui.query("fiscal_years_by_status")
+year_options = sorted(years["fiscal_year"].tolist(), reverse=True)
+with_results = years.loc[years["num_results"] > 0, "fiscal_year"]
+latest = int(with_results.max()) if len(with_results) else year_options[0]
+unit_list = ui.units()
+names = ui.unit_names()
+
+with st.sidebar:
+    st.markdown(f"**{T('app_short')}** · {T('app_subtitle')}")
+    st.selectbox(T("fiscal_year"), year_options, index=year_options.index(latest), key="fy",
+                 bind="query-params", format_func=lambda fy: T("fy_label", fy=fy))
+    st.selectbox(T("inspection_round"), ui.ROUND_KEYS, key="round", bind="query-params",
+                 format_func=ui.round_label)
+    st.selectbox(T("your_unit"), unit_list["unit_code"].tolist(), key="unit", bind="query-params",
+                 format_func=lambda c: f"{names.get(c, c)} ({c})")
+    if ui.is_demo():
+        st.caption("🧪 " + T("demo_banner"))
+
+nav.run()

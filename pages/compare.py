@@ -1,0 +1,83 @@
+"""เปรียบเทียบหน่วยงาน / Unit comparison: where a unit stands among its peers, and why."""
+import streamlit as st
+
+import ui
+from saisaat import analytics, charts
+
+T = ui.T
+fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
+names = ui.unit_names()
+
+st.title(T("compare_title", period=ui.period()))
+ui.demo_banner()
+
+group = st.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", bind="query-params",
+                             default="kind", required=True, format_func=lambda g: T(f"peer_{g}"))
+units = ui.units()
+peer_units = analytics.peers(units, me, group)
+scores = ui.with_names(ui.query("unit_scores", fiscal_year=fy, inspection_round=rnd))
+group_scores = scores[scores["unit_code"].isin(peer_units["unit_code"])]
+stand = analytics.standing(group_scores, me)
+mine = scores[scores["unit_code"] == me]
+
+if stand.rank is None:
+    st.warning(T("unit_not_assessed", unit=names.get(me, me), period=ui.period()))
+else:
+    c = st.columns(4)
+    c[0].metric(T("metric_score"), f"{float(mine['score_pct'].iloc[0]):.2f}%", border=True)
+    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=stand.rank, of=stand.of), border=True)
+    c[2].metric(T("metric_percentile"), "—" if stand.percentile is None else f"{stand.percentile:.1f}",
+                help=T("metric_percentile_help"), border=True)
+    c[3].metric(T("metric_peer_median"), f"{stand.peer_median_pct:.2f}%", border=True)
+ui.how_computed()
+
+group_label = T(f"peer_{group}")
+st.subheader(T("ranked_chart", group=group_label))
+ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct, T("peer_median"),
+                            T("col_score_pct")),
+         "ranked", group_scores[["unit_code", "unit_name", "points", "max_points", "score_pct",
+                                 "rank_in_kind"]].sort_values("score_pct", ascending=False),
+         f"ranking_{group}_{fy}")
+
+objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
+objective_labels = ui.objective_names(ui.framework_of(fy))
+left, right = st.columns(2)
+with left:
+    st.subheader(T("objective_profile"))
+    profile = analytics.objective_profile(objective_scores, peer_units["unit_code"], me)
+    profile["objective"] = profile["objective_no"].map(objective_labels)
+    if profile["score_pct"].notna().any():
+        ui.chart(charts.profile_bars(profile, "objective", names.get(me, me), T("peer_median"),
+                                     T("col_score_pct")),
+                 "profile", profile[["objective_no", "objective", "score_pct", "peer_median_pct"]],
+                 f"objective_profile_{me}_{fy}")
+with right:
+    st.subheader(T("indicator_table"))
+    points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
+    losses = analytics.indicator_losses(points, peer_units["unit_code"], me)
+    losses["indicator"] = losses["indicator_code"].map(ui.indicator_names())
+    st.caption(T("indicator_table_help"))
+    ui.table(losses, {"indicator_code": "col_indicator_code", "indicator": "col_indicator",
+                      "points": "col_points", "max_points": "col_max_points",
+                      "lost_points": "col_lost_points", "peer_median_points": "col_peer_median_points",
+                      "peers_full_pct": "col_peers_full_pct"},
+             "losses", {"points": "%.2f", "max_points": "%.2f", "lost_points": "%.2f",
+                        "peer_median_points": "%.2f", "peers_full_pct": "%.1f"},
+             height=420, file_name=f"indicator_losses_{me}_{fy}")
+
+st.subheader(T("side_by_side"))
+chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), default=[me], key="compare_units",
+                        bind="query-params", max_selections=analytics.MAX_COMPARED_UNITS,
+                        format_func=lambda c: f"{names.get(c, c)} ({c})")
+if chosen:
+    side = objective_scores[objective_scores["unit_code"].isin(chosen)].copy()
+    side["objective"] = side["objective_no"].map(objective_labels)
+    side["unit_name"] = side["unit_code"].map(names)
+    overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]
+    ui.chart(charts.grouped_units(side, "objective", "unit_name", "score_pct", T("col_score_pct"),
+                                  [names[c] for c in chosen if c in set(side["unit_code"])]),
+             "side_by_side",
+             side.pivot(index="objective", columns="unit_name", values="score_pct").reset_index(),
+             f"side_by_side_{fy}")
+    ui.table(overall, {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct"},
+             "side_overall", {"score_pct": "%.2f"}, file_name=f"side_by_side_scores_{fy}")

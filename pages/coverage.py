@@ -1,0 +1,96 @@
+"""ความครอบคลุมตัวชี้วัด / Indicator coverage: what is in, what is missing, what to chase."""
+import streamlit as st
+
+import ui
+from saisaat import analytics, charts
+from saisaat.fiscal import format_date, round_visit_dates
+from saisaat.reference import today
+
+T = ui.T
+fy, rnd = ui.fiscal_year(), ui.inspection_round()
+names = ui.unit_names()
+ind_names = ui.indicator_names()
+
+st.title(T("coverage_title", period=ui.period()))
+ui.demo_banner()
+
+points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
+# Rounds whose inspection visits have not ended yet are pending, not missing.
+now = today()
+rounds = [rnd] if rnd else [1, 2]
+pending_rounds = [r for r in rounds if round_visit_dates(fy, r)[1] >= now]
+for r in pending_rounds:
+    a, b = round_visit_dates(fy, r)
+    st.info(f"{T('round_n', n=r)}: " + T("pending_note", start=format_date(a, ui.lang()),
+                                          end=format_date(b, ui.lang())), icon=":material/schedule:")
+status = analytics.coverage_status(points, len(rounds), len(pending_rounds))
+
+c = st.columns(3)
+received = int(status["num_rounds_scored"].sum())
+expected = int(status["num_rounds_expected"].sum())
+c[0].metric(T("metric_coverage"), f"{(100 * received / expected if expected else 0):.2f}%",
+            delta=f"{received:,} / {expected:,}", delta_color="off", delta_arrow="off", border=True)
+c[1].metric(T("metric_missing"), f"{int((status['status'] == 'missing').sum()):,}", border=True)
+per_unit = analytics.coverage_rates(status, "unit_code")
+c[2].metric(T("metric_units_complete"), f"{int((per_unit['coverage_pct'] >= 100).sum())} / {len(per_unit)}",
+            border=True)
+
+st.subheader(T("coverage_matrix"))
+show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter",
+                            bind="query-params", default="all", required=True,
+                            format_func=lambda v: T(f"filter_{v}"))
+framework_codes = ui.query("indicators_by_code")
+framework_codes = framework_codes.loc[framework_codes["framework_id"] == ui.framework_of(fy), "indicator_code"]
+matrix = analytics.coverage_matrix(status, framework_codes)
+if show == "incomplete":
+    matrix = matrix[(matrix == "missing").any(axis=1)]
+status_labels = {s: T(f"status_{s}") for s in charts.STATUS}
+if len(matrix):
+    ui.chart(charts.coverage_heatmap(matrix, status_labels, [f"{names[c]}" for c in matrix.index]),
+             "matrix", matrix.replace(status_labels).rename(index=names).reset_index(names=T("col_unit")),
+             f"coverage_matrix_{fy}")
+else:
+    st.success(T("missing_none"))
+
+missing = status[status["status"] == "missing"].copy()
+st.subheader(T("missing_list", n=len(missing)))
+if len(missing):
+    missing = ui.with_names(missing)
+    missing["indicator"] = missing["indicator_code"].map(ind_names)
+    ui.table(missing, {"unit_code": "col_unit_code", "unit_name": "col_unit",
+                       "indicator_code": "col_indicator_code", "indicator": "col_indicator",
+                       "num_rounds_scored": "col_num_scored", "num_rounds_expected": "col_num_expected"},
+             "missing", file_name=f"missing_{fy}")
+else:
+    st.success(T("missing_none"))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(T("coverage_by_unit"))
+    ui.table(ui.with_names(per_unit), {"unit_code": "col_unit_code", "unit_name": "col_unit",
+                                       "num_expected": "col_num_expected", "num_received": "col_num_received",
+                                       "coverage_pct": "col_coverage_pct"},
+             "by_unit", {"coverage_pct": "%.2f"}, height=360, file_name=f"coverage_by_unit_{fy}")
+with right:
+    st.subheader(T("coverage_by_indicator"))
+    per_ind = analytics.coverage_rates(status, "indicator_code")
+    per_ind["indicator"] = per_ind["indicator_code"].map(ind_names)
+    ui.table(per_ind, {"indicator_code": "col_indicator_code", "indicator": "col_indicator",
+                       "num_expected": "col_num_expected", "num_received": "col_num_received",
+                       "coverage_pct": "col_coverage_pct"},
+             "by_indicator", {"coverage_pct": "%.2f"}, height=360, file_name=f"coverage_by_indicator_{fy}")
+
+st.subheader(T("failing_indicators"))
+failing = analytics.failing_indicators(points)
+failing["indicator"] = failing["indicator_code"].map(ind_names)
+ui.table(failing.head(10), {"indicator_code": "col_indicator_code", "indicator": "col_indicator",
+                            "num_units": "col_num_units", "zero_pct": "col_zero_pct",
+                            "below_full_pct": "col_below_full_pct", "mean_points_pct": "col_mean_points_pct"},
+         "failing", {"zero_pct": "%.1f", "below_full_pct": "%.1f", "mean_points_pct": "%.1f"},
+         file_name=f"failing_indicators_{fy}")
+
+st.subheader(T("completeness_over_years"))
+completeness = ui.query("coverage_by_round")
+completeness = completeness[completeness["num_received"] > 0]
+ui.chart(charts.completeness(completeness, {1: T("round_1"), 2: T("round_2")}, T("col_coverage_pct"),
+                             T("fiscal_year")), "completeness", completeness, "completeness_by_round")

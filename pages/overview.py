@@ -1,0 +1,86 @@
+"""ภาพรวม / Overview: the year at a glance for executives."""
+import streamlit as st
+
+import ui
+from saisaat import analytics, charts
+from saisaat.fiscal import (EN_MONTHS_SHORT, THAI_MONTHS_SHORT, be_year, fiscal_year_of, format_date,
+                            inspection_cycle)
+from saisaat.reference import today
+
+T = ui.T
+fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
+
+st.title(T("overview_title", period=ui.period()))
+ui.demo_banner()
+
+scores = ui.with_names(ui.query("unit_scores", fiscal_year=fy, inspection_round=rnd))
+previous = ui.query("unit_scores", fiscal_year=fy - 1, inspection_round=rnd)
+target = st.number_input(T("target_level"), 0.0, 100.0, 80.0, 5.0, key="target", bind="query-params",
+                         width=200)
+head = analytics.headline(scores, previous if len(previous) else None, target)
+
+if head.units_assessed == 0:
+    st.warning(T("no_results_year", fy=fy))
+else:
+    c = st.columns(5)
+    c[0].metric(T("metric_units_assessed"), f"{head.units_assessed}",
+                delta=T("metric_units_assessed_of", n=head.units_expected), delta_color="off",
+                delta_arrow="off", border=True)
+    c[1].metric(T("metric_mean"), f"{head.mean_pct:.2f}%", border=True)
+    c[2].metric(T("metric_median"), f"{head.median_pct:.2f}%", border=True)
+    c[3].metric(T("metric_at_target", target=f"{target:g}"), f"{head.at_or_above_target}", border=True)
+    c[4].metric(T("metric_change"), "—" if head.mean_change_pct is None else f"{head.mean_change_pct:+.2f}",
+                delta=None if head.mean_change_pct is None else f"{head.mean_change_pct:+.2f}",
+                border=True)
+    ui.how_computed()
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(T("distribution"))
+        name = ui.unit_names().get(me, me)
+        ui.chart(charts.distribution(scores, me, name, T("metric_mean"), T("col_score_pct"),
+                                     T("col_num_units")),
+                 "distribution", scores[["unit_code", "unit_name", "unit_kind", "score_pct"]],
+                 f"distribution_{fy}")
+    with right:
+        st.subheader(T("by_kind"))
+        kinds = {k: ui.kind_label(k) for k in ("district", "department")}
+        by_kind = analytics.mean_by(scores, "unit_kind")
+        by_kind["kind"] = by_kind["unit_kind"].map(kinds)
+        ui.chart(charts.box_by_kind(scores, kinds, T("col_score_pct"), me), "by_kind",
+                 by_kind[["kind", "mean_pct", "median_pct", "num_units"]], f"by_kind_{fy}")
+
+    top, bottom = analytics.top_bottom(scores, 10)
+    cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct",
+            "points": "col_points", "max_points": "col_max_points"}
+    fmt = {"score_pct": "%.2f", "points": "%.2f", "max_points": "%.0f"}
+    left, right = st.columns(2)
+    with left:
+        st.subheader(T("top10"))
+        ui.table(top, cols, "top10", fmt, file_name=f"top10_{fy}")
+    with right:
+        st.subheader(T("bottom10"))
+        ui.table(bottom, cols, "bottom10", fmt, file_name=f"bottom10_{fy}")
+
+    st.subheader(T("mean_by_objective"))
+    objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
+    by_objective = analytics.mean_by(objective_scores, "objective_no")
+    by_objective["objective"] = by_objective["objective_no"].map(ui.objective_names(ui.framework_of(fy)))
+    themes = objective_scores.drop_duplicates("objective_no").set_index("objective_no")["theme_code"]
+    ui.chart(charts.bars(by_objective, "objective", "mean_pct", T("objective"), T("col_mean_pct"),
+                         colours=[charts.THEME[themes[o]] for o in by_objective["objective_no"]],
+                         horizontal=True),
+             "by_objective", by_objective[["objective_no", "objective", "mean_pct", "median_pct", "num_units"]],
+             f"mean_by_objective_{fy}")
+
+# Where today falls in the inspection cycle of the fiscal year under way.
+now = today()
+current_fy = fiscal_year_of(now)
+st.subheader(T("cycle_title", fy=current_fy))
+steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(current_fy)]
+active = [name for name, a, b in steps if a <= now <= b]
+st.caption(T("cycle_today", date=format_date(now, ui.lang())) + " · " +
+           (T("cycle_now", step=", ".join(active)) if active else T("cycle_between")))
+months = THAI_MONTHS_SHORT if ui.lang() == "th" else EN_MONTHS_SHORT
+ui.chart(charts.cycle_timeline(steps, now, T("cycle_today", date=format_date(now, ui.lang())), months,
+                               be_year), "cycle")

@@ -1,0 +1,9 @@
+"""รายงาน / Reports (built with the secretariat issue)."""
+import streamlit as st
+
+import ui
+
+T = ui.T
+st.title(T("page_reports"))
+ui.demo_banner()
+st.info(T("coming_soon", what=T("reports_soon")), icon=":material/construction:")

@@ -1,0 +1,118 @@
+"""แนวโน้ม / Trends: units over fiscal years against the BMA mean and their peers' middle band."""
+import pandas as pd
+import streamlit as st
+
+import ui
+from saisaat import analytics, charts
+
+T = ui.T
+me = ui.unit_code()
+names = ui.unit_names()
+units = ui.units()
+years = ui.query("fiscal_years_by_status")
+result_years = sorted(years.loc[years["num_results"] > 0, "fiscal_year"].tolist())
+if not result_years:
+    st.warning(T("no_results_year", fy=ui.fiscal_year()))
+    st.stop()
+
+span = st.select_slider(T("trend_span"), result_years, value=(result_years[0], result_years[-1]),
+                        key="span", format_func=lambda fy: str(fy))
+start, end = span
+st.title(T("trends_title", start=start, end=end))
+ui.demo_banner()
+
+c1, c2, c3 = st.columns([3, 2, 2])
+shown = c1.multiselect(T("trend_units"), units["unit_code"].tolist(), default=[me], key="trend_units",
+                       bind="query-params", max_selections=analytics.MAX_COMPARED_UNITS,
+                       format_func=lambda c: f"{names.get(c, c)} ({c})")
+level = c2.segmented_control(T("trend_level"), ("unit", "objective", "indicator"), key="level",
+                             bind="query-params", default="unit", required=True,
+                             format_func=lambda v: T(f"level_{v}"))
+group = c3.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="trend_peers",
+                             bind="query-params", default="kind", required=True,
+                             format_func=lambda g: T(f"peer_{g}"))
+shown = shown or [me]
+first = shown[0]
+peer_codes = analytics.peers(units, first, group)["unit_code"]
+in_span = lambda f: f[(f["fiscal_year"] >= start) & (f["fiscal_year"] <= end)]  # noqa: E731
+changes = analytics.framework_changes(years, start, end)
+
+if level == "unit":
+    by_year = in_span(ui.query("unit_scores_by_year"))
+    rounds = st.toggle(T("rounds_shown"), key="rounds_shown")
+    lines = {}
+    for code in shown:
+        mine = by_year[by_year["unit_code"] == code]
+        if rounds:
+            for r, dash in ((1, "dot"), (2, None)):
+                part = mine[mine["inspection_round"] == r].assign(dash=dash)
+                lines[f"{names[code]} · {T('round_n', n=r)}"] = analytics.break_at_framework_change(part)
+        else:
+            lines[names[code]] = analytics.break_at_framework_change(mine[mine["inspection_round"].isna()])
+    fw = years[["fiscal_year", "framework_id"]]
+    band = analytics.break_at_framework_change(analytics.band_by_year(by_year, peer_codes).merge(fw))
+    mean = analytics.break_at_framework_change(analytics.band_by_year(by_year).merge(fw))
+    data = by_year[by_year["unit_code"].isin(shown)]
+    ui.chart(charts.trend(lines, band, T("peer_band") + f" · {T('peer_' + group)}", mean, T("bma_mean"),
+                          changes, T("framework_change"), T("col_score_pct"), T("fiscal_year")),
+             "trend_units", ui.with_names(data)[["fiscal_year", "inspection_round", "unit_code", "unit_name",
+                                                 "points", "max_points", "score_pct"]],
+             f"trend_{'_'.join(shown)}")
+elif level == "objective":
+    themes = in_span(ui.query("unit_theme_scores_by_year"))
+    theme_codes = [t for t in charts.THEME if t in set(themes["theme_code"])]
+    theme = st.segmented_control(T("objective"), theme_codes, key="theme", default=theme_codes[0],
+                                 required=True, format_func=lambda t: T(f"theme_{t}"))
+    part = themes[themes["theme_code"] == theme].assign(inspection_round=pd.NA)
+    lines = {names[c]: analytics.break_at_framework_change(part[part["unit_code"] == c]) for c in shown}
+    fw = years[["fiscal_year", "framework_id"]]
+    band = analytics.break_at_framework_change(analytics.band_by_year(part, peer_codes).merge(fw))
+    mean = analytics.break_at_framework_change(analytics.band_by_year(part).merge(fw))
+    ui.chart(charts.trend(lines, band, T("peer_band"), mean, T("bma_mean"), changes, T("framework_change"),
+                          T("col_score_pct"), T("fiscal_year")),
+             "trend_theme", ui.with_names(part[part["unit_code"].isin(shown)])[
+                 ["fiscal_year", "unit_code", "unit_name", "theme_code", "points", "max_points", "score_pct"]],
+             f"trend_{theme}")
+else:
+    indicators = ui.query("indicators_by_code")
+    ind_names = ui.indicator_names()
+    fw_in_span = set(years.loc[(years["fiscal_year"] >= start) & (years["fiscal_year"] <= end), "framework_id"])
+    options = indicators.loc[indicators["framework_id"].isin(fw_in_span), "indicator_code"].tolist()
+    code = st.selectbox(T("indicator_pick"), options, index=len(options) - 1, key="trend_indicator",
+                        format_func=lambda c: f"{c} {ind_names[c]}")
+    st.caption(T("indicator_trend_note"))
+    fw_id = int(indicators.loc[indicators["indicator_code"] == code, "framework_id"].iloc[0])
+    fw_years = years.loc[(years["framework_id"] == fw_id) & (years["num_results"] > 0), "fiscal_year"]
+    frames = [ui.query("unit_indicator_points", fiscal_year=int(fy), inspection_round=None)
+              .assign(fiscal_year=int(fy)) for fy in fw_years if start <= fy <= end]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if rows.empty:
+        st.warning(T("no_results_year", fy=end))
+    else:
+        rows = rows[rows["indicator_code"] == code].copy()
+        rows["score_pct"] = (100 * rows["points"] / rows["max_points"]).astype(float).round(2)
+        rows["inspection_round"] = pd.NA
+        lines = {names[c]: rows[rows["unit_code"] == c] for c in shown}
+        band = analytics.band_by_year(rows, peer_codes)
+        mean = analytics.band_by_year(rows)
+        ui.chart(charts.trend(lines, band, T("peer_band"), mean, T("bma_mean"), [], "", T("col_score_pct"),
+                              T("fiscal_year")),
+                 "trend_indicator", ui.with_names(rows[rows["unit_code"].isin(shown)])[
+                     ["fiscal_year", "unit_code", "unit_name", "indicator_code", "value", "points", "max_points",
+                      "score_pct"]], f"trend_{code}")
+if changes:
+    st.caption(T("framework_note"))
+
+st.subheader(T("movers_title", start=start, end=end))
+by_year_all = ui.query("unit_scores_by_year")
+up, down = analytics.movers(by_year_all[by_year_all["unit_code"].isin(peer_codes)], start, end)
+cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "from_pct": "col_from_pct",
+        "to_pct": "col_to_pct", "change_pct": "col_change_pct"}
+fmt = {"from_pct": "%.2f", "to_pct": "%.2f", "change_pct": "%+.2f"}
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**{T('improvers')}** · {T('peer_' + group)}")
+    ui.table(ui.with_names(up), cols, "improvers", fmt, file_name=f"improvers_{start}_{end}")
+with right:
+    st.markdown(f"**{T('decliners')}** · {T('peer_' + group)}")
+    ui.table(ui.with_names(down), cols, "decliners", fmt, file_name=f"decliners_{start}_{end}")

@@ -1,0 +1,42 @@
+-- One row per fiscal year × inspection round: results expected (assigned indicators of active
+-- units), results received, and units expected and reporting.
+with expected as (
+    select
+        fiscal_year,
+        count(*) as num_expected,
+        count(distinct unit_code) as num_units_expected
+    from assigned_indicators
+    group by fiscal_year
+),
+
+received as (
+    select
+        fiscal_year,
+        inspection_round,
+        count(*) as num_received,
+        count(distinct unit_code) as num_units_reporting
+    from scored_results
+    group by all
+),
+
+rounds as (
+    select expected.*, r.inspection_round
+    from expected
+    cross join (values (1), (2)) as r (inspection_round)
+),
+
+final as (
+    select
+        rounds.fiscal_year,
+        rounds.inspection_round,
+        rounds.num_expected,
+        coalesce(received.num_received, 0) as num_received,
+        round(100 * coalesce(received.num_received, 0) / rounds.num_expected, 2) as coverage_pct,
+        rounds.num_units_expected,
+        coalesce(received.num_units_reporting, 0) as num_units_reporting
+    from rounds
+    left join received using (fiscal_year, inspection_round)
+)
+
+select * from final
+order by fiscal_year, inspection_round

@@ -1,0 +1,36 @@
+-- One row per unit × objective of the year's framework that the unit was scored on: points,
+-- points possible and score_pct for that objective.
+-- $fiscal_year: integer, Buddhist era
+-- $inspection_round: 1 or 2; null for both rounds together
+with scored as (
+    select
+        unit_code,
+        framework_id,
+        objective_no,
+        count(*) as num_scored,
+        sum(points) as points,
+        sum(max_points) as max_points
+    from scored_results
+    where fiscal_year = $fiscal_year
+      and ($inspection_round is null or inspection_round = $inspection_round)
+    group by all
+),
+
+final as (
+    select
+        scored.unit_code,
+        units.unit_kind,
+        units.zone_code,
+        scored.objective_no,
+        objectives.theme_code,
+        scored.num_scored,
+        scored.points,
+        scored.max_points,
+        round(100 * scored.points / scored.max_points, 2) as score_pct
+    from scored
+    join units using (unit_code)
+    join objectives using (framework_id, objective_no)
+)
+
+select * from final
+order by unit_code, objective_no

@@ -1,0 +1,19 @@
+-- One row per fiscal year × unit × inspection round, plus one per fiscal year × unit for the
+-- whole year (inspection_round null): points, points possible, score_pct. Units with no result
+-- in a period have no row there.
+with final as (
+    select
+        fiscal_year,
+        inspection_round,
+        unit_code,
+        any_value(framework_id) as framework_id,
+        count(*) as num_scored,
+        sum(points) as points,
+        sum(max_points) as max_points,
+        round(100 * sum(points) / sum(max_points), 2) as score_pct
+    from scored_results
+    group by grouping sets ((fiscal_year, unit_code, inspection_round), (fiscal_year, unit_code))
+)
+
+select * from final
+order by fiscal_year, unit_code, inspection_round nulls last

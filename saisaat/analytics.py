@@ -1,0 +1,238 @@
+"""Figures the analytics pages show, computed from query results (no streamlit here).
+
+Every score is points earned / points possible on the indicators a unit answers for, so units
+with different numbers of indicators compare fairly. Missing results are left out, never 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+PEER_GROUPS = ("kind", "zone", "all")
+MAX_COMPARED_UNITS = 5
+
+
+def assessed(scores: pd.DataFrame) -> pd.DataFrame:
+    """Units with a score (at least one result in the period)."""
+    return scores[scores["score_pct"].notna()]
+
+
+@dataclass(frozen=True)
+class Headline:
+    units_assessed: int
+    units_expected: int
+    mean_pct: float | None
+    median_pct: float | None
+    at_or_above_target: int
+    target_pct: float
+    mean_change_pct: float | None   # against the previous fiscal year, same round choice
+
+
+def headline(scores: pd.DataFrame, previous: pd.DataFrame | None, target_pct: float) -> Headline:
+    s = assessed(scores)["score_pct"].astype(float)
+    prev = None if previous is None else assessed(previous)["score_pct"].astype(float)
+    mean = round(float(s.mean()), 2) if len(s) else None
+    change = None
+    if mean is not None and prev is not None and len(prev):
+        change = round(mean - float(prev.mean()), 2)
+    return Headline(
+        units_assessed=int(len(s)),
+        units_expected=int(len(scores)),
+        mean_pct=mean,
+        median_pct=round(float(s.median()), 2) if len(s) else None,
+        at_or_above_target=int((s >= target_pct).sum()),
+        target_pct=target_pct,
+        mean_change_pct=change,
+    )
+
+
+def top_bottom(scores: pd.DataFrame, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Top and bottom n assessed units by score_pct (ties broken by unit_code)."""
+    s = assessed(scores).sort_values(["score_pct", "unit_code"], ascending=[False, True])
+    bottom = assessed(scores).sort_values(["score_pct", "unit_code"], ascending=[True, True])
+    return s.head(n).reset_index(drop=True), bottom.head(n).reset_index(drop=True)
+
+
+def mean_by(scores: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Mean, median and count of score_pct per value of `column` (assessed rows only)."""
+    s = assessed(scores)
+    out = (s.groupby(column, observed=True)["score_pct"]
+           .agg(mean_pct="mean", median_pct="median", num_units="count").reset_index())
+    out["mean_pct"] = out["mean_pct"].astype(float).round(2)
+    out["median_pct"] = out["median_pct"].astype(float).round(2)
+    return out
+
+
+def peers(units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
+    """The unit's peer group (the unit included): same kind, same zone, or all units."""
+    me = units.loc[units["unit_code"] == unit_code]
+    if me.empty:
+        raise KeyError(unit_code)
+    me = me.iloc[0]
+    if group == "kind":
+        return units[units["unit_kind"] == me["unit_kind"]]
+    if group == "zone":
+        if pd.isna(me["zone_code"]):   # departments have no zone: their peers are all departments
+            return units[units["unit_kind"] == me["unit_kind"]]
+        return units[units["zone_code"] == me["zone_code"]]
+    if group == "all":
+        return units
+    raise ValueError(group)
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int | None        # 1 = best; ties share the best rank
+    of: int                 # units assessed in the group
+    percentile: float | None  # share of the other assessed peers scoring below the unit, percent
+    peer_median_pct: float | None
+
+
+def standing(group_scores: pd.DataFrame, unit_code: str) -> Standing:
+    s = assessed(group_scores)
+    me = s.loc[s["unit_code"] == unit_code, "score_pct"]
+    median = round(float(s["score_pct"].astype(float).median()), 2) if len(s) else None
+    if me.empty:
+        return Standing(None, len(s), None, median)
+    mine = float(me.iloc[0])
+    scores = s["score_pct"].astype(float)
+    rank = int((scores > mine).sum()) + 1
+    others = len(s) - 1
+    pct = round(100 * float((scores < mine).sum()) / others, 1) if others else None
+    return Standing(rank, len(s), pct, median)
+
+
+def objective_profile(objective_scores: pd.DataFrame, peer_codes, unit_code: str) -> pd.DataFrame:
+    """Per objective: the unit's score_pct and the median of its peers (the unit excluded)."""
+    s = objective_scores[objective_scores["unit_code"].isin(list(peer_codes))]
+    mine = s[s["unit_code"] == unit_code][["objective_no", "theme_code", "score_pct"]]
+    others = s[s["unit_code"] != unit_code]
+    med = (others.groupby("objective_no")["score_pct"].median().astype(float).round(2)
+           .rename("peer_median_pct").reset_index())
+    out = mine.merge(med, on="objective_no", how="outer")
+    return out.sort_values("objective_no").reset_index(drop=True)
+
+
+def indicator_losses(indicator_points: pd.DataFrame, peer_codes, unit_code: str) -> pd.DataFrame:
+    """The unit's indicators with points lost, peer median and share of peers on full points.
+
+    Sorted by points lost (most first); an indicator with no result has lost_points null and
+    sorts last: it is missing, not zero.
+    """
+    s = indicator_points[indicator_points["unit_code"].isin(list(peer_codes))].copy()
+    s["full"] = (s["points"] >= s["max_points"]) & s["points"].notna()
+    others = s[(s["unit_code"] != unit_code) & s["points"].notna()]
+    peer = others.groupby("indicator_code").agg(
+        peer_median_points=("points", "median"),
+        num_peers=("points", "size"),
+        num_peers_full=("full", "sum"),
+    ).reset_index()
+    mine = s[s["unit_code"] == unit_code][
+        ["indicator_code", "objective_no", "value", "points", "max_points", "max_points_expected"]]
+    out = mine.merge(peer, on="indicator_code", how="left")
+    out["lost_points"] = out["max_points"] - out["points"]
+    out["peers_full_pct"] = (100 * out["num_peers_full"] / out["num_peers"]).astype(float).round(1)
+    out["peer_median_points"] = out["peer_median_points"].astype(float).round(2)
+    out = out.sort_values(["lost_points", "indicator_code"], ascending=[False, True],
+                          na_position="last")
+    return out.drop(columns=["num_peers_full"]).reset_index(drop=True)
+
+
+def band_by_year(by_year: pd.DataFrame, codes=None) -> pd.DataFrame:
+    """Per fiscal year (whole year rows): mean, 25th and 75th percentile of score_pct."""
+    s = by_year[by_year["inspection_round"].isna()]
+    if codes is not None:
+        s = s[s["unit_code"].isin(list(codes))]
+    g = s.groupby("fiscal_year")["score_pct"]
+    out = pd.DataFrame({
+        "mean_pct": g.mean().astype(float),
+        "q25_pct": g.quantile(0.25).astype(float),
+        "q75_pct": g.quantile(0.75).astype(float),
+        "num_units": g.count(),
+    }).round(2).reset_index()
+    return out
+
+
+def movers(by_year: pd.DataFrame, from_fy: int, to_fy: int, n: int = 10):
+    """Units with the biggest rise and fall of yearly score_pct between two fiscal years."""
+    s = by_year[by_year["inspection_round"].isna()]
+    a = s[s["fiscal_year"] == from_fy].set_index("unit_code")["score_pct"].astype(float)
+    b = s[s["fiscal_year"] == to_fy].set_index("unit_code")["score_pct"].astype(float)
+    both = pd.DataFrame({"from_pct": a, "to_pct": b}).dropna()
+    both["change_pct"] = (both["to_pct"] - both["from_pct"]).round(2)
+    both = both.reset_index()
+    up = both.sort_values(["change_pct", "unit_code"], ascending=[False, True]).head(n)
+    down = both.sort_values(["change_pct", "unit_code"], ascending=[True, True]).head(n)
+    return up.reset_index(drop=True), down.reset_index(drop=True)
+
+
+def framework_changes(years: pd.DataFrame, start: int, end: int) -> list[int]:
+    """First fiscal years of a new framework within (start, end]."""
+    y = years.sort_values("fiscal_year")
+    changed = y["framework_id"].ne(y["framework_id"].shift()) & y["framework_id"].shift().notna()
+    firsts = y.loc[changed, "fiscal_year"]
+    return [int(fy) for fy in firsts if start < fy <= end]
+
+
+def break_at_framework_change(series: pd.DataFrame, x: str = "fiscal_year") -> pd.DataFrame:
+    """Insert an empty row between the last year of one framework and the first of the next, so a
+    line chart does not join points whose indicators are not comparable."""
+    if series.empty:
+        return series
+    parts = []
+    for _, part in series.sort_values(x).groupby("framework_id", sort=True):
+        parts.append(part)
+        gap = {c: np.nan for c in part.columns}
+        gap[x] = part[x].max() + 0.5
+        parts.append(pd.DataFrame([gap]))
+    return pd.concat(parts[:-1], ignore_index=True)
+
+
+def coverage_status(indicator_points: pd.DataFrame, num_rounds: int, num_pending: int) -> pd.DataFrame:
+    """Add each assigned (unit, indicator)'s status for the period.
+
+    `num_rounds` is 1 or 2 (both rounds); `num_pending` of them have not been inspected yet.
+    'scored': every inspected round has its result; 'missing': an inspected round has none;
+    'pending': nothing is due yet. num_rounds_expected counts only rounds already due.
+    """
+    out = indicator_points.copy()
+    due = num_rounds - num_pending
+    out["num_rounds_expected"] = due
+    scored = out["num_rounds_scored"]
+    out["status"] = np.where(scored < due, "missing", np.where(scored > 0, "scored", "pending"))
+    return out
+
+
+def coverage_matrix(status: pd.DataFrame, all_codes) -> pd.DataFrame:
+    """Unit × indicator statuses; indicators a unit does not answer for are 'not_assigned'."""
+    wide = status.pivot(index="unit_code", columns="indicator_code", values="status")
+    return wide.reindex(columns=list(all_codes)).fillna("not_assigned")
+
+
+def coverage_rates(status: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per unit or per indicator: results due, received, coverage percent (lowest first)."""
+    g = status.groupby(by)
+    out = pd.DataFrame({
+        "num_expected": g["num_rounds_expected"].sum(),
+        "num_received": g["num_rounds_scored"].sum(),
+    })
+    due = out["num_expected"].where(out["num_expected"] > 0)
+    out["coverage_pct"] = (100 * out["num_received"] / due).astype(float).round(2)
+    return out.reset_index().sort_values(["coverage_pct", by]).reset_index(drop=True)
+
+
+def failing_indicators(indicator_points: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, among units with a result: share scoring 0 and share below full points."""
+    s = indicator_points[indicator_points["points"].notna()].copy()
+    s["zero"] = s["points"] == 0
+    s["below_full"] = s["points"] < s["max_points"]
+    g = s.groupby("indicator_code")
+    out = pd.DataFrame({
+        "num_units": g.size(),
+        "zero_pct": (100 * g["zero"].mean()).astype(float).round(1),
+        "below_full_pct": (100 * g["below_full"].mean()).astype(float).round(1),
+        "mean_points_pct": (100 * g["points"].sum() / g["max_points"].sum()).astype(float).round(1),
+    }).reset_index()
+    return out.sort_values(["mean_points_pct", "indicator_code"]).reset_index(drop=True)

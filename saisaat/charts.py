@@ -1,0 +1,213 @@
+"""Plotly figures for the pages, with one meaning per colour across the whole dashboard:
+the selected unit is always HIGHLIGHT, other units muted PEER, BMA-wide figures ACCENT."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+HIGHLIGHT = "#D1495B"
+PEER = "#B8C2CC"
+ACCENT = "#1D4E89"
+BAND = "rgba(29, 78, 137, 0.13)"
+COMPARE = ("#D1495B", "#2E86AB", "#F4A259", "#5B8E7D", "#8E6C8A")
+KIND = {"district": "#2E86AB", "department": "#F4A259"}
+THEME = {"environment": "#7FB069", "conscience": "#2E86AB", "systems": "#F4A259", "audit": "#8E6C8A"}
+STATUS = {"scored": "#5B8E7D", "missing": "#D1495B", "pending": "#F4D35E", "not_assigned": "#ECEFF3"}
+FONT = "Sarabun, 'TH Sarabun New', Loma, Garuda, 'Noto Sans Thai', sans-serif"
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=title, height=height, font={"family": FONT, "size": 14},
+        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor="#EEF1F4", zeroline=False)
+    fig.update_yaxes(gridcolor="#EEF1F4", zeroline=False)
+    return fig
+
+
+def distribution(scores: pd.DataFrame, unit_code: str | None, unit_label: str, mean_label: str,
+                 x_title: str, y_title: str) -> go.Figure:
+    s = scores[scores["score_pct"].notna()]
+    fig = go.Figure(go.Histogram(x=s["score_pct"].astype(float), xbins={"start": 0, "end": 100.01, "size": 5},
+                                 marker_color=PEER, marker_line={"color": "white", "width": 1},
+                                 hovertemplate="%{x}: %{y}<extra></extra>", showlegend=False))
+    mean = float(s["score_pct"].astype(float).mean()) if len(s) else None
+    if mean is not None:
+        fig.add_vline(x=mean, line_color=ACCENT, line_dash="dash",
+                      annotation_text=f"{mean_label} {mean:.2f}", annotation_position="top left")
+    mine = s[s["unit_code"] == unit_code]
+    if unit_code and len(mine):
+        v = float(mine["score_pct"].iloc[0])
+        fig.add_vline(x=v, line_color=HIGHLIGHT, line_width=3,
+                      annotation_text=f"{unit_label} {v:.2f}", annotation_position="top right",
+                      annotation_font_color=HIGHLIGHT)
+    fig.update_xaxes(title=x_title, range=[0, 100.5])
+    fig.update_yaxes(title=y_title)
+    return _layout(fig)
+
+
+def ranked_bars(scores: pd.DataFrame, name_col: str, unit_code: str | None, median: float | None,
+                median_label: str, x_title: str, height_per_bar: int = 22) -> go.Figure:
+    s = scores[scores["score_pct"].notna()].sort_values(["score_pct", "unit_code"], ascending=[True, False])
+    colours = [HIGHLIGHT if c == unit_code else PEER for c in s["unit_code"]]
+    fig = go.Figure(go.Bar(
+        x=s["score_pct"].astype(float), y=s[name_col], orientation="h", marker_color=colours,
+        text=s["score_pct"].astype(float).map("{:.2f}".format), textposition="outside",
+        hovertemplate="%{y}: %{x:.2f}%<extra></extra>", showlegend=False))
+    if median is not None:
+        fig.add_vline(x=median, line_color=ACCENT, line_dash="dash",
+                      annotation_text=f"{median_label} {median:.2f}", annotation_position="top")
+    fig.update_xaxes(title=x_title, range=[0, 108])
+    fig.update_yaxes(type="category", automargin=True)
+    return _layout(fig, height=max(260, 60 + height_per_bar * len(s)))
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
+         colours: list[str] | None = None, text_fmt: str = "{:.2f}", horizontal: bool = False) -> go.Figure:
+    vals = frame[y].astype(float)
+    kw = dict(x=vals, y=frame[x], orientation="h") if horizontal else dict(x=frame[x], y=vals)
+    fig = go.Figure(go.Bar(**kw, marker_color=colours or ACCENT, text=vals.map(text_fmt.format),
+                           textposition="outside", showlegend=False))
+    if horizontal:
+        fig.update_xaxes(title=y_title, range=[0, 108])
+        fig.update_yaxes(title=x_title, automargin=True, autorange="reversed")
+    else:
+        fig.update_yaxes(title=y_title, range=[0, 108])
+        fig.update_xaxes(title=x_title, type="category")
+    return _layout(fig, height=340)
+
+
+def box_by_kind(scores: pd.DataFrame, kind_labels: dict, y_title: str, unit_code: str | None) -> go.Figure:
+    fig = go.Figure()
+    s = scores[scores["score_pct"].notna()]
+    for kind, label in kind_labels.items():
+        part = s[s["unit_kind"] == kind]
+        fig.add_trace(go.Box(y=part["score_pct"].astype(float), name=label, marker_color=KIND[kind],
+                             boxpoints="all", jitter=0.4, pointpos=0, showlegend=False))
+    mine = s[s["unit_code"] == unit_code]
+    if unit_code and len(mine):
+        fig.add_trace(go.Scatter(x=[kind_labels[mine["unit_kind"].iloc[0]]],
+                                 y=[float(mine["score_pct"].iloc[0])], mode="markers",
+                                 marker={"color": HIGHLIGHT, "size": 14, "symbol": "diamond"},
+                                 name=str(mine["unit_code"].iloc[0]), showlegend=False))
+    fig.update_yaxes(title=y_title, range=[0, 102])
+    return _layout(fig, height=340)
+
+
+def profile_bars(profile: pd.DataFrame, label_col: str, unit_label: str, median_label: str,
+                 y_title: str) -> go.Figure:
+    fig = go.Figure([
+        go.Bar(x=profile[label_col], y=profile["score_pct"].astype(float), name=unit_label,
+               marker_color=HIGHLIGHT, text=profile["score_pct"].astype(float).map("{:.2f}".format),
+               textposition="outside"),
+        go.Bar(x=profile[label_col], y=profile["peer_median_pct"].astype(float), name=median_label,
+               marker_color=PEER, text=profile["peer_median_pct"].astype(float).map("{:.2f}".format),
+               textposition="outside"),
+    ])
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=y_title, range=[0, 110])
+    return _layout(fig, height=360)
+
+
+def grouped_units(frame: pd.DataFrame, x: str, series: str, y: str, y_title: str,
+                  order: list[str]) -> go.Figure:
+    fig = go.Figure()
+    for i, name in enumerate(order):
+        part = frame[frame[series] == name]
+        fig.add_trace(go.Bar(x=part[x], y=part[y].astype(float), name=name,
+                             marker_color=COMPARE[i % len(COMPARE)]))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=y_title, range=[0, 105])
+    return _layout(fig, height=380)
+
+
+def trend(lines: dict[str, pd.DataFrame], band: pd.DataFrame | None, band_label: str,
+          mean: pd.DataFrame | None, mean_label: str, changes: list[int], change_label: str,
+          y_title: str, x_title: str, highlight_first: bool = True) -> go.Figure:
+    """`lines`: name → frame with fiscal_year, score_pct (NaN rows break the line);
+    `band`: fiscal_year, q25_pct, q75_pct; `mean`: fiscal_year, mean_pct; `changes`: first years
+    of new frameworks, marked with a dotted line."""
+    fig = go.Figure()
+    if band is not None and len(band):
+        fig.add_trace(go.Scatter(x=band["fiscal_year"], y=band["q75_pct"], mode="lines",
+                                 line={"width": 0}, showlegend=False, hoverinfo="skip", connectgaps=False))
+        fig.add_trace(go.Scatter(x=band["fiscal_year"], y=band["q25_pct"], mode="lines",
+                                 line={"width": 0}, fill="tonexty", fillcolor=BAND, name=band_label,
+                                 hoverinfo="skip", connectgaps=False))
+    if mean is not None and len(mean):
+        fig.add_trace(go.Scatter(x=mean["fiscal_year"], y=mean["mean_pct"], mode="lines",
+                                 line={"color": ACCENT, "dash": "dash", "width": 2}, name=mean_label,
+                                 connectgaps=False))
+    for i, (name, frame) in enumerate(lines.items()):
+        colour = HIGHLIGHT if (i == 0 and highlight_first) else COMPARE[(i + (0 if highlight_first else 1)) % len(COMPARE)]
+        dash = frame["dash"].iloc[0] if "dash" in frame and len(frame) else None
+        fig.add_trace(go.Scatter(x=frame["fiscal_year"], y=frame["score_pct"].astype(float),
+                                 mode="lines+markers", name=name, connectgaps=False,
+                                 line={"color": colour, "width": 3 if i == 0 else 2, "dash": dash},
+                                 marker={"size": 6}))
+    for fy in changes:
+        fig.add_vline(x=fy - 0.5, line_color="#6B7280", line_dash="dot",
+                      annotation_text=change_label, annotation_position="top left")
+    fig.update_yaxes(title=y_title, range=[0, 102])
+    fig.update_xaxes(title=x_title, dtick=2, tickformat="d")
+    return _layout(fig, height=420)
+
+
+def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_labels: list[str]) -> go.Figure:
+    order = list(STATUS)
+    z = matrix.replace({s: i for i, s in enumerate(order)}).astype(float).to_numpy()
+    n = len(order)
+    scale = []
+    for i, s in enumerate(order):
+        scale += [(i / n, STATUS[s]), ((i + 1) / n, STATUS[s])]
+    text = matrix.replace(status_labels).to_numpy()
+    fig = go.Figure(go.Heatmap(z=z, x=list(matrix.columns), y=row_labels, zmin=0, zmax=n,
+                               colorscale=scale, showscale=False, text=text, xgap=1, ygap=1,
+                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+    for s in order:   # a legend entry per status
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_labels[s],
+                                 marker={"color": STATUS[s], "size": 12, "symbol": "square"}))
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    fig.update_xaxes(type="category", side="top", tickangle=-60)
+    return _layout(fig, height=max(300, 120 + 16 * len(row_labels)))
+
+
+def completeness(frame: pd.DataFrame, round_labels: dict[int, str], y_title: str, x_title: str) -> go.Figure:
+    fig = go.Figure()
+    for rnd, colour in ((1, ACCENT), (2, "#F4A259")):
+        part = frame[frame["inspection_round"] == rnd]
+        fig.add_trace(go.Scatter(x=part["fiscal_year"], y=part["coverage_pct"].astype(float),
+                                 mode="lines+markers", name=round_labels[rnd], line={"color": colour}))
+    fig.update_yaxes(title=y_title)
+    fig.update_xaxes(title=x_title, dtick=2, tickformat="d")
+    return _layout(fig, height=320)
+
+
+def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label: str,
+                   month_labels: tuple[str, ...], year_of) -> go.Figure:
+    """Horizontal bars for the steps of one fiscal year's cycle, today as a vertical line."""
+    fig = go.Figure()
+    names = [s[0] for s in steps]
+    for name, start, end in steps:
+        active = start <= today <= end
+        fig.add_trace(go.Bar(
+            x=[(end - start).days + 1], base=[start.isoformat()], y=[name], orientation="h",
+            marker_color=HIGHLIGHT if active else ACCENT, opacity=1 if active else 0.55,
+            showlegend=False, hovertemplate=f"{name}<extra></extra>"))
+    first = min(s[1] for s in steps)
+    last = max(s[2] for s in steps)
+    if first <= today <= last + timedelta(days=30):
+        fig.add_vline(x=today.isoformat(), line_color=HIGHLIGHT, line_width=2)
+        fig.add_annotation(x=today.isoformat(), y=1.06, yref="paper", text=today_label,
+                           showarrow=False, font={"color": HIGHLIGHT})
+    ticks = pd.date_range(first, last + timedelta(days=1), freq="MS")
+    fig.update_xaxes(type="date", tickvals=[d.date().isoformat() for d in ticks],
+                     ticktext=[f"{month_labels[d.month - 1]} {str(year_of(d.year))[-2:]}" for d in ticks],
+                     range=[(first - timedelta(days=5)).isoformat(), (last + timedelta(days=20)).isoformat()])
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)), automargin=True)
+    return _layout(fig, height=60 + 34 * len(steps))

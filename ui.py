@@ -1,0 +1,189 @@
+"""Streamlit glue shared by app.py and the pages: language, the cached database, cached queries,
+shared filters, download buttons. Layout helpers only; the figures come from saisaat/."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from saisaat import exports
+from saisaat.db import Database, DatabaseBusy, default_db_path
+from saisaat.i18n import DEFAULT_LANG, period_label, t
+
+ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
+
+
+def lang() -> str:
+    return st.session_state.get("lang") or DEFAULT_LANG
+
+
+def T(key: str, **values) -> str:
+    return t(key, lang(), **values)
+
+
+@st.cache_resource(show_spinner=False)
+def _database(path: str) -> Database:
+    return Database(path)
+
+
+def db() -> Database:
+    return _database(str(default_db_path()))
+
+
+@st.cache_resource(show_spinner=False)
+def _versions() -> dict:
+    return {}
+
+
+def data_version() -> int:
+    return _versions().get(str(default_db_path()), 0)
+
+
+def data_changed() -> None:
+    """Call after every write, so every page reads the new data."""
+    key = str(default_db_path())
+    _versions()[key] = _versions().get(key, 0) + 1
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _query(path: str, version: int, name: str, params: tuple) -> pd.DataFrame:
+    return _database(path).query(name, **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql (cached until the data changes)."""
+    return _query(str(default_db_path()), data_version(), name, tuple(sorted(params.items())))
+
+
+def ensure_database() -> None:
+    """Build the demo database on first start (no file yet), showing progress."""
+    path = default_db_path()
+    if path.exists():
+        try:
+            if db().has_schema():
+                return
+        except DatabaseBusy as exc:
+            st.error(T("database_busy", detail=str(exc)))
+            st.stop()
+    from saisaat.demo import build_demo
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _database.clear()
+    with st.status(T("building_demo"), expanded=True) as status:
+        bar = st.progress(0.0)
+        counts = build_demo(path, progress=lambda f, step: bar.progress(
+            f, text=T("building_demo_step", step=step)))
+        status.update(label=T("built_demo", units=f"{counts['units']:,}",
+                              results=f"{counts['results']:,}"), state="complete", expanded=False)
+    st.cache_data.clear()
+
+
+def is_demo() -> bool:
+    batches = query("import_batches_by_id")
+    return bool(((batches["source"] == "demo") & (batches["num_results"] > 0)).any())
+
+
+def demo_banner() -> None:
+    if is_demo():
+        st.info(T("demo_banner"), icon="🧪")
+
+
+# --- shared filters (widgets live in app.py; pages read them) ---------------------------------
+
+def fiscal_year() -> int:
+    return int(st.session_state["fy"])
+
+
+def inspection_round() -> int | None:
+    r = int(st.session_state.get("round") or 0)
+    return None if r == 0 else r
+
+
+def unit_code() -> str:
+    return st.session_state["unit"]
+
+
+def period() -> str:
+    return period_label(fiscal_year(), inspection_round(), lang())
+
+
+def units() -> pd.DataFrame:
+    return query("units_by_code")
+
+
+def unit_names() -> dict[str, str]:
+    u = units()
+    col = "name_th" if lang() == "th" else "name_en"
+    return dict(zip(u["unit_code"], u[col]))
+
+
+def with_names(frame: pd.DataFrame, column: str = "unit_code", to: str = "unit_name") -> pd.DataFrame:
+    names = unit_names()
+    out = frame.copy()
+    out[to] = out[column].map(names)
+    return out
+
+
+def kind_label(kind: str) -> str:
+    return T(f"kind_{kind}")
+
+
+def round_label(r: int) -> str:
+    return T("round_year") if r == 0 else T(f"round_{r}")
+
+
+def objective_names(framework_id: int) -> dict[int, str]:
+    o = query("objectives_by_framework")
+    o = o[o["framework_id"] == framework_id]
+    return {int(r.objective_no): f"{r.objective_no}. " + T(f"theme_{r.theme_code}")
+            for r in o.itertuples()}
+
+
+def framework_of(fy: int) -> int:
+    years = query("fiscal_years_by_status")
+    return int(years.loc[years["fiscal_year"] == fy, "framework_id"].iloc[0])
+
+
+def indicator_names() -> dict[str, str]:
+    i = query("indicators_by_code")
+    col = "name_th" if lang() == "th" else "name_en"
+    return dict(zip(i["indicator_code"], i[col]))
+
+
+# --- output helpers ---------------------------------------------------------------------------
+
+def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict | None = None,
+          height: int | str = "auto", file_name: str | None = None) -> None:
+    """Show `frame` with translated headers (`columns`: source column → string key), and
+    CSV / Excel download buttons for exactly what is shown."""
+    shown = frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
+    config = {T(columns[c]): st.column_config.NumberColumn(format=f) for c, f in (formats or {}).items()}
+    st.dataframe(shown, hide_index=True, column_config=config, height=height, key=f"df_{key}")
+    downloads({key: shown}, file_name or key, key)
+
+
+def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
+    first = next(iter(sheets.values()))
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(T("download_csv"), data=lambda: exports.csv_bytes(first),
+                       file_name=f"{file_name}.csv", mime="text/csv", key=f"csv_{key}",
+                       on_click="ignore", icon=":material/download:")
+    c2.download_button(T("download_xlsx"), data=lambda: exports.xlsx_bytes(sheets),
+                       file_name=f"{file_name}.xlsx", key=f"xlsx_{key}", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/table_view:")
+
+
+def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None = None) -> None:
+    """A Plotly chart, with its data downloadable beside it (CSV and Excel)."""
+    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
+    if data is not None:
+        downloads({key: data}, file_name or key, f"chart_{key}")
+
+
+def how_computed(extra: str | None = None) -> None:
+    with st.expander(T("how_computed"), icon=":material/info:"):
+        st.write(T("how_score"))
+        if extra:
+            st.write(extra)
