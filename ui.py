@@ -14,6 +14,18 @@ from saisaat.i18n import DEFAULT_LANG, period_label, t
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
 
 
+def require_frame() -> None:
+    """Make sure app.py (the frame with its filters) runs around the page.
+
+    Streamlit treats a folder named pages/ as an old-style multipage app until the first
+    st.navigation call in the process, so a deep link opened first on a fresh server would run the
+    page alone. Leave that mode and rerun: the rerun goes through app.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def lang() -> str:
     return st.session_state.get("lang") or DEFAULT_LANG
 
@@ -165,11 +177,11 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict 
 
 def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
     first = next(iter(sheets.values()))
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(T("download_csv"), data=lambda: exports.csv_bytes(first),
+    row = st.container(horizontal=True)
+    row.download_button(T("download_csv"), data=lambda: exports.csv_bytes(first),
                        file_name=f"{file_name}.csv", mime="text/csv", key=f"csv_{key}",
                        on_click="ignore", icon=":material/download:")
-    c2.download_button(T("download_xlsx"), data=lambda: exports.xlsx_bytes(sheets),
+    row.download_button(T("download_xlsx"), data=lambda: exports.xlsx_bytes(sheets),
                        file_name=f"{file_name}.xlsx", key=f"xlsx_{key}", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/table_view:")

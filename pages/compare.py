@@ -4,6 +4,7 @@ import streamlit as st
 import ui
 from saisaat import analytics, charts
 
+ui.require_frame()
 T = ui.T
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 names = ui.unit_names()
@@ -41,29 +42,27 @@ ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct
 
 objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
 objective_labels = ui.objective_names(ui.framework_of(fy))
-left, right = st.columns(2)
-with left:
-    st.subheader(T("objective_profile"))
-    profile = analytics.objective_profile(objective_scores, peer_units["unit_code"], me)
-    profile["objective"] = profile["objective_no"].map(objective_labels)
-    if profile["score_pct"].notna().any():
-        ui.chart(charts.profile_bars(profile, "objective", names.get(me, me), T("peer_median"),
-                                     T("col_score_pct")),
-                 "profile", profile[["objective_no", "objective", "score_pct", "peer_median_pct"]],
-                 f"objective_profile_{me}_{fy}")
-with right:
-    st.subheader(T("indicator_table"))
-    points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
-    losses = analytics.indicator_losses(points, peer_units["unit_code"], me)
-    losses["indicator"] = losses["indicator_code"].map(ui.indicator_names())
-    st.caption(T("indicator_table_help"))
-    ui.table(losses, {"indicator_code": "col_indicator_code", "indicator": "col_indicator",
-                      "points": "col_points", "max_points": "col_max_points",
-                      "lost_points": "col_lost_points", "peer_median_points": "col_peer_median_points",
-                      "peers_full_pct": "col_peers_full_pct"},
-             "losses", {"points": "%.2f", "max_points": "%.2f", "lost_points": "%.2f",
-                        "peer_median_points": "%.2f", "peers_full_pct": "%.1f"},
-             height=420, file_name=f"indicator_losses_{me}_{fy}")
+st.subheader(T("objective_profile"))
+profile = analytics.objective_profile(objective_scores, peer_units["unit_code"], me)
+profile["objective"] = profile["objective_no"].map(objective_labels)
+if profile["score_pct"].notna().any():
+    ui.chart(charts.profile_bars(profile, "objective", names.get(me, me), T("peer_median"),
+                                 T("col_score_pct")),
+             "profile", profile[["objective_no", "objective", "score_pct", "peer_median_pct"]],
+             f"objective_profile_{me}_{fy}")
+
+st.subheader(T("indicator_table"))
+points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
+losses = analytics.indicator_losses(points, peer_units["unit_code"], me)
+losses["indicator"] = losses["indicator_code"].map(ui.indicator_names())
+st.caption(T("indicator_table_help"))
+ui.table(losses, {"indicator_code": "col_indicator_code", "lost_points": "col_lost_points",
+                  "points": "col_points", "max_points": "col_max_points",
+                  "peer_median_points": "col_peer_median_points", "peers_full_pct": "col_peers_full_pct",
+                  "indicator": "col_indicator"},
+         "losses", {"points": "%.2f", "max_points": "%.2f", "lost_points": "%.2f",
+                    "peer_median_points": "%.2f", "peers_full_pct": "%.1f"},
+         file_name=f"indicator_losses_{me}_{fy}")
 
 st.subheader(T("side_by_side"))
 chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), default=[me], key="compare_units",

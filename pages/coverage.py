@@ -6,6 +6,7 @@ from saisaat import analytics, charts
 from saisaat.fiscal import format_date, round_visit_dates
 from saisaat.reference import today
 
+ui.require_frame()
 T = ui.T
 fy, rnd = ui.fiscal_year(), ui.inspection_round()
 names = ui.unit_names()
@@ -58,8 +59,8 @@ if len(missing):
     missing = ui.with_names(missing)
     missing["indicator"] = missing["indicator_code"].map(ind_names)
     ui.table(missing, {"unit_code": "col_unit_code", "unit_name": "col_unit",
-                       "indicator_code": "col_indicator_code", "indicator": "col_indicator",
-                       "num_rounds_scored": "col_num_scored", "num_rounds_expected": "col_num_expected"},
+                       "indicator_code": "col_indicator_code", "num_rounds_scored": "col_num_scored",
+                       "num_rounds_expected": "col_num_expected", "indicator": "col_indicator"},
              "missing", file_name=f"missing_{fy}")
 else:
     st.success(T("missing_none"))
@@ -75,17 +76,17 @@ with right:
     st.subheader(T("coverage_by_indicator"))
     per_ind = analytics.coverage_rates(status, "indicator_code")
     per_ind["indicator"] = per_ind["indicator_code"].map(ind_names)
-    ui.table(per_ind, {"indicator_code": "col_indicator_code", "indicator": "col_indicator",
-                       "num_expected": "col_num_expected", "num_received": "col_num_received",
-                       "coverage_pct": "col_coverage_pct"},
+    ui.table(per_ind, {"indicator_code": "col_indicator_code", "num_expected": "col_num_expected",
+                       "num_received": "col_num_received", "coverage_pct": "col_coverage_pct",
+                       "indicator": "col_indicator"},
              "by_indicator", {"coverage_pct": "%.2f"}, height=360, file_name=f"coverage_by_indicator_{fy}")
 
 st.subheader(T("failing_indicators"))
 failing = analytics.failing_indicators(points)
 failing["indicator"] = failing["indicator_code"].map(ind_names)
-ui.table(failing.head(10), {"indicator_code": "col_indicator_code", "indicator": "col_indicator",
-                            "num_units": "col_num_units", "zero_pct": "col_zero_pct",
-                            "below_full_pct": "col_below_full_pct", "mean_points_pct": "col_mean_points_pct"},
+ui.table(failing.head(10), {"indicator_code": "col_indicator_code", "mean_points_pct": "col_mean_points_pct",
+                            "zero_pct": "col_zero_pct", "below_full_pct": "col_below_full_pct",
+                            "num_units": "col_num_units", "indicator": "col_indicator"},
          "failing", {"zero_pct": "%.1f", "below_full_pct": "%.1f", "mean_points_pct": "%.1f"},
          file_name=f"failing_indicators_{fy}")
 

@@ -7,6 +7,7 @@ from saisaat.fiscal import (EN_MONTHS_SHORT, THAI_MONTHS_SHORT, be_year, fiscal_
                             inspection_cycle)
 from saisaat.reference import today
 
+ui.require_frame()
 T = ui.T
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 
@@ -29,9 +30,10 @@ else:
     c[1].metric(T("metric_mean"), f"{head.mean_pct:.2f}%", border=True)
     c[2].metric(T("metric_median"), f"{head.median_pct:.2f}%", border=True)
     c[3].metric(T("metric_at_target", target=f"{target:g}"), f"{head.at_or_above_target}", border=True)
-    c[4].metric(T("metric_change"), "—" if head.mean_change_pct is None else f"{head.mean_change_pct:+.2f}",
+    c[4].metric(T("metric_change", fy=fy - 1),
+                "—" if head.previous_mean_pct is None else f"{head.previous_mean_pct:.2f}%",
                 delta=None if head.mean_change_pct is None else f"{head.mean_change_pct:+.2f}",
-                border=True)
+                help=T("metric_change_help"), border=True)
     ui.how_computed()
 
     left, right = st.columns(2)

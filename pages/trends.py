@@ -5,6 +5,7 @@ import streamlit as st
 import ui
 from saisaat import analytics, charts
 
+ui.require_frame()
 T = ui.T
 me = ui.unit_code()
 names = ui.unit_names()
@@ -15,11 +16,12 @@ if not result_years:
     st.warning(T("no_results_year", fy=ui.fiscal_year()))
     st.stop()
 
+title = st.empty()
+ui.demo_banner()
 span = st.select_slider(T("trend_span"), result_years, value=(result_years[0], result_years[-1]),
                         key="span", format_func=lambda fy: str(fy))
 start, end = span
-st.title(T("trends_title", start=start, end=end))
-ui.demo_banner()
+title.title(T("trends_title", start=start, end=end))
 
 c1, c2, c3 = st.columns([3, 2, 2])
 shown = c1.multiselect(T("trend_units"), units["unit_code"].tolist(), default=[me], key="trend_units",

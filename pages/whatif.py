@@ -3,6 +3,7 @@ import streamlit as st
 
 import ui
 
+ui.require_frame()
 T = ui.T
 st.title(T("page_whatif"))
 ui.demo_banner()

@@ -27,16 +27,16 @@ class Headline:
     median_pct: float | None
     at_or_above_target: int
     target_pct: float
-    mean_change_pct: float | None   # against the previous fiscal year, same round choice
+    previous_mean_pct: float | None   # the previous fiscal year, same round choice
+    mean_change_pct: float | None
 
 
 def headline(scores: pd.DataFrame, previous: pd.DataFrame | None, target_pct: float) -> Headline:
     s = assessed(scores)["score_pct"].astype(float)
     prev = None if previous is None else assessed(previous)["score_pct"].astype(float)
     mean = round(float(s.mean()), 2) if len(s) else None
-    change = None
-    if mean is not None and prev is not None and len(prev):
-        change = round(mean - float(prev.mean()), 2)
+    prev_mean = round(float(prev.mean()), 2) if prev is not None and len(prev) else None
+    change = round(mean - prev_mean, 2) if mean is not None and prev_mean is not None else None
     return Headline(
         units_assessed=int(len(s)),
         units_expected=int(len(scores)),
@@ -44,6 +44,7 @@ def headline(scores: pd.DataFrame, previous: pd.DataFrame | None, target_pct: fl
         median_pct=round(float(s.median()), 2) if len(s) else None,
         at_or_above_target=int((s >= target_pct).sum()),
         target_pct=target_pct,
+        previous_mean_pct=prev_mean,
         mean_change_pct=change,
     )
 

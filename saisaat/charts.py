@@ -37,15 +37,18 @@ def distribution(scores: pd.DataFrame, unit_code: str | None, unit_label: str, m
                                  marker_color=PEER, marker_line={"color": "white", "width": 1},
                                  hovertemplate="%{x}: %{y}<extra></extra>", showlegend=False))
     mean = float(s["score_pct"].astype(float).mean()) if len(s) else None
+    top = 1
+    if len(s):
+        top = max(1, int(pd.cut(s["score_pct"].astype(float), range(0, 105, 5), right=False).value_counts().max()))
+    # Reference lines are legend entries, so their labels never overlap.
     if mean is not None:
-        fig.add_vline(x=mean, line_color=ACCENT, line_dash="dash",
-                      annotation_text=f"{mean_label} {mean:.2f}", annotation_position="top left")
+        fig.add_trace(go.Scatter(x=[mean, mean], y=[0, top * 1.05], mode="lines", name=f"{mean_label} {mean:.2f}",
+                                 line={"color": ACCENT, "dash": "dash", "width": 2}))
     mine = s[s["unit_code"] == unit_code]
     if unit_code and len(mine):
         v = float(mine["score_pct"].iloc[0])
-        fig.add_vline(x=v, line_color=HIGHLIGHT, line_width=3,
-                      annotation_text=f"{unit_label} {v:.2f}", annotation_position="top right",
-                      annotation_font_color=HIGHLIGHT)
+        fig.add_trace(go.Scatter(x=[v, v], y=[0, top * 1.05], mode="lines", name=f"{unit_label} {v:.2f}",
+                                 line={"color": HIGHLIGHT, "width": 3}))
     fig.update_xaxes(title=x_title, range=[0, 100.5])
     fig.update_yaxes(title=y_title)
     return _layout(fig)
@@ -174,7 +177,9 @@ def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_la
                                  marker={"color": STATUS[s], "size": 12, "symbol": "square"}))
     fig.update_yaxes(autorange="reversed", type="category", automargin=True)
     fig.update_xaxes(type="category", side="top", tickangle=-60)
-    return _layout(fig, height=max(300, 120 + 16 * len(row_labels)))
+    fig = _layout(fig, height=max(300, 160 + 16 * len(row_labels)))
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0})
+    return fig
 
 
 def completeness(frame: pd.DataFrame, round_labels: dict[int, str], y_title: str, x_title: str) -> go.Figure:
@@ -196,7 +201,7 @@ def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label
     for name, start, end in steps:
         active = start <= today <= end
         fig.add_trace(go.Bar(
-            x=[(end - start).days + 1], base=[start.isoformat()], y=[name], orientation="h",
+            x=[((end - start).days + 1) * 86_400_000], base=[start.isoformat()], y=[name], orientation="h",
             marker_color=HIGHLIGHT if active else ACCENT, opacity=1 if active else 0.55,
             showlegend=False, hovertemplate=f"{name}<extra></extra>"))
     first = min(s[1] for s in steps)
