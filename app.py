@@ -1,17 +1,15 @@
-"""ใสสะอาด: the frame. Page config, language switch, shared filters in the URL, navigation."""
+"""ใสสะอาด: the frame. Page config, language switch, shared filters kept in the URL, navigation."""
 import streamlit as st
 
 import ui
-from saisaat.i18n import LANGS, t
+from saisaat.i18n import DEFAULT_LANG, LANGS, t
 
 st.set_page_config(page_title="ใสสะอาด · Sai Sa-at", page_icon="🔎", layout="wide")
 
-with st.sidebar:
-    st.segmented_control(t("language"), LANGS, key="lang", bind="query-params", default="th",
-                         required=True, format_func=lambda code: t(f"lang_{code}"))
-
+# Seed the shared filters from the URL first: the navigation's titles depend on the language.
+ui.url_value("lang", LANGS, DEFAULT_LANG, write=False)
 ui.ensure_database()
-T = ui.T
+T = ui.translator()
 
 pages = {
     T("section_analytics"): [
@@ -32,17 +30,20 @@ years = ui.query("fiscal_years_by_status")
 year_options = sorted(years["fiscal_year"].tolist(), reverse=True)
 with_results = years.loc[years["num_results"] > 0, "fiscal_year"]
 latest = int(with_results.max()) if len(with_results) else year_options[0]
-unit_list = ui.units()
+unit_codes = ui.units()["unit_code"].tolist()
 names = ui.unit_names()
 
 with st.sidebar:
+    ui.url_value("lang", LANGS, DEFAULT_LANG)
+    st.segmented_control(t("language"), LANGS, key="lang", required=True,
+                         format_func=lambda code: t(f"lang_{code}"))
     st.markdown(f"**{T('app_short')}** · {T('app_subtitle')}")
-    st.selectbox(T("fiscal_year"), year_options, index=year_options.index(latest), key="fy",
-                 bind="query-params", format_func=lambda fy: T("fy_label", fy=fy))
-    st.selectbox(T("inspection_round"), ui.ROUND_KEYS, key="round", bind="query-params",
-                 format_func=ui.round_label)
-    st.selectbox(T("your_unit"), unit_list["unit_code"].tolist(), key="unit", bind="query-params",
-                 format_func=lambda c: f"{names.get(c, c)} ({c})")
+    ui.url_value("fy", year_options, latest)
+    st.selectbox(T("fiscal_year"), year_options, key="fy", format_func=lambda fy: T("fy_label", fy=fy))
+    ui.url_value("round", ui.ROUND_KEYS, 0)
+    st.selectbox(T("inspection_round"), ui.ROUND_KEYS, key="round", format_func=ui.round_labeller())
+    ui.url_value("unit", unit_codes, unit_codes[0])
+    st.selectbox(T("your_unit"), unit_codes, key="unit", format_func=lambda c: f"{names.get(c, c)} ({c})")
     if ui.is_demo():
         st.caption("🧪 " + T("demo_banner"))
 

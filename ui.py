@@ -9,7 +9,7 @@ import streamlit as st
 
 from saisaat import exports
 from saisaat.db import Database, DatabaseBusy, default_db_path
-from saisaat.i18n import DEFAULT_LANG, period_label, t
+from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
 
@@ -26,12 +26,67 @@ def require_frame() -> None:
         st.rerun()
 
 
+def url_value(key: str, options, default, write: bool = True):
+    """Keep a widget's value in the URL, so a copied link reproduces the view.
+
+    Once per session the value is seeded from the URL (when it names a valid option), before the
+    widget with this key is drawn; after that the widget's value is written back (a default value
+    leaves the URL clean). Values travel as their plain text, never as translated labels, so a link
+    works in both languages. (Streamlit's own bind="query-params" writes the formatted label.)
+    """
+    options = list(options)
+    by_text = {str(o): o for o in options}
+    multi = isinstance(default, list)
+    value = st.session_state.get(key)
+    if key not in st.session_state:
+        raw = st.query_params.get_all(key)
+        if multi:
+            value = [by_text[r] for r in raw if r in by_text] if raw else list(default)
+        else:
+            value = by_text.get(raw[-1], default) if raw else default
+    if multi:
+        value = [v for v in value if v in by_text.values()]
+    elif value not in options:
+        value = default
+    st.session_state[key] = value
+    if write:
+        write_url(key, value, default)
+    return value
+
+
+def write_url(key: str, value, default) -> None:
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = [str(v) for v in value] if isinstance(value, list) else str(value)
+
+
+def url_number(key: str, default: float, low: float, high: float) -> float:
+    """url_value for a number input."""
+    if key not in st.session_state:
+        try:
+            value = float(st.query_params.get(key, default))
+        except ValueError:
+            value = default
+        st.session_state[key] = min(high, max(low, value))
+    write_url(key, st.session_state[key], default)
+    return st.session_state[key]
+
+
 def lang() -> str:
-    return st.session_state.get("lang") or DEFAULT_LANG
+    value = st.session_state.get("lang")
+    return value if value in LANGS else DEFAULT_LANG
 
 
 def T(key: str, **values) -> str:
     return t(key, lang(), **values)
+
+
+def translator():
+    """T with this run's language fixed, for format functions called after the run (AppTest)."""
+    code = lang()
+    return lambda key, **values: t(key, code, **values)
 
 
 @st.cache_resource(show_spinner=False)
@@ -141,8 +196,9 @@ def kind_label(kind: str) -> str:
     return T(f"kind_{kind}")
 
 
-def round_label(r: int) -> str:
-    return T("round_year") if r == 0 else T(f"round_{r}")
+def round_labeller():
+    T_ = translator()
+    return lambda r: T_("round_year") if r == 0 else T_(f"round_{r}")
 
 
 def objective_names(framework_id: int) -> dict[int, str]:

@@ -5,15 +5,16 @@ import ui
 from saisaat import analytics, charts
 
 ui.require_frame()
-T = ui.T
+T = ui.translator()
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 names = ui.unit_names()
 
 st.title(T("compare_title", period=ui.period()))
 ui.demo_banner()
 
-group = st.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", bind="query-params",
-                             default="kind", required=True, format_func=lambda g: T(f"peer_{g}"))
+ui.url_value("peers", analytics.PEER_GROUPS, "kind")
+group = st.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", required=True,
+                             format_func=lambda g: T(f"peer_{g}"))
 units = ui.units()
 peer_units = analytics.peers(units, me, group)
 scores = ui.with_names(ui.query("unit_scores", fiscal_year=fy, inspection_round=rnd))
@@ -65,8 +66,9 @@ ui.table(losses, {"indicator_code": "col_indicator_code", "lost_points": "col_lo
          file_name=f"indicator_losses_{me}_{fy}")
 
 st.subheader(T("side_by_side"))
-chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), default=[me], key="compare_units",
-                        bind="query-params", max_selections=analytics.MAX_COMPARED_UNITS,
+ui.url_value("compare_units", units["unit_code"], [me])
+chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), key="compare_units",
+                        max_selections=analytics.MAX_COMPARED_UNITS,
                         format_func=lambda c: f"{names.get(c, c)} ({c})")
 if chosen:
     side = objective_scores[objective_scores["unit_code"].isin(chosen)].copy()

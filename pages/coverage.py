@@ -7,7 +7,7 @@ from saisaat.fiscal import format_date, round_visit_dates
 from saisaat.reference import today
 
 ui.require_frame()
-T = ui.T
+T = ui.translator()
 fy, rnd = ui.fiscal_year(), ui.inspection_round()
 names = ui.unit_names()
 ind_names = ui.indicator_names()
@@ -37,8 +37,8 @@ c[2].metric(T("metric_units_complete"), f"{int((per_unit['coverage_pct'] >= 100)
             border=True)
 
 st.subheader(T("coverage_matrix"))
-show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter",
-                            bind="query-params", default="all", required=True,
+ui.url_value("cov_filter", ("all", "incomplete"), "all")
+show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,
                             format_func=lambda v: T(f"filter_{v}"))
 framework_codes = ui.query("indicators_by_code")
 framework_codes = framework_codes.loc[framework_codes["framework_id"] == ui.framework_of(fy), "indicator_code"]

@@ -8,7 +8,7 @@ from saisaat.fiscal import (EN_MONTHS_SHORT, THAI_MONTHS_SHORT, be_year, fiscal_
 from saisaat.reference import today
 
 ui.require_frame()
-T = ui.T
+T = ui.translator()
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 
 st.title(T("overview_title", period=ui.period()))
@@ -16,8 +16,8 @@ ui.demo_banner()
 
 scores = ui.with_names(ui.query("unit_scores", fiscal_year=fy, inspection_round=rnd))
 previous = ui.query("unit_scores", fiscal_year=fy - 1, inspection_round=rnd)
-target = st.number_input(T("target_level"), 0.0, 100.0, 80.0, 5.0, key="target", bind="query-params",
-                         width=200)
+ui.url_number("target", 80.0, 0.0, 100.0)
+target = st.number_input(T("target_level"), 0.0, 100.0, step=5.0, key="target", width=200)
 head = analytics.headline(scores, previous if len(previous) else None, target)
 
 if head.units_assessed == 0:

@@ -6,7 +6,7 @@ import ui
 from saisaat import analytics, charts
 
 ui.require_frame()
-T = ui.T
+T = ui.translator()
 me = ui.unit_code()
 names = ui.unit_names()
 units = ui.units()
@@ -24,14 +24,15 @@ start, end = span
 title.title(T("trends_title", start=start, end=end))
 
 c1, c2, c3 = st.columns([3, 2, 2])
-shown = c1.multiselect(T("trend_units"), units["unit_code"].tolist(), default=[me], key="trend_units",
-                       bind="query-params", max_selections=analytics.MAX_COMPARED_UNITS,
+ui.url_value("trend_units", units["unit_code"], [me])
+shown = c1.multiselect(T("trend_units"), units["unit_code"].tolist(), key="trend_units",
+                       max_selections=analytics.MAX_COMPARED_UNITS,
                        format_func=lambda c: f"{names.get(c, c)} ({c})")
-level = c2.segmented_control(T("trend_level"), ("unit", "objective", "indicator"), key="level",
-                             bind="query-params", default="unit", required=True,
+ui.url_value("level", ("unit", "objective", "indicator"), "unit")
+level = c2.segmented_control(T("trend_level"), ("unit", "objective", "indicator"), key="level", required=True,
                              format_func=lambda v: T(f"level_{v}"))
-group = c3.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="trend_peers",
-                             bind="query-params", default="kind", required=True,
+ui.url_value("peers", analytics.PEER_GROUPS, "kind")
+group = c3.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", required=True,
                              format_func=lambda g: T(f"peer_{g}"))
 shown = shown or [me]
 first = shown[0]
@@ -63,8 +64,9 @@ if level == "unit":
 elif level == "objective":
     themes = in_span(ui.query("unit_theme_scores_by_year"))
     theme_codes = [t for t in charts.THEME if t in set(themes["theme_code"])]
-    theme = st.segmented_control(T("objective"), theme_codes, key="theme", default=theme_codes[0],
-                                 required=True, format_func=lambda t: T(f"theme_{t}"))
+    ui.url_value("theme", theme_codes, theme_codes[-1])
+    theme = st.segmented_control(T("objective"), theme_codes, key="theme", required=True,
+                                 format_func=lambda t: T(f"theme_{t}"))
     part = themes[themes["theme_code"] == theme].assign(inspection_round=pd.NA)
     lines = {names[c]: analytics.break_at_framework_change(part[part["unit_code"] == c]) for c in shown}
     fw = years[["fiscal_year", "framework_id"]]

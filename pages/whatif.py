@@ -4,7 +4,7 @@ import streamlit as st
 import ui
 
 ui.require_frame()
-T = ui.T
+T = ui.translator()
 st.title(T("page_whatif"))
 ui.demo_banner()
 st.info(T("coming_soon", what=T("whatif_soon")), icon=":material/construction:")

@@ -1,13 +1,13 @@
 -- One row per framework × kind of unit × number of assigned indicators: how many units answer
--- for that many indicators (district offices answer for 23 in framework 2).
+-- for that many indicators (district offices answer for 23 in framework 2). Only units active in
+-- at least one year of the framework count.
 with per_unit as (
     select
-        indicators.framework_id,
+        assigned_indicators.framework_id,
         units.unit_kind,
-        assignments.unit_code,
-        count(*) as num_indicators
-    from assignments
-    join indicators using (indicator_code)
+        assigned_indicators.unit_code,
+        count(distinct assigned_indicators.indicator_code) as num_indicators
+    from assigned_indicators
     join units using (unit_code)
     group by all
 ),

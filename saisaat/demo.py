@@ -115,7 +115,9 @@ def generate_results(rng: np.random.Generator, units: pd.DataFrame, indicators: 
                 np.where(measure == "count", rng.binomial(5, p).astype(float),
                          np.round(np.clip(100 * _sigmoid(logit + rng.normal(0, 0.5, len(p))), 0, 100), 1)))
             # A few units miss a whole round; a few single indicators are not submitted.
-            unit_missing = rng.random(n_units) < 0.012
+            unit_missing = np.zeros(n_units, bool)
+            unit_missing[rng.choice(n_units, min(rng.binomial(n_units, 0.01), max(2, n_units // 200)),
+                                    replace=False)] = True
             keep = ~unit_missing[u] & (rng.random(len(p)) >= 0.004)
             visit_start, visit_end = round_visit_dates(fy, rnd)
             span = (visit_end - visit_start).days + 1

@@ -119,6 +119,7 @@ def parse_ruleset(spec: dict, indicators: pd.DataFrame, source: str = "ruleset")
         "ruleset_code": code, "framework_id": framework_id,
         "name_th": spec.get("name_th") or code, "name_en": spec.get("name_en") or code,
         "round_aggregation": aggregation, "is_official": bool(spec.get("is_official", False)),
+        "official_for": framework_id if spec.get("is_official") else None,
     }])
     return Ruleset(head, pd.DataFrame(rules), pd.DataFrame(
         steps, columns=["ruleset_code", "indicator_code", "min_value", "points"]))

@@ -71,7 +71,11 @@ create table rulesets (
     name_th            varchar not null,
     name_en            varchar not null,
     round_aggregation  varchar not null check (round_aggregation in ('score_each_round', 'sum_values')),
-    is_official        boolean not null default false
+    is_official        boolean not null default false,
+    -- the framework this ruleset is the official one of: unique, so a framework has at most one
+    official_for       integer unique references frameworks (framework_id),
+    check (is_official = (official_for is not null)),
+    check (official_for is null or official_for = framework_id)
 );
 
 create table rules (
@@ -120,12 +124,23 @@ create table results (
 
 -- The points one measured value earns under one rule. `step_points` is the points of the highest
 -- step whose min_value the value reaches (0 when none), found by an asof join where it is used.
+-- Proportional points are rounded half up to 0.01 in exact integer arithmetic (hundredths):
+-- 100 × max × value / target = A / B with A = (100 max)(100 value), B = 100 target; round = (2A + B) // 2B.
+create macro hundredths(x) as cast(x * 100 as hugeint);
+
 create macro indicator_points(rule_type, max_points, target_value, step_points, value) as
     cast(
         case rule_type
             when 'binary' then case when value >= 1 then max_points else 0 end
             when 'steps' then least(step_points, max_points)
-            when 'proportional' then round(least(max_points, max_points * value / target_value), 2)
+            when 'proportional' then least(
+                max_points,
+                cast(
+                    (2 * hundredths(max_points) * hundredths(value) + hundredths(target_value))
+                    // (2 * hundredths(target_value))
+                    as decimal(18, 0)
+                ) * 0.01
+            )
         end
         as decimal(6, 2)
     );

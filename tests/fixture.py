@@ -1,0 +1,206 @@
+"""The tiny hand-written database the tests run against.
+
+It is built through saisaat.store (the app's own write path), so the points in `results` are
+computed by the official rulesets on insert, never typed in here. Every expected value in the
+tests is worked out by hand from the values below.
+
+    zone      Z1
+    units     D01, D02  district offices in Z1, missions 'service', active from FY2560
+              DEPA      department, no mission tags: only the 'core' indicators, active from FY2560
+              DEPN      department, missions 'service', active only from FY2562 (it has framework 1
+                        assignments too, which must be ignored before it existed)
+    frameworks 1: FY2560–2561, objectives 1 environment, 2 conscience
+                  T1-1.01 binary, T1-1.02 count, T1-2.01 percent (all 'core')
+               2: FY2562–, objectives 1 conscience, 2 audit
+                  T2-1.01 binary, T2-1.02 count ('core'); T2-2.01 percent, T2-2.02 binary ('service')
+    fiscal years 2560–2563; no results in 2563
+    rulesets  official-f1: binary 1 pt; count steps [1 -> 1] max 1; percent proportional target 100 max 1
+              official-f2: binary 3 pts; count steps [2 -> 1, 3 -> 2, 4 -> 3] max 3;
+                           percent proportional target 80 max 3
+              draft-f2 (not official): every indicator worth 5; must never score anything
+    batches   1: FY2560–2561 results (24 rows), 2: FY2562 results (25 rows), 3: empty import
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from saisaat import store
+from saisaat.db import connect
+from saisaat.rulesets import parse_ruleset
+
+ZONES = [("Z1", "กลุ่มเขตทดสอบ", "Test zone")]
+
+UNITS = [
+    # unit_code, name_th, name_en, unit_kind, zone_code, abbrev_th, missions, active_from_fy
+    ("D01", "สำนักงานเขตทดสอบหนึ่ง", "Test District One", "district", "Z1", None, "service", 2560),
+    ("D02", "สำนักงานเขตทดสอบสอง", "Test District Two", "district", "Z1", None, "service", 2560),
+    ("DEPA", "สำนักทดสอบ ก", "Test Department A", "department", None, "สทก.", "", 2560),
+    ("DEPN", "สำนักทดสอบใหม่", "Test Department New", "department", None, None, "service", 2562),
+]
+
+FRAMEWORKS = [
+    (1, "กรอบทดสอบที่ 1", "Test framework 1", 2560, 2561),
+    (2, "กรอบทดสอบที่ 2", "Test framework 2", 2562, None),
+]
+
+FISCAL_YEARS = [
+    # FY2560 runs 1 Oct 2016 – 30 Sep 2017 (BE = CE + 543)
+    (2560, 1, date(2016, 10, 1), date(2017, 9, 30)),
+    (2561, 1, date(2017, 10, 1), date(2018, 9, 30)),
+    (2562, 2, date(2018, 10, 1), date(2019, 9, 30)),
+    (2563, 2, date(2019, 10, 1), date(2020, 9, 30)),
+]
+
+OBJECTIVES = [
+    (1, 1, "environment", "สภาพแวดล้อมใสสะอาด", "A clean environment"),
+    (1, 2, "conscience", "จิตสำนึกใสสะอาด", "A clean conscience"),
+    (2, 1, "conscience", "จิตสำนึกและวัฒนธรรม", "Conscience and culture"),
+    (2, 2, "audit", "พร้อมรับการตรวจสอบ", "Ready to be audited"),
+]
+
+INDICATORS = [
+    # indicator_code, framework_id, objective_no, measure, applies_to
+    ("T1-1.01", 1, 1, "binary", "core"),
+    ("T1-1.02", 1, 1, "count", "core"),
+    ("T1-2.01", 1, 2, "percent", "core"),
+    ("T2-1.01", 2, 1, "binary", "core"),
+    ("T2-1.02", 2, 1, "count", "core"),
+    ("T2-2.01", 2, 2, "percent", "service"),
+    ("T2-2.02", 2, 2, "binary", "service"),
+]
+
+CORE_F1 = ["T1-1.01", "T1-1.02", "T1-2.01"]
+ASSIGNMENTS = (
+    [("D01", c) for c in CORE_F1 + ["T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02"]]
+    + [("D02", c) for c in CORE_F1 + ["T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02"]]
+    + [("DEPA", c) for c in CORE_F1 + ["T2-1.01", "T2-1.02"]]
+    + [("DEPN", c) for c in CORE_F1 + ["T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02"]]
+)
+
+RULESET_SPECS = [
+    {
+        "ruleset_code": "official-f1", "framework_id": 1, "is_official": True,
+        "name_th": "เกณฑ์ทดสอบ 1", "name_en": "Test rules 1",
+        "by_measure": {
+            "binary": {"rule_type": "binary", "max_points": 1},
+            "count": {"rule_type": "steps", "max_points": 1, "steps": [[1, 1]]},
+            "percent": {"rule_type": "proportional", "max_points": 1, "target_value": 100},
+        },
+    },
+    {
+        "ruleset_code": "official-f2", "framework_id": 2, "is_official": True,
+        "name_th": "เกณฑ์ทดสอบ 2", "name_en": "Test rules 2",
+        "by_measure": {
+            "binary": {"rule_type": "binary", "max_points": 3},
+            "count": {"rule_type": "steps", "max_points": 3, "steps": [[2, 1], [3, 2], [4, 3]]},
+            "percent": {"rule_type": "proportional", "max_points": 3, "target_value": 80},
+        },
+    },
+    {
+        # A proposal under test: it must never change stored points nor duplicate any view row.
+        "ruleset_code": "draft-f2", "framework_id": 2, "is_official": False,
+        "round_aggregation": "sum_values",
+        "by_measure": {
+            "binary": {"rule_type": "binary", "max_points": 5},
+            "count": {"rule_type": "steps", "max_points": 5, "steps": [[1, 5]]},
+            "percent": {"rule_type": "proportional", "max_points": 5, "target_value": 10},
+        },
+    },
+]
+
+# fiscal_year, inspection_round, unit_code, indicator_code, value
+RESULTS_BATCH_1 = [
+    (2560, 1, "D01", "T1-1.01", 1), (2560, 1, "D01", "T1-1.02", 2), (2560, 1, "D01", "T1-2.01", 66.67),
+    (2560, 1, "D02", "T1-1.01", 0), (2560, 1, "D02", "T1-1.02", 0), (2560, 1, "D02", "T1-2.01", 100),
+    (2560, 1, "DEPA", "T1-1.01", 1), (2560, 1, "DEPA", "T1-1.02", 1), (2560, 1, "DEPA", "T1-2.01", 50),
+    (2560, 2, "D01", "T1-1.01", 1), (2560, 2, "D01", "T1-1.02", 3), (2560, 2, "D01", "T1-2.01", 75),
+    (2560, 2, "D02", "T1-1.01", 1), (2560, 2, "D02", "T1-1.02", 0), (2560, 2, "D02", "T1-2.01", 40),
+    (2560, 2, "DEPA", "T1-1.01", 0), (2560, 2, "DEPA", "T1-1.02", 1), (2560, 2, "DEPA", "T1-2.01", 90),
+    # FY2561: only D01 reported (D02 and DEPA have no result in the whole year)
+    (2561, 1, "D01", "T1-1.01", 1), (2561, 1, "D01", "T1-1.02", 0), (2561, 1, "D01", "T1-2.01", 80),
+    (2561, 2, "D01", "T1-1.01", 1), (2561, 2, "D01", "T1-1.02", 1), (2561, 2, "D01", "T1-2.01", 92),
+]
+
+RESULTS_BATCH_2 = [
+    (2562, 1, "D01", "T2-1.01", 1), (2562, 1, "D01", "T2-1.02", 3),
+    (2562, 1, "D01", "T2-2.01", 95), (2562, 1, "D01", "T2-2.02", 1),
+    (2562, 1, "D02", "T2-1.01", 0), (2562, 1, "D02", "T2-1.02", 1),
+    (2562, 1, "D02", "T2-2.01", 45), (2562, 1, "D02", "T2-2.02", 1),
+    (2562, 1, "DEPA", "T2-1.01", 1), (2562, 1, "DEPA", "T2-1.02", 5),
+    (2562, 1, "DEPN", "T2-1.01", 1), (2562, 1, "DEPN", "T2-1.02", 2),
+    (2562, 1, "DEPN", "T2-2.01", 80), (2562, 1, "DEPN", "T2-2.02", 0),
+    (2562, 2, "D01", "T2-1.01", 1), (2562, 2, "D01", "T2-1.02", 4),
+    (2562, 2, "D01", "T2-2.01", 60), (2562, 2, "D01", "T2-2.02", 1),
+    # D02 did not submit T2-2.01 in round 2; DEPA missed round 2 entirely
+    (2562, 2, "D02", "T2-1.01", 1), (2562, 2, "D02", "T2-1.02", 2),
+    (2562, 2, "D02", "T2-2.02", 0),
+    (2562, 2, "DEPN", "T2-1.01", 0), (2562, 2, "DEPN", "T2-1.02", 3),
+    (2562, 2, "DEPN", "T2-2.01", 20), (2562, 2, "DEPN", "T2-2.02", 1),
+]
+
+BATCHES = [
+    # batch_id, source, file_name, sha256, imported_at, imported_by, row_count, note
+    (1, "import", "fy2560-2561.csv", "a" * 64, datetime(2018, 11, 5, 9, 30), "secretariat", 24, None),
+    (2, "import", "fy2562.csv", "b" * 64, datetime(2019, 11, 6, 10, 0), "secretariat", 25, "round 2 late"),
+    (3, "import", "empty.csv", "c" * 64, datetime(2019, 11, 7, 8, 15), "secretariat", 0, None),
+]
+
+VISIT_DAY = {1: (4, 10), 2: (8, 15)}   # month, day of the inspectors' visit in each round
+
+
+def _frame(rows, columns) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _staged(rows) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "fiscal_year": fy, "inspection_round": rnd, "unit_code": unit, "indicator_code": ind,
+        "value": float(value),
+        "inspected_on": date(fy - 543, *VISIT_DAY[rnd]),
+        "inspector": f"ชุดตรวจที่ {rnd}", "note": None,
+    } for fy, rnd, unit, ind, value in rows])
+
+
+def build_tiny(path: Path | str) -> None:
+    """Write the tiny database at `path` (which must not exist yet)."""
+    indicators = _frame(
+        [(code, fw, obj, f"ตัวชี้วัดทดสอบ {code}", f"Test indicator {code}", measure, applies)
+         for code, fw, obj, measure, applies in INDICATORS],
+        ["indicator_code", "framework_id", "objective_no", "name_th", "name_en", "measure", "applies_to"])
+    units = _frame(UNITS, ["unit_code", "name_th", "name_en", "unit_kind", "zone_code", "abbrev_th",
+                           "missions", "active_from_fy"])
+    units["active_to_fy"] = pd.array([None] * len(units), dtype="Int64")
+    frameworks = _frame(FRAMEWORKS, ["framework_id", "name_th", "name_en", "first_fy", "last_fy"])
+    frameworks["last_fy"] = frameworks["last_fy"].astype("Int64")
+    rulesets = [parse_ruleset(spec, indicators, source=spec["ruleset_code"]) for spec in RULESET_SPECS]
+
+    con = connect(path)
+    try:
+        with store.transaction(con) as cur:
+            store.create_schema(cur)
+            store.append(cur, "zones", _frame(ZONES, ["zone_code", "name_th", "name_en"]))
+            store.append(cur, "units", units)
+            store.append(cur, "frameworks", frameworks)
+            store.append(cur, "fiscal_years",
+                         _frame(FISCAL_YEARS, ["fiscal_year", "framework_id", "starts_on", "ends_on"]))
+            store.append(cur, "objectives",
+                         _frame(OBJECTIVES, ["framework_id", "objective_no", "theme_code", "name_th", "name_en"]))
+            store.append(cur, "indicators", indicators)
+            store.append(cur, "assignments", _frame(ASSIGNMENTS, ["unit_code", "indicator_code"]))
+            for rs in rulesets:
+                store.append(cur, "rulesets", rs.ruleset)
+                store.append(cur, "rules", rs.rules)
+                store.append(cur, "rule_steps", rs.rule_steps)
+        for batch, rows in zip(BATCHES, (RESULTS_BATCH_1, RESULTS_BATCH_2, [])):
+            batch_id, source, file_name, sha256, imported_at, imported_by, row_count, note = batch
+            with store.transaction(con) as cur:
+                store.add_batch(cur, batch_id=batch_id, source=source, file_name=file_name,
+                                sha256=sha256, imported_by=imported_by, row_count=row_count,
+                                note=note, imported_at=imported_at)
+                if rows:
+                    store.insert_scored_results(cur, _staged(rows), batch_id=batch_id)
+    finally:
+        con.close()

@@ -1,0 +1,159 @@
+"""Every page, run from the entrypoint under AppTest: defaults, interactions, URL restore."""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from fixture import build_tiny
+from saisaat.demo import build_demo
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ("overview", "compare", "trends", "coverage", "whatif", "reports", "data")
+TITLES = {  # words each page's title starts with, per language
+    "overview": ("ภาพรวมผลการประเมิน", "Results at a glance"),
+    "compare": ("เปรียบเทียบหน่วยงาน", "Unit comparison"),
+    "trends": ("แนวโน้มคะแนน", "Score trends"),
+    "coverage": ("ความครอบคลุมตัวชี้วัด", "Indicator coverage"),
+    "whatif": ("จำลองการคิดคะแนน", "What-if scoring"),
+    "reports": ("รายงาน", "Reports"),
+    "data": ("ข้อมูล", "Data"),
+}
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    build_tiny(path)
+    return path
+
+
+def open_page(db_path, monkeypatch, page, **params) -> AppTest:
+    monkeypatch.setenv("SAISAAT_DB", str(db_path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def values(array) -> list:
+    """Plotly sends numeric arrays as {"dtype", "bdata"} (base64); lists stay lists."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def metric(at: AppTest, label_start: str) -> str:
+    found = [m.value for m in at.metric if m.label.startswith(label_start)]
+    assert found, [m.label for m in at.metric]
+    return found[0]
+
+
+# Every page runs from the entrypoint in both languages, on the demo and on the tiny database.
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("db", ["demo", "tiny"])
+def test_page_runs(page, lang, db, demo_path, tiny_path, monkeypatch):
+    at = open_page(demo_path if db == "demo" else tiny_path, monkeypatch, page, lang=lang)
+    title = at.title[0].value
+    assert title.startswith(TITLES[page][0 if lang == "th" else 1])
+    if db == "demo":   # synthetic data says so on every page
+        banner = "ข้อมูลสาธิตสังเคราะห์" if lang == "th" else "Synthetic demo data"
+        assert any(banner in i.value for i in at.info)
+
+
+# The overview opens on the latest fiscal year with results, and follows the year filter.
+def test_overview_default_year_and_change(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "overview")
+    assert at.selectbox(key="fy").value == 2569
+    assert "2569" in at.title[0].value
+    assert metric(at, "หน่วยงานที่ประเมิน") == "70"
+    mean_2569 = metric(at, "คะแนนเฉลี่ย")
+    at.selectbox(key="fy").select(2552).run()
+    assert not at.exception
+    assert "2552" in at.title[0].value
+    assert metric(at, "คะแนนเฉลี่ย") != mean_2569
+    at.selectbox(key="fy").select(2570).run()   # the year under way has no results yet
+    assert any("2570" in w.value for w in at.warning)
+
+
+# Unit comparison: picking a unit and a peer group changes the ranking shown.
+def test_compare_unit_and_peer_group(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "compare", lang="en")
+    ranked = chart_specs(at)[0]
+    assert len(ranked["data"][0]["y"]) == 50          # same kind: the 50 district offices
+    at.segmented_control(key="peers").set_value("zone").run()
+    ranked = chart_specs(at)[0]
+    assert len(ranked["data"][0]["y"]) == 9           # Central Bangkok zone has 9 districts
+    at.selectbox(key="unit").select("CSC").run()
+    assert not at.exception
+    ranked = chart_specs(at)[0]
+    assert len(ranked["data"][0]["y"]) == 20          # a department's zone peers: all departments
+    colours = ranked["data"][0]["marker"]["color"]
+    assert colours.count("#D1495B") == 1              # the chosen unit, highlighted once
+    assert metric(at, "Rank in group").endswith("of 20")
+
+
+# A copied link restores the view: year, round, unit, peer group and language from the URL.
+def test_url_restores_view(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "compare", lang="en", fy="2560", round="2", unit="1010",
+                   peers="all")
+    assert at.title[0].value == "Unit comparison, Fiscal year 2560, Round 2"
+    assert at.selectbox(key="unit").value == "1010"
+    assert at.segmented_control(key="peers").value == "all"
+    ranked = chart_specs(at)[0]
+    with duckdb.connect(str(demo_path)) as con:   # units with a round-2 result in 2560
+        reporting = con.execute("select count(distinct unit_code) from results "
+                                "where fiscal_year = 2560 and inspection_round = 2").fetchone()[0]
+    assert len(ranked["data"][0]["y"]) == reporting
+
+
+# Trends: a framework change breaks the line; the level switch shows objective themes.
+def test_trends_break_and_levels(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "trends", unit="1001")
+    fig = chart_specs(at)[0]
+    unit_line = [d for d in fig["data"] if d.get("mode") == "lines+markers"][0]
+    xs, ys = values(unit_line["x"]), values(unit_line["y"])
+    gap = xs.index(2551.5)
+    assert np.isnan(ys[gap])                          # no line across FY2551 → FY2552
+    assert xs[gap - 1] == 2551 and xs[gap + 1] == 2552
+    assert any(s.get("x0") == 2551.5 for s in fig["layout"]["shapes"])
+    at.segmented_control(key="level").set_value("objective").run()
+    assert not at.exception
+    assert at.segmented_control(key="theme").options  # themes offered
+    at.segmented_control(key="level").set_value("indicator").run()
+    assert not at.exception and chart_specs(at)
+
+
+# Coverage: the missing list matches the matrix, and the year under way is pending, not missing.
+def test_coverage_missing_and_pending(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "coverage")
+    missing = int(metric(at, "ค้างส่ง").replace(",", ""))
+    assert any(s.value == f"รายการที่ต้องติดตาม ({missing} รายการ)" for s in at.subheader)
+    at.selectbox(key="fy").select(2570).run()
+    assert not at.exception
+    assert metric(at, "ค้างส่ง") == "0"
+    assert any("ยังไม่ถึงกำหนดตรวจ" in i.value for i in at.info)

@@ -1,0 +1,487 @@
+"""Every query in queries/ against the tiny database (tests/fixture.py): exact, hand-computed rows.
+
+Numbers are compared as Decimal: DECIMAL columns arrive as Decimal, DOUBLE columns (score_pct,
+coverage_pct) as float, which is turned into the Decimal of its shortest repr, so 91.67 matches
+91.67 but 91.66666666666667 (an unrounded percentage) does not. Decimal('3.00') equals 3.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from saisaat.db import load_query, query_names
+
+N = None
+
+# The units as every unit-level query shows them: code, name_th, name_en, kind, zone.
+D01 = ("D01", "สำนักงานเขตทดสอบหนึ่ง", "Test District One", "district", "Z1")
+D02 = ("D02", "สำนักงานเขตทดสอบสอง", "Test District Two", "district", "Z1")
+DEPA = ("DEPA", "สำนักทดสอบ ก", "Test Department A", "department", None)
+DEPN = ("DEPN", "สำนักทดสอบใหม่", "Test Department New", "department", None)
+
+
+def _kind(unit):
+    """code, kind, zone: the unit columns of the per-unit breakdowns."""
+    return (unit[0], unit[3], unit[4])
+
+
+def norm(value):
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return value
+
+
+def norm_rows(rows):
+    return [tuple(norm(v) for v in row) for row in rows]
+
+
+# ---------------------------------------------------------------------------------------------
+# Expected rows, one constant per query and parameter set, computed by hand from tests/fixture.py.
+# Framework 1 (official-f1): binary 1 pt; count >=1 -> 1; percent min(1, v/100) to 2 decimals.
+# Framework 2 (official-f2): binary 3 pts; count >=2 -> 1, >=3 -> 2, >=4 -> 3;
+#                            percent min(3, 3*v/80) to 2 decimals.
+# ---------------------------------------------------------------------------------------------
+
+# Points stored per result row (fiscal_year, round, unit, indicator, value, points, batch_id).
+STORED_RESULTS = [
+    # FY2560 round 1
+    (2560, 1, "D01", "T1-1.01", 1, 1, 1),
+    (2560, 1, "D01", "T1-1.02", 2, 1, 1),           # 2 >= 1
+    (2560, 1, "D01", "T1-2.01", 66.67, 0.67, 1),    # 66.67/100 = 0.6667 -> 0.67
+    (2560, 1, "D02", "T1-1.01", 0, 0, 1),
+    (2560, 1, "D02", "T1-1.02", 0, 0, 1),           # below the only step: 0
+    (2560, 1, "D02", "T1-2.01", 100, 1, 1),
+    (2560, 1, "DEPA", "T1-1.01", 1, 1, 1),
+    (2560, 1, "DEPA", "T1-1.02", 1, 1, 1),          # exactly on the step threshold 1
+    (2560, 1, "DEPA", "T1-2.01", 50, 0.50, 1),
+    # FY2560 round 2
+    (2560, 2, "D01", "T1-1.01", 1, 1, 1),
+    (2560, 2, "D01", "T1-1.02", 3, 1, 1),           # max 1
+    (2560, 2, "D01", "T1-2.01", 75, 0.75, 1),
+    (2560, 2, "D02", "T1-1.01", 1, 1, 1),
+    (2560, 2, "D02", "T1-1.02", 0, 0, 1),
+    (2560, 2, "D02", "T1-2.01", 40, 0.40, 1),
+    (2560, 2, "DEPA", "T1-1.01", 0, 0, 1),
+    (2560, 2, "DEPA", "T1-1.02", 1, 1, 1),
+    (2560, 2, "DEPA", "T1-2.01", 90, 0.90, 1),
+    # FY2561, D01 only
+    (2561, 1, "D01", "T1-1.01", 1, 1, 1),
+    (2561, 1, "D01", "T1-1.02", 0, 0, 1),
+    (2561, 1, "D01", "T1-2.01", 80, 0.80, 1),
+    (2561, 2, "D01", "T1-1.01", 1, 1, 1),
+    (2561, 2, "D01", "T1-1.02", 1, 1, 1),
+    (2561, 2, "D01", "T1-2.01", 92, 0.92, 1),
+    # FY2562 round 1 (framework 2)
+    (2562, 1, "D01", "T2-1.01", 1, 3, 2),
+    (2562, 1, "D01", "T2-1.02", 3, 2, 2),           # exactly on threshold 3 -> 2
+    (2562, 1, "D01", "T2-2.01", 95, 3, 2),          # 3*95/80 = 3.5625, capped at 3
+    (2562, 1, "D01", "T2-2.02", 1, 3, 2),
+    (2562, 1, "D02", "T2-1.01", 0, 0, 2),
+    (2562, 1, "D02", "T2-1.02", 1, 0, 2),           # below the first step (2): 0
+    (2562, 1, "D02", "T2-2.01", 45, 1.69, 2),       # 3*45/80 = 1.6875 -> 1.69
+    (2562, 1, "D02", "T2-2.02", 1, 3, 2),
+    (2562, 1, "DEPA", "T2-1.01", 1, 3, 2),
+    (2562, 1, "DEPA", "T2-1.02", 5, 3, 2),          # above the top step (4): 3
+    (2562, 1, "DEPN", "T2-1.01", 1, 3, 2),
+    (2562, 1, "DEPN", "T2-1.02", 2, 1, 2),          # exactly on threshold 2 -> 1
+    (2562, 1, "DEPN", "T2-2.01", 80, 3, 2),         # exactly the target: 3*80/80 = 3
+    (2562, 1, "DEPN", "T2-2.02", 0, 0, 2),
+    # FY2562 round 2 (D02 T2-2.01 missing, DEPA missing the whole round)
+    (2562, 2, "D01", "T2-1.01", 1, 3, 2),
+    (2562, 2, "D01", "T2-1.02", 4, 3, 2),
+    (2562, 2, "D01", "T2-2.01", 60, 2.25, 2),       # 3*60/80 = 2.25
+    (2562, 2, "D01", "T2-2.02", 1, 3, 2),
+    (2562, 2, "D02", "T2-1.01", 1, 3, 2),
+    (2562, 2, "D02", "T2-1.02", 2, 1, 2),
+    (2562, 2, "D02", "T2-2.02", 0, 0, 2),
+    (2562, 2, "DEPN", "T2-1.01", 0, 0, 2),
+    (2562, 2, "DEPN", "T2-1.02", 3, 2, 2),
+    (2562, 2, "DEPN", "T2-2.01", 20, 0.75, 2),      # 3*20/80 = 0.75
+    (2562, 2, "DEPN", "T2-2.02", 1, 3, 2),
+]
+
+UNIT_SCORES_COLUMNS = ["unit_code", "name_th", "name_en", "unit_kind", "zone_code", "num_expected",
+                       "num_scored", "points", "max_points", "score_pct", "rank_in_kind"]
+# FY2560 round 1: 3 indicators of 1 pt each; DEPN (active from 2562) is not listed.
+UNIT_SCORES_2560_R1 = [
+    D01 + (3, 3, 2.67, 3, 89.00, 1),     # 1 + 1 + 0.67 = 2.67; 267/3 = 89.00
+    D02 + (3, 3, 1.00, 3, 33.33, 2),     # 0 + 0 + 1 = 1; 100/3 = 33.33
+    DEPA + (3, 3, 2.50, 3, 83.33, 1),    # 1 + 1 + 0.5 = 2.5; 250/3 = 83.33
+]
+# FY2561 both rounds: expected 3 x 2 = 6; only D01 reported; the others are null, never 0.
+UNIT_SCORES_2561_BOTH = [
+    D01 + (6, 6, 4.72, 6, 78.67, 1),     # (1 + 0 + 0.80) + (1 + 1 + 0.92) = 4.72; 472/6 = 78.67
+    D02 + (6, 0, N, N, N, N),
+    DEPA + (6, 0, N, N, N, N),
+]
+# FY2562 round 1: districts and DEPN answer for 4 indicators (max 12), DEPA for 2 (max 6).
+UNIT_SCORES_2562_R1 = [
+    D01 + (4, 4, 11.00, 12, 91.67, 1),   # 3 + 2 + 3 + 3 = 11; 1100/12 = 91.67
+    D02 + (4, 4, 4.69, 12, 39.08, 2),    # 0 + 0 + 1.69 + 3 = 4.69; 469/12 = 39.08
+    DEPA + (2, 2, 6.00, 6, 100.00, 1),   # 3 + 3 = 6 of 6
+    DEPN + (4, 4, 7.00, 12, 58.33, 2),   # 3 + 1 + 3 + 0 = 7; 700/12 = 58.33
+]
+# FY2562 round 2: D02 scored on 3 (max 9); DEPA has no result at all: null points, no rank.
+UNIT_SCORES_2562_R2 = [
+    D01 + (4, 4, 11.25, 12, 93.75, 1),   # 3 + 3 + 2.25 + 3 = 11.25; 1125/12 = 93.75
+    D02 + (4, 3, 4.00, 9, 44.44, 2),     # 3 + 1 + 0 = 4; 400/9 = 44.44
+    DEPA + (2, 0, N, N, N, N),
+    DEPN + (4, 4, 5.75, 12, 47.92, 1),   # 0 + 2 + 0.75 + 3 = 5.75; 575/12 = 47.92
+]
+# FY2562 both rounds: expected doubles; points and max add up over the scored rounds.
+UNIT_SCORES_2562_BOTH = [
+    D01 + (8, 8, 22.25, 24, 92.71, 1),   # 11 + 11.25; 2225/24 = 92.708
+    D02 + (8, 7, 8.69, 21, 41.38, 2),    # 4.69 + 4; 12 + 9 = 21; 869/21 = 41.381
+    DEPA + (4, 2, 6.00, 6, 100.00, 1),
+    DEPN + (8, 8, 12.75, 24, 53.13, 2),  # 7 + 5.75; 1275/24 = 53.125 -> 53.13
+]
+# FY2563 (no results yet): every active unit is listed with nothing scored.
+UNIT_SCORES_2563_BOTH = [
+    D01 + (8, 0, N, N, N, N),
+    D02 + (8, 0, N, N, N, N),
+    DEPA + (4, 0, N, N, N, N),
+    DEPN + (8, 0, N, N, N, N),
+]
+
+UNIT_OBJECTIVE_SCORES_COLUMNS = ["unit_code", "unit_kind", "zone_code", "objective_no", "theme_code",
+                                 "num_scored", "points", "max_points", "score_pct"]
+# FY2560 round 2, framework 1: objective 1 (environment) has 2 indicators, objective 2 has 1.
+UNIT_OBJECTIVE_SCORES_2560_R2 = [
+    _kind(D01) + (1, "environment", 2, 2, 2, 100.00),   # 1 + 1
+    _kind(D01) + (2, "conscience", 1, 0.75, 1, 75.00),
+    _kind(D02) + (1, "environment", 2, 1, 2, 50.00),    # 1 + 0
+    _kind(D02) + (2, "conscience", 1, 0.40, 1, 40.00),
+    _kind(DEPA) + (1, "environment", 2, 1, 2, 50.00),   # 0 + 1
+    _kind(DEPA) + (2, "conscience", 1, 0.90, 1, 90.00),
+]
+# FY2562 round 1, framework 2: 2 indicators of 3 pts per objective.
+UNIT_OBJECTIVE_SCORES_2562_R1 = [
+    _kind(D01) + (1, "conscience", 2, 5, 6, 83.33),     # 3 + 2; 500/6 = 83.33
+    _kind(D01) + (2, "audit", 2, 6, 6, 100.00),         # 3 + 3
+    _kind(D02) + (1, "conscience", 2, 0, 6, 0.00),      # 0 + 0: scored, so 0 (not null)
+    _kind(D02) + (2, "audit", 2, 4.69, 6, 78.17),       # 1.69 + 3; 469/6 = 78.17
+    _kind(DEPA) + (1, "conscience", 2, 6, 6, 100.00),
+    _kind(DEPN) + (1, "conscience", 2, 4, 6, 66.67),    # 3 + 1
+    _kind(DEPN) + (2, "audit", 2, 3, 6, 50.00),         # 3 + 0
+]
+# FY2562 both rounds.
+UNIT_OBJECTIVE_SCORES_2562_BOTH = [
+    _kind(D01) + (1, "conscience", 4, 11, 12, 91.67),   # (3 + 2) + (3 + 3)
+    _kind(D01) + (2, "audit", 4, 11.25, 12, 93.75),     # (3 + 3) + (2.25 + 3)
+    _kind(D02) + (1, "conscience", 4, 4, 12, 33.33),    # (0 + 0) + (3 + 1)
+    _kind(D02) + (2, "audit", 3, 4.69, 9, 52.11),       # (1.69 + 3) + (0); 469/9 = 52.11
+    _kind(DEPA) + (1, "conscience", 2, 6, 6, 100.00),
+    _kind(DEPN) + (1, "conscience", 4, 6, 12, 50.00),   # (3 + 1) + (0 + 2)
+    _kind(DEPN) + (2, "audit", 4, 6.75, 12, 56.25),     # (3 + 0) + (0.75 + 3)
+]
+
+UNIT_INDICATOR_POINTS_COLUMNS = ["unit_code", "unit_kind", "zone_code", "indicator_code", "objective_no",
+                                 "max_points_expected", "num_rounds_scored", "value", "points", "max_points"]
+# FY2561 round 1: D01 scored; D02 and DEPA listed with null (not submitted); DEPN not yet active.
+UNIT_INDICATOR_POINTS_2561_R1 = [
+    _kind(D01) + ("T1-1.01", 1, 1, 1, 1, 1, 1),
+    _kind(D01) + ("T1-1.02", 1, 1, 1, 0, 0, 1),
+    _kind(D01) + ("T1-2.01", 2, 1, 1, 80, 0.80, 1),
+    _kind(D02) + ("T1-1.01", 1, 1, 0, N, N, N),
+    _kind(D02) + ("T1-1.02", 1, 1, 0, N, N, N),
+    _kind(D02) + ("T1-2.01", 2, 1, 0, N, N, N),
+    _kind(DEPA) + ("T1-1.01", 1, 1, 0, N, N, N),
+    _kind(DEPA) + ("T1-1.02", 1, 1, 0, N, N, N),
+    _kind(DEPA) + ("T1-2.01", 2, 1, 0, N, N, N),
+]
+# FY2562 round 2: D02's missing T2-2.01 and DEPA's missing round show null points.
+UNIT_INDICATOR_POINTS_2562_R2 = [
+    _kind(D01) + ("T2-1.01", 1, 3, 1, 1, 3, 3),
+    _kind(D01) + ("T2-1.02", 1, 3, 1, 4, 3, 3),
+    _kind(D01) + ("T2-2.01", 2, 3, 1, 60, 2.25, 3),
+    _kind(D01) + ("T2-2.02", 2, 3, 1, 1, 3, 3),
+    _kind(D02) + ("T2-1.01", 1, 3, 1, 1, 3, 3),
+    _kind(D02) + ("T2-1.02", 1, 3, 1, 2, 1, 3),
+    _kind(D02) + ("T2-2.01", 2, 3, 0, N, N, N),
+    _kind(D02) + ("T2-2.02", 2, 3, 1, 0, 0, 3),
+    _kind(DEPA) + ("T2-1.01", 1, 3, 0, N, N, N),
+    _kind(DEPA) + ("T2-1.02", 1, 3, 0, N, N, N),
+    _kind(DEPN) + ("T2-1.01", 1, 3, 1, 0, 0, 3),
+    _kind(DEPN) + ("T2-1.02", 1, 3, 1, 3, 2, 3),
+    _kind(DEPN) + ("T2-2.01", 2, 3, 1, 20, 0.75, 3),
+    _kind(DEPN) + ("T2-2.02", 2, 3, 1, 1, 3, 3),
+]
+# FY2562 both rounds: 2 x 3 = 6 possible; value, points and max add up over the scored rounds.
+UNIT_INDICATOR_POINTS_2562_BOTH = [
+    _kind(D01) + ("T2-1.01", 1, 6, 2, 2, 6, 6),           # 1 + 1; 3 + 3
+    _kind(D01) + ("T2-1.02", 1, 6, 2, 7, 5, 6),           # 3 + 4; 2 + 3
+    _kind(D01) + ("T2-2.01", 2, 6, 2, 155, 5.25, 6),      # 95 + 60; 3 + 2.25
+    _kind(D01) + ("T2-2.02", 2, 6, 2, 2, 6, 6),
+    _kind(D02) + ("T2-1.01", 1, 6, 2, 1, 3, 6),           # 0 + 1; 0 + 3
+    _kind(D02) + ("T2-1.02", 1, 6, 2, 3, 1, 6),           # 1 + 2; 0 + 1
+    _kind(D02) + ("T2-2.01", 2, 6, 1, 45, 1.69, 3),       # round 1 only
+    _kind(D02) + ("T2-2.02", 2, 6, 2, 1, 3, 6),           # 1 + 0; 3 + 0
+    _kind(DEPA) + ("T2-1.01", 1, 6, 1, 1, 3, 3),          # round 1 only
+    _kind(DEPA) + ("T2-1.02", 1, 6, 1, 5, 3, 3),
+    _kind(DEPN) + ("T2-1.01", 1, 6, 2, 1, 3, 6),          # 1 + 0; 3 + 0
+    _kind(DEPN) + ("T2-1.02", 1, 6, 2, 5, 3, 6),          # 2 + 3; 1 + 2
+    _kind(DEPN) + ("T2-2.01", 2, 6, 2, 100, 3.75, 6),     # 80 + 20; 3 + 0.75
+    _kind(DEPN) + ("T2-2.02", 2, 6, 2, 1, 3, 6),          # 0 + 1; 0 + 3
+]
+
+UNIT_SCORES_BY_YEAR_COLUMNS = ["fiscal_year", "inspection_round", "unit_code", "framework_id",
+                               "num_scored", "points", "max_points", "score_pct"]
+# Every year with results, per round and for the year (round null), across the framework change.
+UNIT_SCORES_BY_YEAR = [
+    (2560, 1, "D01", 1, 3, 2.67, 3, 89.00),
+    (2560, 2, "D01", 1, 3, 2.75, 3, 91.67),     # 1 + 1 + 0.75; 275/3 = 91.67
+    (2560, N, "D01", 1, 6, 5.42, 6, 90.33),     # 2.67 + 2.75; 542/6 = 90.33
+    (2560, 1, "D02", 1, 3, 1.00, 3, 33.33),
+    (2560, 2, "D02", 1, 3, 1.40, 3, 46.67),     # 1 + 0 + 0.40; 140/3 = 46.67
+    (2560, N, "D02", 1, 6, 2.40, 6, 40.00),
+    (2560, 1, "DEPA", 1, 3, 2.50, 3, 83.33),
+    (2560, 2, "DEPA", 1, 3, 1.90, 3, 63.33),    # 0 + 1 + 0.90; 190/3 = 63.33
+    (2560, N, "DEPA", 1, 6, 4.40, 6, 73.33),    # 440/6 = 73.33
+    (2561, 1, "D01", 1, 3, 1.80, 3, 60.00),     # 1 + 0 + 0.80
+    (2561, 2, "D01", 1, 3, 2.92, 3, 97.33),     # 1 + 1 + 0.92; 292/3 = 97.33
+    (2561, N, "D01", 1, 6, 4.72, 6, 78.67),
+    (2562, 1, "D01", 2, 4, 11.00, 12, 91.67),
+    (2562, 2, "D01", 2, 4, 11.25, 12, 93.75),
+    (2562, N, "D01", 2, 8, 22.25, 24, 92.71),
+    (2562, 1, "D02", 2, 4, 4.69, 12, 39.08),
+    (2562, 2, "D02", 2, 3, 4.00, 9, 44.44),
+    (2562, N, "D02", 2, 7, 8.69, 21, 41.38),
+    (2562, 1, "DEPA", 2, 2, 6.00, 6, 100.00),   # no round-2 row: DEPA had no result there
+    (2562, N, "DEPA", 2, 2, 6.00, 6, 100.00),
+    (2562, 1, "DEPN", 2, 4, 7.00, 12, 58.33),
+    (2562, 2, "DEPN", 2, 4, 5.75, 12, 47.92),
+    (2562, N, "DEPN", 2, 8, 12.75, 24, 53.13),
+]
+
+UNIT_THEME_SCORES_BY_YEAR_COLUMNS = ["fiscal_year", "unit_code", "theme_code", "framework_id",
+                                     "points", "max_points", "score_pct"]
+# Both rounds per theme; "conscience" is objective 2 in framework 1 and objective 1 in framework 2.
+UNIT_THEME_SCORES_BY_YEAR = [
+    (2560, "D01", "conscience", 1, 1.42, 2, 71.00),      # 0.67 + 0.75
+    (2560, "D01", "environment", 1, 4, 4, 100.00),       # 1 + 1 + 1 + 1
+    (2560, "D02", "conscience", 1, 1.40, 2, 70.00),      # 1.00 + 0.40
+    (2560, "D02", "environment", 1, 1, 4, 25.00),        # 0 + 0 + 1 + 0
+    (2560, "DEPA", "conscience", 1, 1.40, 2, 70.00),     # 0.50 + 0.90
+    (2560, "DEPA", "environment", 1, 3, 4, 75.00),       # 1 + 1 + 0 + 1
+    (2561, "D01", "conscience", 1, 1.72, 2, 86.00),      # 0.80 + 0.92
+    (2561, "D01", "environment", 1, 3, 4, 75.00),        # 1 + 0 + 1 + 1
+    (2562, "D01", "audit", 2, 11.25, 12, 93.75),
+    (2562, "D01", "conscience", 2, 11, 12, 91.67),
+    (2562, "D02", "audit", 2, 4.69, 9, 52.11),
+    (2562, "D02", "conscience", 2, 4, 12, 33.33),
+    (2562, "DEPA", "conscience", 2, 6, 6, 100.00),
+    (2562, "DEPN", "audit", 2, 6.75, 12, 56.25),
+    (2562, "DEPN", "conscience", 2, 6, 12, 50.00),
+]
+
+COVERAGE_BY_ROUND_COLUMNS = ["fiscal_year", "inspection_round", "num_expected", "num_received",
+                             "coverage_pct", "num_units_expected", "num_units_reporting"]
+# Expected: 3 units x 3 indicators in framework 1; 4 + 4 + 2 + 4 = 14 in framework 2.
+COVERAGE_BY_ROUND = [
+    (2560, 1, 9, 9, 100.00, 3, 3),
+    (2560, 2, 9, 9, 100.00, 3, 3),
+    (2561, 1, 9, 3, 33.33, 3, 1),     # 300/9 = 33.33
+    (2561, 2, 9, 3, 33.33, 3, 1),
+    (2562, 1, 14, 14, 100.00, 4, 4),
+    (2562, 2, 14, 11, 78.57, 4, 3),   # 1100/14 = 78.571
+    (2563, 1, 14, 0, 0.00, 4, 0),
+    (2563, 2, 14, 0, 0.00, 4, 0),
+]
+
+UNITS_BY_CODE_COLUMNS = ["unit_code", "name_th", "name_en", "unit_kind", "zone_code", "zone_name_th",
+                         "zone_name_en", "abbrev_th", "active_from_fy", "active_to_fy"]
+# District offices first, then departments, each by code.
+UNITS_BY_CODE = [
+    D01 + ("กลุ่มเขตทดสอบ", "Test zone", N, 2560, N),
+    D02 + ("กลุ่มเขตทดสอบ", "Test zone", N, 2560, N),
+    DEPA + (N, N, "สทก.", 2560, N),
+    DEPN + (N, N, N, 2562, N),
+]
+
+INDICATORS_BY_CODE_COLUMNS = ["indicator_code", "framework_id", "objective_no", "theme_code",
+                              "objective_name_th", "objective_name_en", "name_th", "name_en",
+                              "measure", "applies_to", "max_points"]
+_ENV = ("environment", "สภาพแวดล้อมใสสะอาด", "A clean environment")
+_CON1 = ("conscience", "จิตสำนึกใสสะอาด", "A clean conscience")
+_CON2 = ("conscience", "จิตสำนึกและวัฒนธรรม", "Conscience and culture")
+_AUD = ("audit", "พร้อมรับการตรวจสอบ", "Ready to be audited")
+
+
+def _ind(code, fw, obj, objective, measure, applies, max_points):
+    return (code, fw, obj) + objective + (f"ตัวชี้วัดทดสอบ {code}", f"Test indicator {code}",
+                                          measure, applies, max_points)
+
+
+# max_points from the official ruleset only (1 in framework 1, 3 in framework 2; never draft-f2's 5).
+INDICATORS_BY_CODE = [
+    _ind("T1-1.01", 1, 1, _ENV, "binary", "core", 1),
+    _ind("T1-1.02", 1, 1, _ENV, "count", "core", 1),
+    _ind("T1-2.01", 1, 2, _CON1, "percent", "core", 1),
+    _ind("T2-1.01", 2, 1, _CON2, "binary", "core", 3),
+    _ind("T2-1.02", 2, 1, _CON2, "count", "core", 3),
+    _ind("T2-2.01", 2, 2, _AUD, "percent", "service", 3),
+    _ind("T2-2.02", 2, 2, _AUD, "binary", "service", 3),
+]
+
+OBJECTIVES_BY_FRAMEWORK_COLUMNS = ["framework_id", "objective_no", "theme_code", "name_th", "name_en",
+                                   "num_indicators"]
+# Objectives with their indicator counts (2 + 1 in framework 1, 2 + 2 in framework 2).
+OBJECTIVES_BY_FRAMEWORK = [
+    (1, 1) + _ENV + (2,),
+    (1, 2) + _CON1 + (1,),
+    (2, 1) + _CON2 + (2,),
+    (2, 2) + _AUD + (2,),
+]
+
+# Units per kind.
+UNITS_BY_KIND = [("department", 2), ("district", 2)]
+
+# Fiscal years: 1 Oct – 30 Sep (CE = BE - 543), framework, result rows and reporting units.
+FISCAL_YEARS_BY_STATUS = [
+    (2560, 1, date(2016, 10, 1), date(2017, 9, 30), 18, 3),   # 2 rounds x 3 units x 3
+    (2561, 1, date(2017, 10, 1), date(2018, 9, 30), 6, 1),    # D01 only
+    (2562, 2, date(2018, 10, 1), date(2019, 9, 30), 25, 4),   # 14 + 11
+    (2563, 2, date(2019, 10, 1), date(2020, 9, 30), 0, 0),
+]
+
+# Frameworks with their objective and indicator counts.
+FRAMEWORKS_BY_ID = [
+    (1, "กรอบทดสอบที่ 1", "Test framework 1", 2560, 2561, 2, 3),
+    (2, "กรอบทดสอบที่ 2", "Test framework 2", 2562, N, 2, 4),
+]
+
+# Assignment sizes: in framework 2, DEPA (core only) answers for 2, DEPN and districts for 4.
+# DEPN (active from FY2562) has framework-1 assignments but no framework-1 year: not counted there.
+ASSIGNMENT_SIZES_BY_KIND = [
+    (1, "department", 3, 1),
+    (1, "district", 3, 2),
+    (2, "department", 2, 1),
+    (2, "department", 4, 1),
+    (2, "district", 4, 2),
+]
+
+# Import batches with the result rows each still carries (24, 25 and an empty one).
+IMPORT_BATCHES_BY_ID = [
+    (1, "import", "fy2560-2561.csv", "a" * 64, datetime(2018, 11, 5, 9, 30), "secretariat", 24, N, 24),
+    (2, "import", "fy2562.csv", "b" * 64, datetime(2019, 11, 6, 10, 0), "secretariat", 25,
+     "round 2 late", 25),
+    (3, "import", "empty.csv", "c" * 64, datetime(2019, 11, 7, 8, 15), "secretariat", 0, N, 0),
+]
+
+# The twelve warehouse tables (no views, no leftover staging table).
+TABLES_IN_SCHEMA = [(t,) for t in (
+    "assignments", "fiscal_years", "frameworks", "import_batches", "indicators", "objectives",
+    "results", "rule_steps", "rules", "rulesets", "units", "zones")]
+
+
+# name -> (columns, [(params, expected rows), ...]); its keys must be exactly the files in queries/.
+QUERIES = {
+    "unit_scores": (UNIT_SCORES_COLUMNS, [
+        ({"fiscal_year": 2560, "inspection_round": 1}, UNIT_SCORES_2560_R1),
+        ({"fiscal_year": 2561, "inspection_round": None}, UNIT_SCORES_2561_BOTH),
+        ({"fiscal_year": 2562, "inspection_round": 1}, UNIT_SCORES_2562_R1),
+        ({"fiscal_year": 2562, "inspection_round": 2}, UNIT_SCORES_2562_R2),
+        ({"fiscal_year": 2562, "inspection_round": None}, UNIT_SCORES_2562_BOTH),
+        ({"fiscal_year": 2563, "inspection_round": None}, UNIT_SCORES_2563_BOTH),
+    ]),
+    "unit_objective_scores": (UNIT_OBJECTIVE_SCORES_COLUMNS, [
+        ({"fiscal_year": 2560, "inspection_round": 2}, UNIT_OBJECTIVE_SCORES_2560_R2),
+        ({"fiscal_year": 2562, "inspection_round": 1}, UNIT_OBJECTIVE_SCORES_2562_R1),
+        ({"fiscal_year": 2562, "inspection_round": None}, UNIT_OBJECTIVE_SCORES_2562_BOTH),
+        ({"fiscal_year": 2563, "inspection_round": None}, []),
+    ]),
+    "unit_indicator_points": (UNIT_INDICATOR_POINTS_COLUMNS, [
+        ({"fiscal_year": 2561, "inspection_round": 1}, UNIT_INDICATOR_POINTS_2561_R1),
+        ({"fiscal_year": 2562, "inspection_round": 2}, UNIT_INDICATOR_POINTS_2562_R2),
+        ({"fiscal_year": 2562, "inspection_round": None}, UNIT_INDICATOR_POINTS_2562_BOTH),
+    ]),
+    "unit_scores_by_year": (UNIT_SCORES_BY_YEAR_COLUMNS, [({}, UNIT_SCORES_BY_YEAR)]),
+    "unit_theme_scores_by_year": (UNIT_THEME_SCORES_BY_YEAR_COLUMNS, [({}, UNIT_THEME_SCORES_BY_YEAR)]),
+    "coverage_by_round": (COVERAGE_BY_ROUND_COLUMNS, [({}, COVERAGE_BY_ROUND)]),
+    "units_by_code": (UNITS_BY_CODE_COLUMNS, [({}, UNITS_BY_CODE)]),
+    "indicators_by_code": (INDICATORS_BY_CODE_COLUMNS, [({}, INDICATORS_BY_CODE)]),
+    "objectives_by_framework": (OBJECTIVES_BY_FRAMEWORK_COLUMNS, [({}, OBJECTIVES_BY_FRAMEWORK)]),
+    "units_by_kind": (["unit_kind", "num_units"], [({}, UNITS_BY_KIND)]),
+    "fiscal_years_by_status": (
+        ["fiscal_year", "framework_id", "starts_on", "ends_on", "num_results", "num_units_reported"],
+        [({}, FISCAL_YEARS_BY_STATUS)]),
+    "frameworks_by_id": (
+        ["framework_id", "name_th", "name_en", "first_fy", "last_fy", "num_objectives", "num_indicators"],
+        [({}, FRAMEWORKS_BY_ID)]),
+    "assignment_sizes_by_kind": (["framework_id", "unit_kind", "num_indicators", "num_units"],
+                                 [({}, ASSIGNMENT_SIZES_BY_KIND)]),
+    "import_batches_by_id": (
+        ["batch_id", "source", "file_name", "sha256", "imported_at", "imported_by", "row_count", "note",
+         "num_results"],
+        [({}, IMPORT_BATCHES_BY_ID)]),
+    "tables_in_schema": (["table_name"], [({}, TABLES_IN_SCHEMA)]),
+}
+
+CASES = [
+    pytest.param(name, params, expected,
+                 id=f"{name}-" + "-".join(f"{v}" for v in params.values()) if params else name)
+    for name, (_columns, cases) in QUERIES.items()
+    for params, expected in cases
+]
+
+
+# Points are computed on insert by the official ruleset of the year's framework, exactly per row.
+def test_stored_points_follow_the_official_rules(tiny_db):
+    cur = tiny_db.cursor()
+    rows = cur.execute(
+        "select fiscal_year, inspection_round, unit_code, indicator_code, value, points, batch_id "
+        "from results order by fiscal_year, inspection_round, unit_code, indicator_code").fetchall()
+    cur.close()
+    assert norm_rows(rows) == norm_rows(STORED_RESULTS)
+
+
+# Every query returns exactly the hand-computed rows, in order.
+@pytest.mark.parametrize("name, params, expected", CASES)
+def test_query_returns_hand_computed_rows(tiny_db, name, params, expected):
+    assert norm_rows(tiny_db.rows(name, **params)) == norm_rows(expected)
+
+
+# Every query names its columns as the pages expect them (through the DataFrame path, too).
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_columns(tiny_db, name):
+    columns, cases = QUERIES[name]
+    params, _expected = cases[0]
+    assert list(tiny_db.query(name, **params).columns) == columns
+
+
+# A missing submission or a missing round is null in the DataFrame the pages get, never 0.
+@pytest.mark.parametrize("name, unit_code, indicator_code", [
+    ("unit_scores", "DEPA", None),                 # the whole round missing
+    ("unit_indicator_points", "D02", "T2-2.01"),   # one submission missing
+    ("unit_indicator_points", "DEPA", "T2-1.01"),
+])
+def test_missing_results_are_null_not_zero(tiny_db, name, unit_code, indicator_code):
+    frame = tiny_db.query(name, fiscal_year=2562, inspection_round=2)
+    row = frame[frame["unit_code"] == unit_code]
+    if indicator_code:
+        row = row[row["indicator_code"] == indicator_code]
+    assert len(row) == 1
+    assert row["points"].isna().all()
+
+
+# Meta: the test table above covers exactly the query files that exist.
+def test_every_query_file_is_exercised():
+    assert sorted(QUERIES) == query_names()
+
+
+# Meta: each query's header says what one row is and documents each $parameter it uses.
+@pytest.mark.parametrize("name", query_names())
+def test_query_header_documents_row_and_params(name):
+    q = load_query(name)
+    assert q.header.startswith("One row per"), q.header
+    for param in q.params:
+        assert f"${param}:" in q.header, f"{name}: ${param} is not documented in the header"
+
+
+# Meta: the parameters the tests pass are exactly those the query uses.
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_test_params_match_query_params(name):
+    for params, _expected in QUERIES[name][1]:
+        assert set(params) == set(load_query(name).params)
