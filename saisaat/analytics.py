@@ -209,7 +209,7 @@ def coverage_status(indicator_points: pd.DataFrame, num_rounds: int, num_pending
 def coverage_matrix(status: pd.DataFrame, all_codes) -> pd.DataFrame:
     """Unit × indicator statuses; indicators a unit does not answer for are 'not_assigned'."""
     wide = status.pivot(index="unit_code", columns="indicator_code", values="status")
-    return wide.reindex(columns=list(all_codes)).fillna("not_assigned")
+    return wide.reindex(columns=list(all_codes)).astype(object).fillna("not_assigned")
 
 
 def coverage_rates(status: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Run every test. On a fresh (Debian) machine this first installs what the tests need:
+# Chromium and Thai fonts from Debian for the real-browser test, and the pip packages.
+#   ./test.sh            → the whole suite
+#   ./test.sh -k pages   → extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+fc-list 2>/dev/null | grep -qi "loma" || need_apt+=(fonts-thai-tlwg)
+fc-list 2>/dev/null | grep -qi "noto color emoji" || need_apt+=(fonts-noto-color-emoji)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" fontconfig >/dev/null
+fi
+"$PY" -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+exec "$PY" -m pytest -q "$@"

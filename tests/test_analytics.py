@@ -1,0 +1,169 @@
+"""The figures the analytics pages show, from tiny hand-written frames with exact expected values."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from saisaat import analytics
+from saisaat.fiscal import fiscal_year_bounds, fiscal_year_of, format_date, inspection_cycle
+
+N = np.nan
+
+SCORES = pd.DataFrame({   # five units; E has no result (not assessed), never 0
+    "unit_code": ["A", "B", "C", "D", "E"],
+    "unit_kind": ["district", "district", "district", "department", "department"],
+    "zone_code": ["Z1", "Z1", "Z2", None, None],
+    "score_pct": [90.0, 70.0, 80.0, 60.0, N],
+})
+PREVIOUS = pd.DataFrame({"unit_code": ["A", "B"], "score_pct": [80.0, 60.0]})
+
+
+# Headline: only assessed units count; mean (90+70+80+60)/4 = 75, median (70+80)/2 = 75;
+# at or above 80: A and C; previous mean (80+60)/2 = 70, so change +5.
+def test_headline():
+    h = analytics.headline(SCORES, PREVIOUS, 80.0)
+    assert (h.units_assessed, h.units_expected, h.mean_pct, h.median_pct) == (4, 5, 75.0, 75.0)
+    assert (h.at_or_above_target, h.previous_mean_pct, h.mean_change_pct) == (2, 70.0, 5.0)
+    assert analytics.headline(SCORES, None, 80.0).mean_change_pct is None
+
+
+# Top and bottom lists leave out the unit with no result.
+def test_top_bottom():
+    top, bottom = analytics.top_bottom(SCORES, 2)
+    assert top["unit_code"].tolist() == ["A", "C"]
+    assert bottom["unit_code"].tolist() == ["D", "B"]
+
+
+# Peer groups: same kind, same zone (a department's zone group is all departments), all.
+@pytest.mark.parametrize("unit, group, expected", [
+    ("A", "kind", ["A", "B", "C"]),
+    ("A", "zone", ["A", "B"]),
+    ("D", "zone", ["D", "E"]),
+    ("D", "all", ["A", "B", "C", "D", "E"]),
+])
+def test_peers(unit, group, expected):
+    assert analytics.peers(SCORES, unit, group)["unit_code"].tolist() == expected
+
+
+# Standing among peers: rank 1 = best; percentile = share of the other assessed peers below.
+@pytest.mark.parametrize("unit, rank, of, percentile, median", [
+    ("A", 1, 3, 100.0, 80.0),   # districts 90, 80, 70: both others below A
+    ("B", 3, 3, 0.0, 80.0),
+    ("C", 2, 3, 50.0, 80.0),
+])
+def test_standing(unit, rank, of, percentile, median):
+    s = analytics.standing(SCORES[SCORES["unit_kind"] == "district"], unit)
+    assert (s.rank, s.of, s.percentile, s.peer_median_pct) == (rank, of, percentile, median)
+
+
+# A unit with no result has no rank, and ties share the best rank.
+def test_standing_missing_and_ties():
+    assert analytics.standing(SCORES, "E").rank is None
+    tied = pd.DataFrame({"unit_code": ["P", "Q", "R"], "score_pct": [80.0, 80.0, 70.0]})
+    assert analytics.standing(tied, "Q").rank == 1
+    assert analytics.standing(tied, "R").rank == 3
+
+
+POINTS = pd.DataFrame({   # unit × indicator, both rounds: points out of max; B has I2 missing
+    "unit_code": ["A", "A", "B", "B", "C", "C"],
+    "indicator_code": ["I1", "I2", "I1", "I2", "I1", "I2"],
+    "objective_no": [1, 2, 1, 2, 1, 2],
+    "value": [4.0, 1.0, 2.0, N, 5.0, 0.0],
+    "points": [6.0, 3.0, 2.0, N, 6.0, 0.0],
+    "max_points": [6.0, 6.0, 6.0, N, 6.0, 6.0],
+    "max_points_expected": [6.0] * 6,
+    "num_rounds_scored": [2, 1, 2, 0, 2, 2],
+})
+
+
+# Indicator losses for B: I1 lost 4 of 6; peers A and C both full on I1 (median 6, 100 %);
+# I2 has no result: listed last with lost_points null (missing, not zero).
+def test_indicator_losses():
+    out = analytics.indicator_losses(POINTS, ["A", "B", "C"], "B")
+    assert out["indicator_code"].tolist() == ["I1", "I2"]
+    assert out.loc[0, ["lost_points", "peer_median_points", "peers_full_pct"]].tolist() == [4.0, 6.0, 100.0]
+    assert pd.isna(out.loc[1, "lost_points"])
+    assert out.loc[1, "peer_median_points"] == 1.5 and out.loc[1, "peers_full_pct"] == 0.0
+
+
+# Coverage statuses: both rounds due → B/I2 (0 of 2) and A/I2 (1 of 2) are missing;
+# if round 2 is not yet due, A/I2 is complete; if nothing is due, B/I2 is pending.
+@pytest.mark.parametrize("rounds, pending, expected", [
+    (2, 0, ["scored", "missing", "scored", "missing", "scored", "scored"]),
+    (2, 1, ["scored", "scored", "scored", "missing", "scored", "scored"]),
+    (1, 1, ["scored", "scored", "scored", "pending", "scored", "scored"]),
+])
+def test_coverage_status(rounds, pending, expected):
+    assert analytics.coverage_status(POINTS, rounds, pending)["status"].tolist() == expected
+
+
+# Coverage matrix marks indicators a unit does not answer for; rates: A 3 of 4 = 75 %.
+def test_coverage_matrix_and_rates():
+    status = analytics.coverage_status(POINTS, 2, 0)
+    m = analytics.coverage_matrix(status.iloc[:4], ["I1", "I2", "I3"])
+    assert m.loc["A"].tolist() == ["scored", "missing", "not_assigned"]
+    rates = analytics.coverage_rates(status, "unit_code").set_index("unit_code")
+    assert rates.loc["A"].tolist() == [4, 3, 75.0]
+    assert rates.loc["B"].tolist() == [4, 2, 50.0]
+
+
+# Failing indicators: I2 — A 3/6, C 0/6 → 25 % of max, 50 % scoring zero, 100 % below full.
+def test_failing_indicators():
+    out = analytics.failing_indicators(POINTS).set_index("indicator_code")
+    assert out.loc["I2"].tolist() == [2, 50.0, 100.0, 25.0]
+    assert out.loc["I1"].tolist() == [3, 0.0, 33.3, 77.8]   # 14/18 = 77.8 %
+    assert out.index.tolist() == ["I2", "I1"]
+
+
+BY_YEAR = pd.DataFrame({
+    "fiscal_year": [2550, 2550, 2551, 2551, 2552, 2552],
+    "inspection_round": [pd.NA] * 6,
+    "unit_code": ["A", "B"] * 3,
+    "framework_id": [1, 1, 1, 1, 2, 2],
+    "score_pct": [50.0, 70.0, 60.0, 70.0, 40.0, 90.0],
+})
+
+
+# Movers between two years: A +10 (50 → 60), B 0; decliners start with the smallest change.
+def test_movers():
+    up, down = analytics.movers(BY_YEAR, 2550, 2551)
+    assert up[["unit_code", "change_pct"]].values.tolist() == [["A", 10.0], ["B", 0.0]]
+    assert down["unit_code"].tolist() == ["B", "A"]
+
+
+# The band per year: mean and quartiles of the yearly scores (linear interpolation).
+def test_band_by_year():
+    band = analytics.band_by_year(BY_YEAR).set_index("fiscal_year")
+    assert band.loc[2552].tolist() == [65.0, 52.5, 77.5, 2]
+
+
+# A line never joins the last year of one framework to the first of the next.
+def test_break_at_framework_change():
+    a = BY_YEAR[BY_YEAR["unit_code"] == "A"]
+    out = analytics.break_at_framework_change(a)
+    assert out["fiscal_year"].tolist() == [2550, 2551, 2551.5, 2552]
+    assert out["score_pct"].isna().tolist() == [False, False, True, False]
+    years = pd.DataFrame({"fiscal_year": [2550, 2551, 2552, 2553], "framework_id": [1, 1, 2, 2]})
+    assert analytics.framework_changes(years, 2550, 2553) == [2552]
+    assert analytics.framework_changes(years, 2552, 2553) == []
+
+
+# Fiscal calendar: FY2570 began 1 Oct 2026 (BE = CE + 543); Thai dates in Buddhist era.
+@pytest.mark.parametrize("day, fy", [
+    (date(2026, 9, 30), 2569), (date(2026, 10, 1), 2570), (date(2026, 11, 28), 2570),
+])
+def test_fiscal_year_of(day, fy):
+    assert fiscal_year_of(day) == fy
+
+
+def test_fiscal_calendar():
+    assert fiscal_year_bounds(2570) == (date(2026, 10, 1), date(2027, 9, 30))
+    assert format_date(date(2026, 11, 28), "th") == "28 พ.ย. 2569"
+    assert format_date(date(2026, 11, 28), "en") == "28 Nov 2026"
+    steps = {s.key: (s.starts_on, s.ends_on) for s in inspection_cycle(2569)}
+    assert steps["round1_visits"] == (date(2026, 4, 1), date(2026, 4, 20))
+    assert steps["round2_visits"] == (date(2026, 8, 1), date(2026, 8, 31))
+    assert steps["circulate_report"] == (date(2026, 11, 1), date(2026, 11, 30))
