@@ -36,6 +36,8 @@ per_unit = analytics.coverage_rates(status, "unit_code")
 c[2].metric(T("metric_units_complete"), f"{int((per_unit['coverage_pct'] >= 100).sum())} / {len(per_unit)}",
             border=True)
 
+ui.how_computed(T("coverage_help"))
+
 st.subheader(T("coverage_matrix"))
 ui.url_value("cov_filter", ("all", "incomplete"), "all")
 show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,

@@ -106,6 +106,7 @@ else:
                       "score_pct"]], f"trend_{code}")
 if changes:
     st.caption(T("framework_note"))
+ui.how_computed(T("peer_band") + ": " + T("trend_band_help"))
 
 st.subheader(T("movers_title", start=start, end=end))
 by_year_all = ui.query("unit_scores_by_year")

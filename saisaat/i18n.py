@@ -155,6 +155,8 @@ TH: dict[str, str] = {
     "indicator_pick": "ตัวชี้วัด",
     "indicator_trend_note": "รหัสตัวชี้วัดเป็นของกรอบตัวชี้วัดแต่ละฉบับ จึงแสดงเฉพาะปีของกรอบนั้น",
     "rounds_shown": "แสดงรายรอบ",
+    "trend_band_help": "ช่วงระหว่างควอร์ไทล์ที่ 1 และ 3 ของคะแนนทั้งปีของหน่วยงานในกลุ่มเปรียบเทียบของหน่วยงานแรกที่เลือก",
+    "coverage_help": "ความครอบคลุม = ผลที่ได้รับ ÷ ผลที่ต้องส่งแล้ว (ตัวชี้วัดที่หน่วยงานรับผิดชอบ × รอบที่ถึงกำหนดตรวจแล้ว) รอบที่ยังไม่ถึงกำหนดตรวจไม่นับเป็นค้างส่ง",
     # coverage
     "coverage_title": "ความครอบคลุมตัวชี้วัด {period}",
     "status_scored": "ได้รับผลแล้ว",
@@ -326,6 +328,8 @@ EN: dict[str, str] = {
     "indicator_pick": "Indicator",
     "indicator_trend_note": "Indicator codes belong to one framework, so only that framework's years are shown.",
     "rounds_shown": "Show each round",
+    "trend_band_help": "the range between the 1st and 3rd quartile of the yearly scores of the first chosen unit's peer group",
+    "coverage_help": "Coverage = results received ÷ results due (indicators a unit answers for × rounds whose inspection has ended). A round not yet inspected never counts as missing.",
     "coverage_title": "Indicator coverage, {period}",
     "status_scored": "Result received",
     "status_missing": "Not submitted",

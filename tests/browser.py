@@ -257,8 +257,10 @@ class BrowserPage:
     def goto(self, url_path: str = "/") -> None:
         """Open `url_path` (e.g. "/", "/scores?fy=2568") and wait for its first run to be drawn.
 
-        On a fresh load stApp reads CONNECTED + notRunning between the websocket opening and the
-        first run starting, so the first finished run is awaited too, as in `wait_for_rerun`.
+        Streamlit 1.67 marks a fresh page "initial" until its first run, so the idle selector
+        would mostly do here; awaiting the finished-run message as well costs nothing and also
+        covers an app that calls st.rerun() on its first run (that run ends "early for rerun"
+        and is not counted; the one after it is).
         """
         if not url_path.startswith("/"):
             url_path = "/" + url_path

@@ -146,6 +146,10 @@ def test_trends_break_and_levels(demo_path, monkeypatch):
     assert at.segmented_control(key="theme").options  # themes offered
     at.segmented_control(key="level").set_value("indicator").run()
     assert not at.exception and chart_specs(at)
+    at.segmented_control(key="level").set_value("unit").run()
+    at.multiselect(key="trend_units").select("1002").run()          # a second unit, a second line
+    lines = [d["name"] for d in chart_specs(at)[0]["data"] if d.get("mode") == "lines+markers"]
+    assert lines == ["สำนักงานเขตพระนคร", "สำนักงานเขตดุสิต"]
 
 
 # Coverage: the missing list matches the matrix, and the year under way is pending, not missing.
@@ -153,6 +157,10 @@ def test_coverage_missing_and_pending(demo_path, monkeypatch):
     at = open_page(demo_path, monkeypatch, "coverage")
     missing = int(metric(at, "ค้างส่ง").replace(",", ""))
     assert any(s.value == f"รายการที่ต้องติดตาม ({missing} รายการ)" for s in at.subheader)
+    matrix_rows = len(chart_specs(at)[0]["data"][0]["y"])
+    at.segmented_control(key="cov_filter").set_value("incomplete").run()
+    incomplete_rows = len(chart_specs(at)[0]["data"][0]["y"])
+    assert 0 < incomplete_rows < matrix_rows == 70
     at.selectbox(key="fy").select(2570).run()
     assert not at.exception
     assert metric(at, "ค้างส่ง") == "0"
