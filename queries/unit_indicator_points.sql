@@ -20,9 +20,7 @@ scored as (
         sum(value) as value,
         sum(points) as points,
         sum(max_points) as max_points
-    from scored_results
-    where fiscal_year = $fiscal_year
-      and ($inspection_round is null or inspection_round = $inspection_round)
+    from scored_in_period($fiscal_year, $inspection_round)
     group by all
 ),
 

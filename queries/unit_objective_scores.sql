@@ -10,9 +10,7 @@ with scored as (
         count(*) as num_scored,
         sum(points) as points,
         sum(max_points) as max_points
-    from scored_results
-    where fiscal_year = $fiscal_year
-      and ($inspection_round is null or inspection_round = $inspection_round)
+    from scored_in_period($fiscal_year, $inspection_round)
     group by all
 ),
 

@@ -108,22 +108,21 @@ class Database:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
 
-    def query(self, name: str, **params) -> pd.DataFrame:
-        """Run queries/<name>.sql with bound parameters; a DataFrame, fully read."""
+    def _run(self, name: str, params: dict, read):
         q = load_query(name)
         cur = self.con.cursor()
         try:
-            return cur.execute(q.sql, bind(q, params)).df()
+            return read(cur.execute(q.sql, bind(q, params)))
         finally:
             cur.close()
 
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run queries/<name>.sql with bound parameters; a DataFrame, fully read."""
+        return self._run(name, params, lambda result: result.df())
+
     def rows(self, name: str, **params) -> list[tuple]:
-        q = load_query(name)
-        cur = self.con.cursor()
-        try:
-            return cur.execute(q.sql, bind(q, params)).fetchall()
-        finally:
-            cur.close()
+        """Run queries/<name>.sql with bound parameters; a list of tuples."""
+        return self._run(name, params, lambda result: result.fetchall())
 
     def has_schema(self) -> bool:
         return ("results",) in self.rows("tables_in_schema")

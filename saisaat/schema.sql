@@ -191,3 +191,10 @@ from results
 join indicators using (indicator_code)
 join objectives using (framework_id, objective_no)
 join official_rules using (indicator_code);
+
+-- The scored results of one fiscal year, one round (1 or 2) or both (null), as the pages choose.
+create macro scored_in_period(fy, rnd) as table
+select *
+from scored_results
+where fiscal_year = fy
+  and (rnd is null or inspection_round = rnd);
