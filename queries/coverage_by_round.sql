@@ -31,7 +31,7 @@ final as (
         rounds.inspection_round,
         rounds.num_expected,
         coalesce(received.num_received, 0) as num_received,
-        round(100 * coalesce(received.num_received, 0) / rounds.num_expected, 2) as coverage_pct,
+        percent_of(coalesce(received.num_received, 0), rounds.num_expected) as coverage_pct,
         rounds.num_units_expected,
         coalesce(received.num_units_reporting, 0) as num_units_reporting
     from rounds

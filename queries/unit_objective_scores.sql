@@ -24,7 +24,7 @@ final as (
         scored.num_scored,
         scored.points,
         scored.max_points,
-        round(100 * scored.points / scored.max_points, 2) as score_pct
+        percent_of(scored.points, scored.max_points) as score_pct
     from scored
     join units using (unit_code)
     join objectives using (framework_id, objective_no)

@@ -33,7 +33,7 @@ joined as (
         coalesce(scored.num_scored, 0) as num_scored,
         scored.points,
         scored.max_points,
-        round(100 * scored.points / scored.max_points, 2) as score_pct
+        percent_of(scored.points, scored.max_points) as score_pct
     from expected
     join units using (unit_code)
     left join scored using (unit_code)

@@ -10,7 +10,7 @@ with final as (
         count(*) as num_scored,
         sum(points) as points,
         sum(max_points) as max_points,
-        round(100 * sum(points) / sum(max_points), 2) as score_pct
+        percent_of(sum(points), sum(max_points)) as score_pct
     from scored_results
     group by grouping sets ((fiscal_year, unit_code, inspection_round), (fiscal_year, unit_code))
 )

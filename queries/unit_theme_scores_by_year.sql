@@ -8,7 +8,7 @@ with final as (
         any_value(framework_id) as framework_id,
         sum(points) as points,
         sum(max_points) as max_points,
-        round(100 * sum(points) / sum(max_points), 2) as score_pct
+        percent_of(sum(points), sum(max_points)) as score_pct
     from scored_results
     group by all
 )

@@ -108,13 +108,21 @@ class Database:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
 
-    def _run(self, name: str, params: dict, read):
+    def _run(self, name: str, params: dict, read, relations: dict | None = None):
         q = load_query(name)
         cur = self.con.cursor()
         try:
+            # Registered relations live on this cursor only: one session's what-if never shows in
+            # another's, and nothing is written.
+            for rel_name, frame in (relations or {}).items():
+                cur.register(rel_name, frame)
             return read(cur.execute(q.sql, bind(q, params)))
         finally:
             cur.close()
+
+    def query_with(self, name: str, relations: dict[str, pd.DataFrame], **params) -> pd.DataFrame:
+        """Run a query that reads DataFrames registered under the given names (on its own cursor)."""
+        return self._run(name, params, lambda result: result.df(), relations)
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """Run queries/<name>.sql with bound parameters; a DataFrame, fully read."""

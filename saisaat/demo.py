@@ -136,6 +136,25 @@ def generate_results(rng: np.random.Generator, units: pd.DataFrame, indicators: 
     return out
 
 
+COMPONENTS = ("mission", "efficiency", "development")
+
+
+def generate_components(rng: np.random.Generator, units: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """The other components of the yearly performance evaluation (1–5), for units with results:
+    loosely tied to each unit's stable level, so transparency is one signal among several."""
+    unit_years = results[["fiscal_year", "unit_code"]].drop_duplicates()
+    n_units = len(units)
+    level = pd.Series(rng.normal(3.6, 0.4, n_units), index=units["unit_code"])
+    base = level.reindex(unit_years["unit_code"].astype(str)).to_numpy()
+    frames = []
+    for component in COMPONENTS:
+        score = np.clip(base + rng.normal(0, 0.35, len(unit_years)), 1, 5).round(4)
+        frames.append(pd.DataFrame({"fiscal_year": unit_years["fiscal_year"].to_numpy(),
+                                    "unit_code": unit_years["unit_code"].astype(str).to_numpy(),
+                                    "component_code": component, "score": score}))
+    return pd.concat(frames, ignore_index=True)
+
+
 def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
                progress: Progress = _quiet) -> dict:
     """Write a new demo database at `path` (replacing any file there). Returns row counts."""
@@ -161,6 +180,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
     rulesets = reference.official_rulesets(indicators)
     progress(0.15, "generate")
     results = generate_results(rng, units, indicators, assignments, fiscal_years, objectives)
+    components = generate_components(rng, units, results)
     progress(0.5, "write")
     con = connect(tmp)
     try:
@@ -178,6 +198,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
                             sha256=hashlib.sha256(f"{DEMO_FILE_NAME}:{scale}:{seed}".encode()).hexdigest(), imported_by=f"saisaat demo --seed {seed}",
                             row_count=len(results), note=DEMO_NOTE)
             store.insert_scored_results(cur, results, batch_id=1)
+            store.append(cur, "evaluation_components", components)
         con.execute("checkpoint")
     finally:
         con.close()

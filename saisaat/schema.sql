@@ -75,7 +75,8 @@ create table rulesets (
     -- the framework this ruleset is the official one of: unique, so a framework has at most one
     official_for       integer unique references frameworks (framework_id),
     check (is_official = (official_for is not null)),
-    check (official_for is null or official_for = framework_id)
+    check (official_for is null or official_for = framework_id),
+    spec_json          varchar not null   -- the whole ruleset file: rules, weights, reward levels, tiers
 );
 
 create table rules (
@@ -95,6 +96,28 @@ create table rule_steps (
     points          decimal(6, 2) not null check (points >= 0),
     primary key (ruleset_code, indicator_code, min_value),
     foreign key (ruleset_code, indicator_code) references rules (ruleset_code, indicator_code)
+);
+
+-- The other components of each unit's yearly performance evaluation (1–5 scale), which the
+-- transparency score is weighted into for the annual reward money. Synthetic in the demo.
+create table evaluation_components (
+    fiscal_year     integer not null references fiscal_years (fiscal_year),
+    unit_code       varchar not null references units (unit_code),
+    component_code  varchar not null check (length(component_code) between 1 and 32),
+    score           decimal(6, 4) not null check (score between 1 and 5),
+    primary key (fiscal_year, unit_code, component_code)
+);
+
+-- What-if scenarios saved by the secretariat: a ruleset file with who, when and why. Never applied
+-- to stored results.
+create table scenarios (
+    scenario_id   integer primary key,
+    name          varchar not null unique check (length(trim(name)) > 0),
+    description   varchar,
+    created_by    varchar not null check (length(trim(created_by)) > 0),
+    created_at    timestamp not null,
+    framework_id  integer not null references frameworks (framework_id),
+    spec_json     varchar not null
 );
 
 create table import_batches (
@@ -127,6 +150,10 @@ create table results (
 -- Proportional points are rounded half up to 0.01 in exact integer arithmetic (hundredths):
 -- 100 × max × value / target = A / B with A = (100 max)(100 value), B = 100 target; round = (2A + B) // 2B.
 create macro hundredths(x) as cast(x * 100 as hugeint);
+
+-- part / whole × 100, rounded half up to 0.01 exactly (the score_pct every page shows).
+create macro percent_of(part, whole) as
+    cast((20000 * hundredths(part) + hundredths(whole)) // (2 * hundredths(whole)) as decimal(18, 0)) * 0.01;
 
 create macro indicator_points(rule_type, max_points, target_value, step_points, value) as
     cast(

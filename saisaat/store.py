@@ -22,6 +22,7 @@ WRITES = QUERIES_DIR / "writes"
 TABLES = (
     "zones", "units", "frameworks", "fiscal_years", "objectives", "indicators",
     "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
+    "evaluation_components", "scenarios",
 )
 
 

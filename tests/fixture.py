@@ -80,6 +80,27 @@ ASSIGNMENTS = (
     + [("DEPN", c) for c in CORE_F1 + ["T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02"]]
 )
 
+# The reward part of every tiny ruleset: numbers chosen to be easy to compute by hand.
+REWARD = {
+    "levels": [50, 60, 70, 80, 90],
+    "transparency_weight": 0.2,
+    "component_weights": {"mission": 0.8},
+    "tier_basis": "overall_score",
+    "tiers": [
+        {"tier": "A", "min_value": 4, "multiplier": 2},
+        {"tier": "B", "min_value": 3, "multiplier": 1},
+        {"tier": "C", "min_value": 0, "multiplier": 0},
+    ],
+    "pool_baht": 1000,
+}
+
+# fiscal_year, unit_code, component_code, score: the other evaluation component (DEPA has none in
+# 2562, so it has no overall score there)
+COMPONENTS = [
+    (2560, "D01", "mission", 3.5), (2560, "D02", "mission", 3.5), (2560, "DEPA", "mission", 4.0),
+    (2562, "D01", "mission", 4.0), (2562, "D02", "mission", 3.0), (2562, "DEPN", "mission", 2.5),
+]
+
 RULESET_SPECS = [
     {
         "ruleset_code": "official-f1", "framework_id": 1, "is_official": True,
@@ -89,6 +110,7 @@ RULESET_SPECS = [
             "count": {"rule_type": "steps", "max_points": 1, "steps": [[1, 1]]},
             "percent": {"rule_type": "proportional", "max_points": 1, "target_value": 100},
         },
+        "reward": REWARD,
     },
     {
         "ruleset_code": "official-f2", "framework_id": 2, "is_official": True,
@@ -98,6 +120,7 @@ RULESET_SPECS = [
             "count": {"rule_type": "steps", "max_points": 3, "steps": [[2, 1], [3, 2], [4, 3]]},
             "percent": {"rule_type": "proportional", "max_points": 3, "target_value": 80},
         },
+        "reward": REWARD,
     },
     {
         # A proposal under test: it must never change stored points nor duplicate any view row.
@@ -108,6 +131,7 @@ RULESET_SPECS = [
             "count": {"rule_type": "steps", "max_points": 5, "steps": [[1, 5]]},
             "percent": {"rule_type": "proportional", "max_points": 5, "target_value": 10},
         },
+        "reward": REWARD,
     },
 ]
 
@@ -202,5 +226,8 @@ def build_tiny(path: Path | str) -> None:
                                 note=note, imported_at=imported_at)
                 if rows:
                     store.insert_scored_results(cur, _staged(rows), batch_id=batch_id)
+        with store.transaction(con) as cur:
+            store.append(cur, "evaluation_components",
+                         _frame(COMPONENTS, ["fiscal_year", "unit_code", "component_code", "score"]))
     finally:
         con.close()

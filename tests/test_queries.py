@@ -372,8 +372,9 @@ IMPORT_BATCHES_BY_ID = [
 
 # The twelve warehouse tables (no views, no leftover staging table).
 TABLES_IN_SCHEMA = [(t,) for t in (
-    "assignments", "fiscal_years", "frameworks", "import_batches", "indicators", "objectives",
-    "results", "rule_steps", "rules", "rulesets", "units", "zones")]
+    "assignments", "evaluation_components", "fiscal_years", "frameworks", "import_batches",
+    "indicators", "objectives", "results", "rule_steps", "rules", "rulesets", "scenarios", "units",
+    "zones")]
 
 
 # name -> (columns, [(params, expected rows), ...]); its keys must be exactly the files in queries/.

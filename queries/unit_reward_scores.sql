@@ -1,0 +1,178 @@
+-- One row per fiscal year × unit with results, scored under a ruleset given as registered relations
+-- (scenario_rules, scenario_steps, scenario_objective_weights, scenario_component_weights,
+-- scenario_tiers): points, max_points, score_pct, reward_score (1–5), overall_score, ranks, tier
+-- and reward money. Stored results are only read, never changed.
+-- $framework_id: integer, the ruleset's framework (only its fiscal years are scored)
+-- $fiscal_year: integer, Buddhist era; null for every fiscal year of the framework
+-- $round_aggregation: 'score_each_round' (score each round, add the points) or 'sum_values'
+--   (combine the rounds' values first: counts added, yes/no done in either round, percents averaged)
+-- $levels: list of 5 numbers, the score_pct of target levels 1..5 (linear in between)
+-- $transparency_weight: number 0..1, the transparency score's weight in the overall evaluation
+-- $tier_basis: 'overall_score' or 'score_pct', what the tier cut-offs apply to
+-- $pool_baht: number, the reward money shared by tier multipliers
+with in_scope as (
+    select
+        results.fiscal_year,
+        results.inspection_round,
+        results.unit_code,
+        results.indicator_code,
+        results.value,
+        indicators.objective_no,
+        indicators.measure
+    from results
+    join fiscal_years using (fiscal_year)
+    join indicators using (indicator_code)
+    where fiscal_years.framework_id = $framework_id
+      and ($fiscal_year is null or results.fiscal_year = $fiscal_year)
+),
+
+valued as (
+    select fiscal_year, unit_code, indicator_code, objective_no, value
+    from in_scope
+    where $round_aggregation = 'score_each_round'
+    union all
+    select
+        fiscal_year,
+        unit_code,
+        indicator_code,
+        objective_no,
+        cast(case any_value(measure)
+            when 'count' then sum(value)
+            when 'binary' then max(value)
+            else avg(value)
+        end as decimal(12, 2)) as value
+    from in_scope
+    where $round_aggregation = 'sum_values'
+    group by fiscal_year, unit_code, indicator_code, objective_no
+),
+
+ruled as (
+    select
+        valued.*,
+        scenario_rules.rule_type,
+        scenario_rules.max_points,
+        scenario_rules.target_value
+    from valued
+    join scenario_rules using (indicator_code)
+),
+
+stepped as (
+    select
+        ruled.*,
+        coalesce(scenario_steps.points, 0) as step_points
+    from ruled
+    asof left join scenario_steps
+        on scenario_steps.indicator_code = ruled.indicator_code
+        and ruled.value >= scenario_steps.min_value
+),
+
+by_objective as (
+    select
+        fiscal_year,
+        unit_code,
+        objective_no,
+        sum(indicator_points(rule_type, max_points, target_value, step_points, value)) as points,
+        sum(max_points) as max_points
+    from stepped
+    group by all
+),
+
+by_unit as (
+    -- with objective weights: the weighted mean of objective percents (weights of objectives the
+    -- unit has results in); without: all points over all possible points
+    select
+        by_objective.fiscal_year,
+        by_objective.unit_code,
+        sum(by_objective.points) as points,
+        sum(by_objective.max_points) as max_points,
+        case
+            when count(w.weight) = 0 then percent_of(sum(by_objective.points), sum(by_objective.max_points))
+            else round(cast(
+                sum(w.weight * 100 * by_objective.points / by_objective.max_points) / sum(w.weight)
+                as decimal(18, 6)), 2)
+        end as score_pct
+    from by_objective
+    left join scenario_objective_weights as w
+        on w.framework_id = $framework_id
+        and w.objective_no = by_objective.objective_no
+    group by all
+),
+
+rewarded as (
+    -- level k reached: k + the share of the way to level k+1; below level 1: 1; level 5 and up: 5
+    select
+        by_unit.*,
+        len(list_filter($levels, lambda level: level <= by_unit.score_pct)) as level_reached,
+        round(cast(case
+            when level_reached = 0 then 1
+            when level_reached >= 5 then 5
+            else level_reached + (by_unit.score_pct - $levels[level_reached])
+                / ($levels[level_reached + 1] - $levels[level_reached])
+        end as decimal(18, 8)), 4) as reward_score
+    from by_unit
+),
+
+components as (
+    select
+        evaluation_components.fiscal_year,
+        evaluation_components.unit_code,
+        sum(evaluation_components.score * scenario_component_weights.weight) as weighted_score,
+        count(*) as num_components
+    from evaluation_components
+    join scenario_component_weights using (component_code)
+    group by all
+),
+
+overall as (
+    select
+        rewarded.*,
+        units.unit_kind,
+        case when coalesce(components.num_components, 0) = (select count(*) from scenario_component_weights)
+            then round(cast($transparency_weight * rewarded.reward_score
+                            + coalesce(components.weighted_score, 0) as decimal(18, 8)), 4)
+        end as overall_score
+    from rewarded
+    join units using (unit_code)
+    left join components using (fiscal_year, unit_code)
+),
+
+tiered as (
+    select
+        overall.*,
+        case when $tier_basis = 'score_pct' then overall.score_pct else overall.overall_score end
+            as tier_value
+    from overall
+),
+
+with_tier as (
+    select
+        tiered.*,
+        scenario_tiers.tier,
+        scenario_tiers.multiplier
+    from tiered
+    asof left join scenario_tiers
+        on tiered.tier_value >= scenario_tiers.min_value
+),
+
+final as (
+    select
+        fiscal_year,
+        unit_code,
+        unit_kind,
+        points,
+        max_points,
+        score_pct,
+        reward_score,
+        overall_score,
+        rank() over (partition by fiscal_year, unit_kind order by score_pct desc) as rank_in_kind,
+        rank() over (partition by fiscal_year order by tier_value desc nulls last) as rank_overall,
+        tier,
+        multiplier,
+        round(cast($pool_baht * multiplier
+            / nullif(sum(multiplier) over (partition by fiscal_year), 0) as decimal(18, 4)), 2)
+            as reward_baht
+    from with_tier
+)
+
+select * from final
+order by fiscal_year, unit_code

@@ -1,0 +1,106 @@
+"""The scoring engine: a ruleset (official or a what-if) applied to stored results, set-based in
+DuckDB. Nothing is written: the ruleset travels as relations registered on one query's cursor.
+
+A unit's yearly score: indicator points from the rules, rounds combined as the ruleset says,
+points / possible points (or objective-weighted), turned into the 1–5 reward scale by five target
+levels with linear interpolation, weighted with the other evaluation components into the overall
+score, then tiers by cut-offs and a share of the reward pool by tier multipliers.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from saisaat.db import Database
+from saisaat.rulesets import Ruleset, parse_ruleset
+
+SCORE_COLUMNS = ["fiscal_year", "unit_code", "unit_kind", "points", "max_points", "score_pct",
+                 "reward_score", "overall_score", "rank_in_kind", "rank_overall", "tier",
+                 "multiplier", "reward_baht"]
+
+
+def relations(ruleset: Ruleset) -> dict[str, pd.DataFrame]:
+    steps = ruleset.rule_steps[["indicator_code", "min_value", "points"]].astype(
+        {"min_value": float, "points": float})
+    rules = ruleset.rules[["indicator_code", "rule_type", "max_points", "target_value"]].astype(
+        {"max_points": float, "target_value": float})
+    tiers = ruleset.tiers.astype({"min_value": float, "multiplier": float})
+    return {
+        "scenario_rules": rules,
+        "scenario_steps": steps.sort_values(["indicator_code", "min_value"]),
+        "scenario_objective_weights": ruleset.objective_weights.astype({"weight": float}),
+        "scenario_component_weights": ruleset.component_weights.astype({"weight": float}),
+        "scenario_tiers": tiers,
+    }
+
+
+def unit_scores(db: Database, ruleset: Ruleset, fiscal_year: int | None) -> pd.DataFrame:
+    """One row per unit with results in `fiscal_year` (None: every year of the ruleset's framework)."""
+    return db.query_with(
+        "unit_reward_scores", relations(ruleset),
+        framework_id=ruleset.framework_id, fiscal_year=fiscal_year,
+        round_aggregation=ruleset.round_aggregation, levels=ruleset.levels,
+        transparency_weight=ruleset.transparency_weight, tier_basis=ruleset.tier_basis,
+        pool_baht=ruleset.pool_baht,
+    )
+
+
+def result_points(db: Database, ruleset: Ruleset, fiscal_year: int | None) -> pd.DataFrame:
+    """Every stored result of the year(s) with its stored points and its points under `ruleset`."""
+    rel = relations(ruleset)
+    return db.query_with("result_points_by_ruleset",
+                         {k: rel[k] for k in ("scenario_rules", "scenario_steps")},
+                         framework_id=ruleset.framework_id, fiscal_year=fiscal_year)
+
+
+def stored_ruleset(db: Database, ruleset_code: str | None = None, framework_id: int | None = None) -> Ruleset:
+    """A ruleset kept in the database: by code, or the official one of a framework."""
+    table = db.query("rulesets_by_code")
+    if ruleset_code is not None:
+        row = table[table["ruleset_code"] == ruleset_code]
+    else:
+        row = table[(table["framework_id"] == framework_id) & table["is_official"]]
+    if row.empty:
+        raise KeyError(ruleset_code or f"official ruleset of framework {framework_id}")
+    return parse_ruleset(json.loads(row["spec_json"].iloc[0]), db.query("indicators_by_code"),
+                         source=row["ruleset_code"].iloc[0])
+
+
+def compare(base: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: baseline and scenario figures side by side, with the change in each.
+
+    A unit scored on one side only keeps nulls on the other (it is not a change to zero)."""
+    keep = ["score_pct", "reward_score", "overall_score", "rank_overall", "rank_in_kind", "tier", "reward_baht"]
+    out = base[["fiscal_year", "unit_code", "unit_kind"] + keep].merge(
+        scenario[["fiscal_year", "unit_code"] + keep], on=["fiscal_year", "unit_code"], how="outer",
+        suffixes=("_base", "_scenario"))
+    for col in ("score_pct", "reward_score", "overall_score", "reward_baht"):
+        out[f"{col}_change"] = (out[f"{col}_scenario"].astype(float) - out[f"{col}_base"].astype(float)).round(4)
+    out["rank_change"] = out["rank_overall_base"] - out["rank_overall_scenario"]   # + = moved up
+    out["tier_changed"] = out["tier_base"].fillna("") != out["tier_scenario"].fillna("")
+    return out.sort_values(["fiscal_year", "unit_code"]).reset_index(drop=True)
+
+
+def who_moves(comparison: pd.DataFrame, n: int = 10) -> dict[str, pd.DataFrame]:
+    """Tier changes, the biggest rank moves up and down, and the biggest changes in reward money."""
+    c = comparison
+    return {
+        "tier_changes": c[c["tier_changed"]].sort_values("overall_score_change", ascending=False),
+        "rank_up": c[c["rank_change"] > 0].sort_values(["rank_change", "unit_code"], ascending=[False, True]).head(n),
+        "rank_down": c[c["rank_change"] < 0].sort_values(["rank_change", "unit_code"]).head(n),
+    }
+
+
+def summary(comparison: pd.DataFrame) -> dict:
+    c = comparison
+    moved = c["reward_baht_change"].fillna(0)
+    return {
+        "units": int(len(c)),
+        "tier_changes": int(c["tier_changed"].sum()),
+        "gainers": int((moved > 0.005).sum()),
+        "losers": int((moved < -0.005).sum()),
+        "money_moved_baht": float(np.round(moved[moved > 0].sum(), 2)),
+        "mean_score_change": float(np.round(c["score_pct_change"].mean(), 2)) if c["score_pct_change"].notna().any() else 0.0,
+    }
