@@ -83,6 +83,14 @@ def T(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
+def T_or(key: str, fallback: str) -> str:
+    """The string for `key`, or `fallback` where the catalogue has none (e.g. a component code from data)."""
+    try:
+        return T(key)
+    except KeyError:
+        return fallback
+
+
 def translator():
     """T with this run's language fixed, for format functions called after the run (AppTest)."""
     code = lang()
@@ -226,7 +234,8 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict 
     """Show `frame` with translated headers (`columns`: source column → string key), and
     CSV / Excel download buttons for exactly what is shown."""
     shown = frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
-    config = {T(columns[c]): st.column_config.NumberColumn(format=f) for c, f in (formats or {}).items()}
+    config = {T(columns[c]): st.column_config.NumberColumn(format=f)
+              for c, f in (formats or {}).items() if c in columns}
     st.dataframe(shown, hide_index=True, column_config=config, height=height, key=f"df_{key}")
     downloads({key: shown}, file_name or key, key)
 
@@ -255,3 +264,21 @@ def how_computed(extra: str | None = None) -> None:
         st.write(T("how_score"))
         if extra:
             st.write(extra)
+
+
+# --- scoring (what-if) ------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _scores(path: str, version: int, spec_json: str, fiscal_year: int) -> pd.DataFrame:
+    import json
+
+    from saisaat import scoring
+    from saisaat.rulesets import parse_ruleset
+    db_ = _database(path)
+    ruleset = parse_ruleset(json.loads(spec_json), db_.query("indicators_by_code"))
+    return scoring.unit_scores(db_, ruleset, fiscal_year)
+
+
+def scores(spec_json: str, fiscal_year: int) -> pd.DataFrame:
+    """Unit scores under a ruleset spec (already validated), cached per spec and data version."""
+    return _scores(str(default_db_path()), data_version(), spec_json, fiscal_year)

@@ -1,10 +1,246 @@
-"""จำลองการคิดคะแนน / What-if scoring (built with the scoring-engine issue)."""
+"""จำลองการคิดคะแนน / What-if: change the scoring rules and see, unit by unit, who gains and loses.
+
+The draft ruleset lives in this browser session only; official results are never changed.
+"""
+import json
+
+import pandas as pd
 import streamlit as st
 
 import ui
+from saisaat import charts, scoring, whatif
+from saisaat.db import DatabaseBusy
+from saisaat.rulesets import PRESETS, RulesetError, parse_ruleset, preset, read_ruleset_bytes, spec_json
+from saisaat.store import ScenarioNameTaken, save_scenario
 
 ui.require_frame()
 T = ui.translator()
-st.title(T("page_whatif"))
+fy, me = ui.fiscal_year(), ui.unit_code()
+names = ui.unit_names()
+framework_id = ui.framework_of(fy)
+
+st.title(T("whatif_title", fy=fy))
 ui.demo_banner()
-st.info(T("coming_soon", what=T("whatif_soon")), icon=":material/construction:")
+st.caption(T("whatif_intro"))
+
+indicators = ui.query("indicators_by_code")
+stored = ui.query("rulesets_by_code")
+official = json.loads(stored.loc[(stored["framework_id"] == framework_id) & stored["is_official"],
+                                 "spec_json"].iloc[0])
+saved = ui.query("scenarios_by_name")
+saved = saved[saved["framework_id"] == framework_id]
+saved_specs = {f"saved:{r.name}": json.loads(r.spec_json) for r in saved.itertuples()}
+
+starts = {f"preset:{p}": preset(p, official) for p in PRESETS} | saved_specs
+if "wi_custom" in st.session_state and st.session_state["wi_custom"][1].get("framework_id") == framework_id:
+    starts["custom"] = st.session_state["wi_custom"][1]
+
+
+def start_label(key: str) -> str:
+    if key.startswith("preset:"):
+        return T(f"preset_{key[7:]}")
+    if key == "custom":
+        return T("start_imported", name=st.session_state["wi_custom"][0])
+    return T("start_saved", name=key[6:])
+
+
+def new_generation() -> None:
+    """A new starting point: the editing widgets start again from it."""
+    st.session_state["wi_gen"] = st.session_state.get("wi_gen", 0) + 1
+
+
+c1, c2 = st.columns(2)
+ui.url_value("wi_start", list(starts), "preset:official", write=False)
+start = c1.selectbox(T("whatif_start"), list(starts), key="wi_start", format_func=start_label,
+                     on_change=new_generation)
+bases = ["preset:official"] + list(saved_specs)
+ui.url_value("wi_base", bases, "preset:official", write=False)
+base_key = c2.selectbox(T("whatif_base"), bases, key="wi_base",
+                        format_func=lambda k: T("base_official") if k == "preset:official" else start_label(k))
+gen = f"{st.session_state.get('wi_gen', 0)}_{start}_{fy}"
+draft = json.loads(json.dumps(starts[start]))
+
+tab_rules, tab_weights, tab_tiers, tab_share = st.tabs(
+    [T("tab_rules"), T("tab_weights"), T("tab_tiers"), T("tab_share")])
+problems: list[str] = []
+
+with tab_rules:
+    st.caption(T("rules_help"))
+    edited = st.data_editor(
+        whatif.rules_table(draft), key=f"wi_rules_{gen}", num_rows="dynamic", hide_index=True,
+        column_config={
+            "scope": st.column_config.SelectboxColumn(
+                T("col_scope"), options=list(whatif.MEASURES) + indicators.loc[
+                    indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True),
+            "rule_type": st.column_config.SelectboxColumn(
+                T("col_rule_type"), options=["binary", "steps", "proportional"], required=True),
+            "max_points": st.column_config.NumberColumn(T("col_max_points"), min_value=0, step=0.5),
+            "target_value": st.column_config.NumberColumn(T("col_target_value"), min_value=0),
+            "steps": st.column_config.TextColumn(T("col_steps"), help=T("steps_help")),
+        })
+    draft["round_aggregation"] = st.radio(
+        T("round_aggregation"), ["score_each_round", "sum_values"], key=f"wi_agg_{gen}",
+        index=["score_each_round", "sum_values"].index(draft.get("round_aggregation", "score_each_round")),
+        format_func=lambda a: T(f"agg_{a}"), horizontal=True)
+    try:
+        draft = whatif.apply_rules_table(draft, edited)
+    except RulesetError as exc:
+        problems.append(str(exc))
+reward = draft["reward"]   # the edited draft's reward settings, filled in by the next tabs
+
+with tab_weights:
+    objectives = ui.objective_names(framework_id)
+    weights = draft.get("objective_weights") or {}
+    if st.toggle(T("weight_by_objective"), value=bool(weights), key=f"wi_objw_on_{gen}"):
+        cols = st.columns(len(objectives))
+        start_pct = {str(o): 100 * float(weights[str(o)]) if weights else round(100 / len(objectives), 2)
+                     for o in objectives}
+        draft["objective_weights"] = {
+            str(o): cols[i].number_input(label, 0.0, 100.0, start_pct[str(o)], step=5.0,
+                                         key=f"wi_objw_{o}_{gen}") / 100
+            for i, (o, label) in enumerate(objectives.items())}
+    else:
+        draft["objective_weights"] = {}
+    st.markdown(f"**{T('levels_title')}**")
+    st.caption(T("levels_help"))
+    cols = st.columns(5)
+    reward["levels"] = [cols[k].number_input(T("level_n", n=k + 1), 0.0, 100.0, float(reward["levels"][k]),
+                                             step=1.0, key=f"wi_level_{k}_{gen}") for k in range(5)]
+    st.markdown(f"**{T('weights_title')}**")
+    cols = st.columns(1 + len(reward["component_weights"]))
+    reward["transparency_weight"] = cols[0].number_input(
+        T("transparency_weight"), 0.0, 100.0, reward["transparency_weight"] * 100, step=1.0,
+        key=f"wi_tw_{gen}") / 100
+    reward["component_weights"] = {
+        c: cols[i + 1].number_input(ui.T_or(f"component_{c}", c),
+                                    0.0, 100.0, w * 100, step=1.0, key=f"wi_cw_{c}_{gen}") / 100
+        for i, (c, w) in enumerate(reward["component_weights"].items())}
+
+with tab_tiers:
+    reward["tier_basis"] = st.radio(T("tier_basis"), ["overall_score", "score_pct"], key=f"wi_basis_{gen}",
+                                    index=["overall_score", "score_pct"].index(reward.get("tier_basis", "overall_score")),
+                                    format_func=lambda b: T(f"basis_{b}"), horizontal=True)
+    st.caption(T("tiers_help"))
+    tiers = []
+    for i, tier in enumerate(reward["tiers"]):
+        a, b, c = st.columns([1, 2, 2])
+        tiers.append({
+            "tier": a.text_input(T("col_tier"), tier["tier"], key=f"wi_tier_{i}_name_{gen}"),
+            "min_value": b.number_input(T("col_min_value"), value=float(tier["min_value"]), step=0.1,
+                                        key=f"wi_tier_{i}_min_{gen}"),
+            "multiplier": c.number_input(T("col_multiplier"), 0.0, 10.0, float(tier["multiplier"]), step=0.1,
+                                         key=f"wi_tier_{i}_mult_{gen}"),
+        })
+    reward["tiers"] = tiers
+    reward["pool_baht"] = st.number_input(T("pool_baht"), 0.0, value=float(reward.get("pool_baht", 0)),
+                                          step=1_000_000.0, key=f"wi_pool_{gen}", format="%.0f")
+
+# Validate the whole draft: a ruleset with problems is never applied.
+scenario = None
+if not problems:
+    try:
+        scenario = parse_ruleset(draft, indicators, source=T("draft"))
+    except RulesetError as exc:
+        problems += str(exc).splitlines()
+if problems:
+    st.error(T("invalid_rules") + "\n\n" + "\n".join(f"- {p}" for p in problems), icon=":material/block:")
+
+base_spec = official if base_key == "preset:official" else saved_specs[base_key]
+base = ui.scores(json.dumps(base_spec, ensure_ascii=False), fy)
+if base.empty:
+    st.warning(T("no_results_year", fy=fy))
+    st.stop()
+
+with tab_share:
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{T('import_ruleset')}**")
+        upload = st.file_uploader(T("import_ruleset_help"), type=["json"], key=f"wi_import_{gen}")
+        if upload is not None:
+            try:
+                loaded = read_ruleset_bytes(upload.getvalue(), indicators, upload.name)
+                if loaded.framework_id != framework_id:
+                    st.error(T("import_wrong_framework", got=loaded.framework_id, want=framework_id))
+                elif st.button(T("use_imported"), key=f"wi_use_{gen}"):
+                    st.session_state["wi_custom"] = (upload.name, loaded.spec)
+                    st.session_state["wi_start"] = "custom"
+                    new_generation()
+                    st.rerun()
+            except RulesetError as exc:
+                st.error(str(exc))
+    with right:
+        st.markdown(f"**{T('save_scenario')}**")
+        with st.form(f"wi_save_{gen}", clear_on_submit=False, border=False):
+            name = st.text_input(T("scenario_name"))
+            who = st.text_input(T("scenario_by"))
+            why = st.text_area(T("scenario_description"), height=80)
+            if st.form_submit_button(T("save"), disabled=scenario is None):
+                try:
+                    save_scenario(ui.db().con, name=name, created_by=who, description=why,
+                                  framework_id=framework_id, spec_json=json.dumps(draft, ensure_ascii=False),
+                                  existing=ui.query("scenarios_by_name"))
+                    ui.data_changed()
+                    st.success(T("saved", name=name.strip()))
+                except (ScenarioNameTaken, ValueError, DatabaseBusy) as exc:
+                    st.error(str(exc))
+
+if scenario is None:
+    st.stop()
+
+result = ui.scores(json.dumps(draft, ensure_ascii=False), fy)
+comparison = ui.with_names(scoring.compare(base, result))
+moves = scoring.who_moves(comparison)
+summary = scoring.summary(comparison)
+
+st.subheader(T("whatif_results", period=T("fy_label", fy=fy)))
+m = st.columns(5)
+m[0].metric(T("metric_units_scored"), summary["units"], border=True)
+m[1].metric(T("metric_tier_changes"), summary["tier_changes"], border=True)
+m[2].metric(T("metric_gainers"), summary["gainers"], border=True)
+m[3].metric(T("metric_losers"), summary["losers"], border=True)
+m[4].metric(T("metric_money_moved"), f"{summary['money_moved_baht']:,.0f}", border=True)
+ui.how_computed(T("whatif_how"))
+
+basis = "overall_score" if scenario.tier_basis == "overall_score" else "score_pct"
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"**{T('shift_title')}**")
+    ui.chart(charts.slope(comparison, basis, names, me, T("baseline"), T("scenario"), T(f"basis_{basis}")),
+             "slope", comparison[["unit_code", "unit_name", f"{basis}_base", f"{basis}_scenario"]],
+             f"whatif_shift_{fy}")
+with right:
+    st.markdown(f"**{T('distribution_before_after')}**")
+    ui.chart(charts.shift(comparison[f"{basis}_base"].dropna(), comparison[f"{basis}_scenario"].dropna(),
+                          T("baseline"), T("scenario"), T(f"basis_{basis}"), T("col_num_units")), "shift")
+
+cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col_tier_base",
+        "tier_scenario": "col_tier_scenario", "rank_overall_base": "col_rank_base",
+        "rank_overall_scenario": "col_rank_scenario", "rank_change": "col_rank_change",
+        "score_pct_base": "col_score_base", "score_pct_scenario": "col_score_scenario",
+        "reward_score_scenario": "col_reward_score", "overall_score_change": "col_overall_change",
+        "reward_baht_change": "col_money_change"}
+fmt = {"score_pct_base": "%.2f", "score_pct_scenario": "%.2f", "reward_score_scenario": "%.4f",
+       "overall_score_change": "%+.4f", "reward_baht_change": "%+,.2f", "rank_change": "%+d"}
+st.subheader(T("who_moves"))
+a, b = st.columns(2)
+with a:
+    st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes'])})")
+    ui.table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
+                                                          "overall_score_change", "reward_baht_change")},
+             "tier_changes", fmt, file_name=f"whatif_tier_changes_{fy}")
+with b:
+    st.markdown(f"**{T('rank_moves')}**")
+    ranked = pd.concat([moves["rank_up"], moves["rank_down"]])
+    ui.table(ranked, {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base", "rank_overall_scenario",
+                                           "rank_change")}, "rank_moves", fmt, file_name=f"whatif_rank_moves_{fy}")
+
+st.subheader(T("all_units"))
+ui.table(comparison, cols, "comparison", fmt, file_name=f"whatif_comparison_{fy}")
+e1, e2 = st.columns(2)
+e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
+                   data=lambda: whatif.workbook(draft, comparison, {}),
+                   file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",
+                   data=lambda: spec_json(draft).encode("utf-8"), file_name=f"{draft['ruleset_code']}.json",
+                   mime="application/json", key=f"wi_json_{gen}")

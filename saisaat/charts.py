@@ -216,3 +216,37 @@ def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label
                      range=[(first - timedelta(days=5)).isoformat(), (last + timedelta(days=20)).isoformat()])
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)), automargin=True)
     return _layout(fig, height=60 + 34 * len(steps))
+
+
+def slope(comparison: pd.DataFrame, value: str, names: dict[str, str], unit_code: str | None,
+          base_label: str, scenario_label: str, y_title: str) -> go.Figure:
+    """Each unit a line from its baseline value to its scenario value: up green, down red, the
+    selected unit in the highlight colour on top."""
+    c = comparison.dropna(subset=[f"{value}_base", f"{value}_scenario"])
+    fig = go.Figure()
+    order = sorted(c.itertuples(), key=lambda r: r.unit_code == unit_code)   # selected unit last (on top)
+    for r in order:
+        a, b = float(getattr(r, f"{value}_base")), float(getattr(r, f"{value}_scenario"))
+        mine = r.unit_code == unit_code
+        colour = HIGHLIGHT if mine else ("#5B8E7D" if b > a + 1e-9 else ("#C0392B" if b < a - 1e-9 else PEER))
+        fig.add_trace(go.Scatter(
+            x=[base_label, scenario_label], y=[a, b], mode="lines+markers", showlegend=False,
+            line={"color": colour, "width": 3 if mine else 1.2}, opacity=1 if mine else 0.75,
+            name=names.get(r.unit_code, r.unit_code),
+            hovertemplate=f"{names.get(r.unit_code, r.unit_code)}: %{{y:.4f}}<extra></extra>"))
+    fig.update_yaxes(title=y_title)
+    fig.update_xaxes(type="category")
+    return _layout(fig, height=460)
+
+
+def shift(base: pd.Series, scenario: pd.Series, base_label: str, scenario_label: str, x_title: str,
+          y_title: str) -> go.Figure:
+    """The distribution before and after, overlaid."""
+    fig = go.Figure([
+        go.Histogram(x=base.astype(float), name=base_label, marker_color=PEER, opacity=0.75, nbinsx=20),
+        go.Histogram(x=scenario.astype(float), name=scenario_label, marker_color=ACCENT, opacity=0.6, nbinsx=20),
+    ])
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title)
+    return _layout(fig, height=360)

@@ -39,6 +39,32 @@ def cmd_info(args) -> int:
     return 0
 
 
+CLI_SCORE_COLUMNS = ["unit_code", "unit_kind", "points", "max_points", "score_pct", "reward_score",
+                     "rank_in_kind", "tier"]
+
+
+def cmd_scores(args) -> int:
+    from saisaat import scoring
+    from saisaat.rulesets import RulesetError
+    path = args.db or default_db_path()
+    if not path.exists():
+        print(f"ไม่พบฐานข้อมูล {path} / no database at {path}: run `python -m saisaat demo` first",
+              file=sys.stderr)
+        return 2
+    with Database(path, read_only=True) as db:
+        try:
+            ruleset = scoring.resolve_ruleset(db, args.fiscal_year, args.ruleset)
+        except RulesetError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        table = scoring.unit_scores(db, ruleset, args.fiscal_year)[CLI_SCORE_COLUMNS]
+    if args.format == "json":
+        print(table.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        sys.stdout.write(table.to_csv(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m saisaat",
                                      description="ใสสะอาด: transparency-indicator warehouse")
@@ -55,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("scores", help="one row per unit: score, 1–5 reward score, rank, tier")
+    _db_arg(p)
+    p.add_argument("--fiscal-year", type=int, required=True, help="Buddhist era, e.g. 2568")
+    p.add_argument("--ruleset", default=None,
+                   help="a ruleset file, a stored ruleset code, a saved scenario's name, or a preset "
+                        "(official, binary, grades); default: the official rules of that year")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.set_defaults(func=cmd_scores)
     return parser
 
 

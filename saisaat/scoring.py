@@ -68,6 +68,44 @@ def stored_ruleset(db: Database, ruleset_code: str | None = None, framework_id: 
                          source=row["ruleset_code"].iloc[0])
 
 
+def resolve_ruleset(db: Database, fiscal_year: int, name: str | None) -> Ruleset:
+    """The ruleset a user names for a fiscal year: nothing (the official one), a ruleset file, a
+    preset (official, binary, grades), a stored ruleset code or a saved scenario's name."""
+    from pathlib import Path
+
+    from saisaat.rulesets import PRESETS, RulesetError, preset, read_ruleset_file
+    years = db.query("fiscal_years_by_status")
+    match = years.loc[years["fiscal_year"] == fiscal_year, "framework_id"]
+    if match.empty:
+        raise RulesetError(f"ไม่มีปีงบประมาณ {fiscal_year} ในฐานข้อมูล / fiscal year {fiscal_year} "
+                           f"is not in the database ({years['fiscal_year'].min()}–{years['fiscal_year'].max()})")
+    framework_id = int(match.iloc[0])
+    indicators = db.query("indicators_by_code")
+    official = stored_ruleset(db, framework_id=framework_id)
+    if name is None:
+        return official
+    if Path(name).is_file():
+        found = read_ruleset_file(Path(name), indicators)
+    elif name in PRESETS:
+        found = parse_ruleset(preset(name, official.spec), indicators, source=name)
+    elif name in set(db.query("rulesets_by_code")["ruleset_code"]):
+        found = stored_ruleset(db, ruleset_code=name)
+    else:
+        saved = db.query("scenarios_by_name")
+        row = saved[saved["name"] == name]
+        if row.empty:
+            raise RulesetError(
+                f"ไม่พบชุดเกณฑ์ '{name}': ระบุไฟล์ ชื่อชุดเกณฑ์ที่เก็บไว้ ชื่อสถานการณ์ที่บันทึกไว้ หรือ "
+                f"{', '.join(PRESETS)} / no ruleset '{name}': give a ruleset file, a stored ruleset code, "
+                f"a saved scenario's name, or one of {', '.join(PRESETS)}")
+        found = parse_ruleset(json.loads(row["spec_json"].iloc[0]), indicators, source=name)
+    if found.framework_id != framework_id:
+        raise RulesetError(f"ชุดเกณฑ์ '{name}' เป็นของกรอบตัวชี้วัด {found.framework_id} แต่ปีงบประมาณ {fiscal_year} "
+                           f"ใช้กรอบ {framework_id} / ruleset '{name}' is for framework {found.framework_id}, "
+                           f"but fiscal year {fiscal_year} uses framework {framework_id}")
+    return found
+
+
 def compare(base: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
     """Per unit: baseline and scenario figures side by side, with the change in each.
 
@@ -94,13 +132,16 @@ def who_moves(comparison: pd.DataFrame, n: int = 10) -> dict[str, pd.DataFrame]:
 
 
 def summary(comparison: pd.DataFrame) -> dict:
+    """Counts for the headline: units, tier changes, units whose overall score rises or falls,
+    and the reward money that changes hands."""
     c = comparison
     moved = c["reward_baht_change"].fillna(0)
+    score = c["overall_score_change"].fillna(0)
     return {
         "units": int(len(c)),
         "tier_changes": int(c["tier_changed"].sum()),
-        "gainers": int((moved > 0.005).sum()),
-        "losers": int((moved < -0.005).sum()),
+        "gainers": int((score > 0).sum()),
+        "losers": int((score < 0).sum()),
         "money_moved_baht": float(np.round(moved[moved > 0].sum(), 2)),
         "mean_score_change": float(np.round(c["score_pct_change"].mean(), 2)) if c["score_pct_change"].notna().any() else 0.0,
     }

@@ -82,3 +82,26 @@ def insert_scored_results(cur, staged: pd.DataFrame, batch_id: int) -> None:
     cur.append("staged_results", staged, by_name=True)
     run_write(cur, "insert_scored_results", batch_id=batch_id)
     run_write(cur, "drop_staged_results")
+
+
+class ScenarioNameTaken(ValueError):
+    """A scenario with this name is already saved."""
+
+
+def save_scenario(con, *, name: str, created_by: str, description: str | None, framework_id: int,
+                  spec_json: str, existing: pd.DataFrame) -> int:
+    """Save a what-if scenario (never applied to results). `existing`: scenarios_by_name rows."""
+    name, created_by = name.strip(), created_by.strip()
+    if not name or not created_by:
+        raise ValueError("ต้องระบุชื่อสถานการณ์และผู้บันทึก / a scenario needs a name and who saves it")
+    if name in set(existing["name"]):
+        raise ScenarioNameTaken(f"มีสถานการณ์ชื่อ '{name}' อยู่แล้ว ใช้ชื่ออื่น / "
+                                f"a scenario named '{name}' is already saved: choose another name")
+    scenario_id = int(existing["scenario_id"].max()) + 1 if len(existing) else 1
+    with transaction(con) as cur:
+        append(cur, "scenarios", pd.DataFrame([{
+            "scenario_id": scenario_id, "name": name, "description": description or None,
+            "created_by": created_by, "created_at": datetime.now().replace(microsecond=0),
+            "framework_id": framework_id, "spec_json": spec_json,
+        }]))
+    return scenario_id

@@ -165,3 +165,44 @@ def test_coverage_missing_and_pending(demo_path, monkeypatch):
     assert not at.exception
     assert metric(at, "ค้างส่ง") == "0"
     assert any("ยังไม่ถึงกำหนดตรวจ" in i.value for i in at.info)
+
+
+def whatif_metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# What-if: the official preset against the official baseline changes nothing; the old binary
+# rules, a moved target level and a moved tier cut-off each change the shown deltas.
+def test_whatif_edit_free_flows(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en")
+    m = whatif_metrics(at)
+    assert (m["Tier changes"], m["Overall score up"], m["Overall score down"]) == ("0", "0", "0")
+
+    at.selectbox(key="wi_start").select("preset:binary").run()
+    assert not at.exception
+    m = whatif_metrics(at)
+    assert int(m["Overall score up"]) + int(m["Overall score down"]) > 0
+
+    at.selectbox(key="wi_start").select("preset:official").run()
+    assert whatif_metrics(at)["Tier changes"] == "0"
+    level_1 = [n for n in at.number_input if n.key and n.key.startswith("wi_level_0_")][0]
+    level_1.set_value(65.0).run()                     # a harder level 1: some reward scores fall
+    assert not at.exception
+    m = whatif_metrics(at)
+    assert int(m["Overall score down"]) > 0 and m["Overall score up"] == "0"
+
+    cut_a = [n for n in at.number_input if n.key and n.key.startswith("wi_tier_0_min_")][0]
+    cut_a.set_value(4.2).run()                        # tier A (was 4.5) open to more units
+    assert not at.exception
+    assert int(whatif_metrics(at)["Tier changes"]) > 0
+
+
+# An invalid edit (tier cut-offs that do not fall) is refused with a message and not applied.
+def test_whatif_invalid_rules_not_applied(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "whatif")
+    cut_b = [n for n in at.number_input if n.key and n.key.startswith("wi_tier_1_min_")][0]
+    cut_b.set_value(4.8).run()                        # B above A: overlapping tiers
+    assert not at.exception
+    assert any("เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลง" in e.value and "tier cut-offs must fall" in e.value
+               for e in at.error)
+    assert not any(m.label == "เปลี่ยนกลุ่มรางวัล" for m in at.metric)   # no results from bad rules

@@ -1,0 +1,110 @@
+"""What-if editing: a ruleset file shown as editable tables and back, and the export workbook.
+
+The page edits a draft ruleset spec (a dict, as in a ruleset file); nothing here touches the
+database. Errors are RulesetError with Thai and English text, like the rest of ruleset checking.
+"""
+from __future__ import annotations
+
+import copy
+import json
+
+import pandas as pd
+
+from saisaat.exports import xlsx_bytes
+from saisaat.rulesets import RulesetError
+
+RULE_COLUMNS = ["scope", "rule_type", "max_points", "target_value", "steps"]
+MEASURES = ("binary", "count", "percent")
+
+
+def steps_text(steps) -> str:
+    """[[2, 1], [3, 2]] → '2:1, 3:2' (value at least : points)."""
+    return ", ".join(f"{_num(a)}:{_num(b)}" for a, b in (steps or []))
+
+
+def _num(x) -> str:
+    return f"{x:g}" if isinstance(x, (int, float)) else str(x)
+
+
+def parse_steps(text, where: str) -> list[list[float]]:
+    if text is None or (isinstance(text, float) and text != text) or not str(text).strip():
+        return []
+    steps = []
+    for part in str(text).replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        try:
+            a, b = part.split(":")
+            steps.append([float(a), float(b)])
+        except ValueError as exc:
+            raise RulesetError(f"{where}: ขั้น '{part.strip()}' ต้องเขียนแบบ ค่าขั้นต่ำ:คะแนน เช่น 2:1, 3:2 / "
+                               f"step '{part.strip()}' must read min_value:points, e.g. 2:1, 3:2") from exc
+    return steps
+
+
+def rules_table(spec: dict) -> pd.DataFrame:
+    """One row per measure's rule, then one per indicator override."""
+    rows = []
+    for scope, rule in [(m, spec.get("by_measure", {}).get(m)) for m in MEASURES] + \
+            sorted(spec.get("indicators", {}).items()):
+        if rule is None:
+            continue
+        rows.append({"scope": scope, "rule_type": rule.get("rule_type"),
+                     "max_points": rule.get("max_points"), "target_value": rule.get("target_value"),
+                     "steps": steps_text(rule.get("steps"))})
+    return pd.DataFrame(rows, columns=RULE_COLUMNS)
+
+
+def apply_rules_table(spec: dict, table: pd.DataFrame) -> dict:
+    """A new spec whose rules are the edited table's rows (measures, then indicator overrides)."""
+    out = copy.deepcopy(spec)
+    out["by_measure"], out["indicators"] = {}, {}
+    problems = []
+    for row in table.itertuples(index=False):
+        scope = str(row.scope or "").strip()
+        if not scope:
+            continue
+        rule = {"rule_type": row.rule_type, "max_points": _plain(row.max_points)}
+        if row.rule_type == "proportional":
+            rule["target_value"] = _plain(row.target_value)
+        if row.rule_type == "steps":
+            try:
+                rule["steps"] = parse_steps(row.steps, scope)
+            except RulesetError as exc:
+                problems.append(str(exc))
+                continue
+        (out["by_measure"] if scope in MEASURES else out["indicators"])[scope] = rule
+    if problems:
+        raise RulesetError("\n".join(problems))
+    return out
+
+
+def _plain(x):
+    if x is None or (isinstance(x, float) and x != x):
+        return None
+    return float(x)
+
+
+def tiers_table(spec: dict) -> pd.DataFrame:
+    return pd.DataFrame(spec["reward"]["tiers"], columns=["tier", "min_value", "multiplier"])
+
+
+def workbook(spec: dict, comparison: pd.DataFrame, labels: dict[str, str]) -> bytes:
+    """The scenario and its comparison as one XLSX: settings, rules, tiers, comparison."""
+    reward = spec["reward"]
+    settings = pd.DataFrame([
+        ("ruleset_code", spec.get("ruleset_code")), ("framework_id", spec.get("framework_id")),
+        ("name_th", spec.get("name_th")), ("name_en", spec.get("name_en")),
+        ("round_aggregation", spec.get("round_aggregation")),
+        ("objective_weights", json.dumps(spec.get("objective_weights") or {})),
+        ("levels", json.dumps(reward["levels"])), ("transparency_weight", reward["transparency_weight"]),
+        ("component_weights", json.dumps(reward["component_weights"])),
+        ("tier_basis", reward.get("tier_basis")), ("pool_baht", reward.get("pool_baht")),
+    ], columns=["setting", "value"])
+    settings["value"] = settings["value"].astype(str)
+    return xlsx_bytes({
+        labels.get("settings", "settings"): settings,
+        labels.get("rules", "rules"): rules_table(spec),
+        labels.get("tiers", "tiers"): tiers_table(spec),
+        labels.get("comparison", "comparison"): comparison,
+    })
