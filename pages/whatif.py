@@ -57,7 +57,8 @@ bases = ["preset:official"] + list(saved_specs)
 ui.url_value("wi_base", bases, "preset:official", write=False)
 base_key = c2.selectbox(T("whatif_base"), bases, key="wi_base",
                         format_func=lambda k: T("base_official") if k == "preset:official" else start_label(k))
-gen = f"{st.session_state.get('wi_gen', 0)}_{start}_{fy}"
+gen = f"{st.session_state.get('wi_gen', 0)}_{start.replace(':', '-')}_{fy}"   # widget keys: no ':'
+
 draft = json.loads(json.dumps(starts[start]))
 
 tab_rules, tab_weights, tab_tiers, tab_share = st.tabs(
@@ -170,19 +171,21 @@ with tab_share:
                 st.error(str(exc))
     with right:
         st.markdown(f"**{T('save_scenario')}**")
-        with st.form(f"wi_save_{gen}", clear_on_submit=False, border=False):
-            name = st.text_input(T("scenario_name"))
-            who = st.text_input(T("scenario_by"))
-            why = st.text_area(T("scenario_description"), height=80)
-            if st.form_submit_button(T("save"), disabled=scenario is None):
-                try:
-                    save_scenario(ui.db().con, name=name, created_by=who, description=why,
-                                  framework_id=framework_id, spec_json=json.dumps(draft, ensure_ascii=False),
-                                  existing=ui.query("scenarios_by_name"))
-                    ui.data_changed()
-                    st.success(T("saved", name=name.strip()))
-                except (ScenarioNameTaken, ValueError, DatabaseBusy) as exc:
-                    st.error(str(exc))
+        if "wi_flash" in st.session_state:
+            st.success(st.session_state.pop("wi_flash"))
+        name = st.text_input(T("scenario_name"), key=f"wi_name_{gen}")
+        who = st.text_input(T("scenario_by"), key=f"wi_by_{gen}")
+        why = st.text_area(T("scenario_description"), height=80, key=f"wi_why_{gen}")
+        if st.button(T("save"), disabled=scenario is None, key=f"wi_save_{gen}", icon=":material/save:"):
+            try:
+                save_scenario(ui.db().con, name=name, created_by=who, description=why,
+                              framework_id=framework_id, spec_json=json.dumps(draft, ensure_ascii=False),
+                              existing=ui.query("scenarios_by_name"))
+                ui.data_changed()
+                st.session_state["wi_flash"] = T("saved", name=name.strip())
+                st.rerun()   # so the lists of starting points and baselines offer it at once
+            except (ScenarioNameTaken, ValueError, DatabaseBusy) as exc:
+                st.error(str(exc))
 
 if scenario is None:
     st.stop()

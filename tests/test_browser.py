@@ -21,7 +21,7 @@ PAGES = {   # url path → Thai text the page must show ("" is the overview: the
     "compare": "เปรียบเทียบหน่วยงาน ปีงบประมาณ 2569",
     "trends": "แนวโน้มคะแนน ปีงบประมาณ 2545–2569",
     "coverage": "ความครอบคลุมตัวชี้วัด ปีงบประมาณ 2569",
-    "whatif": "จำลองการคิดคะแนน",
+    "whatif": "จำลองการคิดคะแนน ปีงบประมาณ 2569",
     "reports": "รายงาน",
     "data": "ข้อมูล",
 }
@@ -82,4 +82,21 @@ def test_language_switch(browser):
     browser.screenshot(ARTIFACTS / "compare_en.png")
     browser.wait_for_rerun(lambda: browser.page.get_by_text("ไทย", exact=True).click())
     expect(browser.page.locator("h1").first).to_have_text(PAGES["compare"])
+    assert browser.error_count() == 0
+
+
+# The secretariat saves a what-if scenario: it is kept with who saved it and offered again by name
+# (that saving touches nothing else is tested in test_store.py).
+def test_whatif_save_and_reload(browser):
+    browser.goto("/whatif?lang=en")
+    browser.page.get_by_role("tab", name="Import / save").click()
+    browser.page.get_by_label("Scenario name").fill("Browser proposal")
+    browser.page.get_by_label("Saved by").fill("secretariat")
+    browser.page.get_by_label("Saved by").press("Tab")
+    browser.wait_for_idle()
+    browser.wait_for_rerun(lambda: browser.page.get_by_role("button", name="Save").click())
+    expect(browser.page.get_by_text("Scenario 'Browser proposal' saved")).to_be_visible()
+    browser.page.locator('[data-testid="stSelectbox"]').filter(has_text="Start from").get_by_role("combobox").click()
+    expect(browser.page.get_by_role("option", name="Saved scenario: Browser proposal")).to_be_visible()
+    browser.page.keyboard.press("Escape")
     assert browser.error_count() == 0

@@ -206,3 +206,26 @@ def test_whatif_invalid_rules_not_applied(demo_path, monkeypatch):
     assert any("เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลง" in e.value and "tier cut-offs must fall" in e.value
                for e in at.error)
     assert not any(m.label == "เปลี่ยนกลุ่มรางวัล" for m in at.metric)   # no results from bad rules
+
+
+# One browser session's edits never show in another's, and a what-if writes nothing.
+# (Saving a scenario is tested in a real browser: AppTest does not deliver that button's click.)
+def test_whatif_sessions_isolated(demo_path, monkeypatch):
+    checksum_before = results_checksum(demo_path)
+    first = open_page(demo_path, monkeypatch, "whatif", lang="en")
+    first.selectbox(key="wi_start").select("preset:grades").run()
+    assert int(whatif_metrics(first)["Tier changes"]) > 0
+
+    second = AppTest.from_file(APP, default_timeout=60)   # another session, same process and database
+    second.query_params["lang"] = "en"
+    second.run()
+    second.switch_page("pages/whatif.py").run()
+    assert second.selectbox(key="wi_start").value == "preset:official"
+    assert whatif_metrics(second)["Tier changes"] == "0"
+    assert results_checksum(demo_path) == checksum_before
+
+
+def results_checksum(db_path) -> tuple:
+    with duckdb.connect(str(db_path)) as con:
+        return con.execute("select count(*), sum(hash(fiscal_year, inspection_round, unit_code, "
+                           "indicator_code, value, points, batch_id)) from results").fetchone()

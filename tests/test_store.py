@@ -1,0 +1,52 @@
+"""Writes: all-or-nothing, and a saved what-if scenario touches nothing but the scenarios table."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from saisaat import store
+
+TABLES = store.TABLES
+
+
+def snapshot(db) -> dict:
+    cur = db.cursor()
+    try:
+        return {t: cur.execute(f"select * from {t} order by all").fetchall() for t in TABLES}   # noqa: S608 (fixed names)
+    finally:
+        cur.close()
+
+
+# Saving a scenario adds exactly one row with who, why and the ruleset; every other table is as it was.
+def test_save_scenario_writes_only_the_scenario(tiny_db):
+    before = snapshot(tiny_db)
+    spec = {"ruleset_code": "x", "framework_id": 2}
+    new_id = store.save_scenario(tiny_db.con, name=" Proposal A ", created_by="secretariat", description="why",
+                                 framework_id=2, spec_json=json.dumps(spec),
+                                 existing=tiny_db.query("scenarios_by_name"))
+    after = snapshot(tiny_db)
+    assert new_id == 1
+    assert {t: rows for t, rows in after.items() if t != "scenarios"} == \
+        {t: rows for t, rows in before.items() if t != "scenarios"}
+    saved = tiny_db.query("scenarios_by_name")
+    assert saved[["scenario_id", "name", "created_by", "description", "framework_id"]].values.tolist() == \
+        [[1, "Proposal A", "secretariat", "why", 2]]
+    assert json.loads(saved["spec_json"][0]) == spec
+
+
+# A second scenario of the same name, or one without a name or author, is refused in both languages.
+@pytest.mark.parametrize("name, by, error", [
+    ("Proposal A", "someone", store.ScenarioNameTaken),
+    ("  ", "someone", ValueError),
+    ("Proposal B", " ", ValueError),
+])
+def test_save_scenario_refuses(tiny_db, name, by, error):
+    store.save_scenario(tiny_db.con, name="Proposal A", created_by="s", description=None, framework_id=2,
+                        spec_json="{}", existing=tiny_db.query("scenarios_by_name"))
+    before = snapshot(tiny_db)
+    with pytest.raises(error) as exc:
+        store.save_scenario(tiny_db.con, name=name, created_by=by, description=None, framework_id=2,
+                            spec_json="{}", existing=tiny_db.query("scenarios_by_name"))
+    assert " / " in str(exc.value)   # Thai / English
+    assert snapshot(tiny_db) == before
