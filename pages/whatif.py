@@ -201,20 +201,20 @@ m[0].metric(T("metric_units_scored"), summary["units"], border=True)
 m[1].metric(T("metric_tier_changes"), summary["tier_changes"], border=True)
 m[2].metric(T("metric_gainers"), summary["gainers"], border=True)
 m[3].metric(T("metric_losers"), summary["losers"], border=True)
-m[4].metric(T("metric_money_moved"), f"{summary['money_moved_baht']:,.0f}", border=True)
+m[4].metric(T("metric_money_moved"), f"{summary['money_moved_baht'] / 1e6:,.2f}",
+            help=f"{summary['money_moved_baht']:,.2f}", border=True)
 ui.how_computed(T("whatif_how"))
 
-basis = "overall_score" if scenario.tier_basis == "overall_score" else "score_pct"
 left, right = st.columns([3, 2])
 with left:
     st.markdown(f"**{T('shift_title')}**")
-    ui.chart(charts.slope(comparison, basis, names, me, T("baseline"), T("scenario"), T(f"basis_{basis}")),
-             "slope", comparison[["unit_code", "unit_name", f"{basis}_base", f"{basis}_scenario"]],
-             f"whatif_shift_{fy}")
+    ui.chart(charts.slope(comparison, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
+             "slope", comparison[["unit_code", "unit_name", "tier_base", "tier_scenario", "reward_baht_base",
+                                  "reward_baht_scenario"]], f"whatif_shift_{fy}")
 with right:
     st.markdown(f"**{T('distribution_before_after')}**")
-    ui.chart(charts.shift(comparison[f"{basis}_base"].dropna(), comparison[f"{basis}_scenario"].dropna(),
-                          T("baseline"), T("scenario"), T(f"basis_{basis}"), T("col_num_units")), "shift")
+    ui.chart(charts.tiers_before_after(comparison, T("baseline"), T("scenario"), T("col_tier"),
+                                       T("col_num_units")), "tiers")
 
 cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col_tier_base",
         "tier_scenario": "col_tier_scenario", "rank_overall_base": "col_rank_base",

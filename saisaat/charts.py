@@ -239,14 +239,19 @@ def slope(comparison: pd.DataFrame, value: str, names: dict[str, str], unit_code
     return _layout(fig, height=460)
 
 
-def shift(base: pd.Series, scenario: pd.Series, base_label: str, scenario_label: str, x_title: str,
-          y_title: str) -> go.Figure:
-    """The distribution before and after, overlaid."""
+def tiers_before_after(comparison: pd.DataFrame, base_label: str, scenario_label: str,
+                       x_title: str, y_title: str) -> go.Figure:
+    """Units per tier under the baseline and under the scenario, side by side."""
+    base = comparison["tier_base"].dropna().value_counts()
+    scen = comparison["tier_scenario"].dropna().value_counts()
+    order = list(dict.fromkeys(sorted(base.index.union(scen.index), key=lambda t: (len(t) == 1, t))))
     fig = go.Figure([
-        go.Histogram(x=base.astype(float), name=base_label, marker_color=PEER, opacity=0.75, nbinsx=20),
-        go.Histogram(x=scenario.astype(float), name=scenario_label, marker_color=ACCENT, opacity=0.6, nbinsx=20),
+        go.Bar(x=order, y=[int(base.get(t, 0)) for t in order], name=base_label, marker_color=PEER,
+               text=[int(base.get(t, 0)) for t in order], textposition="outside"),
+        go.Bar(x=order, y=[int(scen.get(t, 0)) for t in order], name=scenario_label, marker_color=ACCENT,
+               text=[int(scen.get(t, 0)) for t in order], textposition="outside"),
     ])
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title=x_title)
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title=x_title, type="category")
     fig.update_yaxes(title=y_title)
     return _layout(fig, height=360)

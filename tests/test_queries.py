@@ -3,14 +3,20 @@
 Numbers are compared as Decimal: DECIMAL columns arrive as Decimal, DOUBLE columns (score_pct,
 coverage_pct) as float, which is turned into the Decimal of its shortest repr, so 91.67 matches
 91.67 but 91.66666666666667 (an unrounded percentage) does not. Decimal('3.00') equals 3.
+The scenario queries (a ruleset as registered relations) are read through Database.query_with's
+DataFrame, where a null arrives as NaN and is compared as None.
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
+from fixture import REWARD, RULESET_SPECS
+from saisaat import scoring
 from saisaat.db import load_query, query_names
 
 N = None
@@ -28,8 +34,10 @@ def _kind(unit):
 
 
 def norm(value):
-    if isinstance(value, float):
-        return Decimal(repr(value))
+    if isinstance(value, float):   # NaN: a null that came through a DataFrame
+        return None if value != value else Decimal(repr(float(value)))
+    if isinstance(value, np.integer):
+        return int(value)
     return value
 
 
@@ -377,6 +385,73 @@ TABLES_IN_SCHEMA = [(t,) for t in (
     "zones")]
 
 
+# Every ruleset kept, official ones first within a framework; spec_json is the file as given.
+RULESETS_BY_CODE = [
+    ("official-f1", 1, "เกณฑ์ทดสอบ 1", "Test rules 1", "score_each_round", True,
+     json.dumps(RULESET_SPECS[0], ensure_ascii=False)),
+    ("official-f2", 2, "เกณฑ์ทดสอบ 2", "Test rules 2", "score_each_round", True,
+     json.dumps(RULESET_SPECS[1], ensure_ascii=False)),
+    ("draft-f2", 2, "draft-f2", "draft-f2", "sum_values", False,   # no names given: the code
+     json.dumps(RULESET_SPECS[2], ensure_ascii=False)),
+]
+
+# The queries that read a ruleset as registered relations (scenario_rules, scenario_steps, …) get
+# the official framework-2 ruleset of the tiny database, as saisaat.scoring registers it.
+SCENARIO_QUERIES = ("unit_reward_scores", "result_points_by_ruleset")
+
+
+def official_f2_relations(db):
+    return scoring.relations(scoring.stored_ruleset(db, framework_id=2))
+
+
+# The reward part of the tiny rulesets (fixture.REWARD) as the query's parameters.
+REWARD_PARAMS = {"framework_id": 2, "levels": REWARD["levels"],
+                 "transparency_weight": REWARD["transparency_weight"],
+                 "tier_basis": REWARD["tier_basis"], "pool_baht": REWARD["pool_baht"]}
+
+UNIT_REWARD_SCORES_COLUMNS = ["fiscal_year", "unit_code", "unit_kind", "points", "max_points", "score_pct",
+                              "reward_score", "overall_score", "rank_in_kind", "rank_overall", "tier",
+                              "multiplier", "reward_baht"]
+# FY2562, rounds scored each and added: points and max as UNIT_SCORES_2562_BOTH.
+# reward on levels 50/60/70/80/90: 92.71 -> 5; 41.38 -> 1; 100 -> 5; 53.13 -> 1 + 3.13/10 = 1.313.
+# overall = 0.2 reward + 0.8 mission (D01 4.0, D02 3.0, DEPN 2.5, DEPA none): 4.2, 2.6, -, 2.2626.
+# tiers A >= 4 (x2), B >= 3 (x1), C (x0): D01 A takes the whole pool 1000 x 2/2. rank_overall by
+# overall, DEPA (none) last.
+UNIT_REWARD_SCORES_2562 = [
+    (2562, "D01", "district", 22.25, 24, 92.71, 5, 4.2, 1, 1, "A", 2, 1000),
+    (2562, "D02", "district", 8.69, 21, 41.38, 1, 2.6, 2, 2, "C", 0, 0),
+    (2562, "DEPA", "department", 6, 6, 100, 5, N, 1, 4, N, N, N),
+    (2562, "DEPN", "department", 12.75, 24, 53.13, 1.313, 2.2626, 2, 3, "C", 0, 0),
+]
+# Every year of framework 2 (only FY2562 has results), rounds' values combined first: counts added,
+# binary done in either round, percents averaged; each indicator scored once (max 3):
+#   D01  3 + (3+4=7 -> 3) + ((95+60)/2 = 77.5 -> 2.90625 -> 2.91) + 3 = 11.91/12 = 99.25 -> 5; 4.2 A
+#   D02  (max 0,1 -> 3) + (1+2=3 -> 2) + (45 -> 1.69) + (max 1,0 -> 3) = 9.69/12 = 80.75
+#        -> 4 + 0.75/10 = 4.075; 0.815 + 2.4 = 3.215 B
+#   DEPA 3 + 3 = 6/6 = 100
+#   DEPN (max 1,0 -> 3) + (2+3=5 -> 3) + ((80+20)/2 = 50 -> 1.875 -> 1.88) + (max 0,1 -> 3)
+#        = 10.88/12 = 90.67 -> 5; 1 + 2.0 = 3.0, exactly B
+#   money: 2 + 1 + 1 = 4 -> 500, 250, 250
+UNIT_REWARD_SCORES_SUM_VALUES = [
+    (2562, "D01", "district", 11.91, 12, 99.25, 5, 4.2, 1, 1, "A", 2, 500),
+    (2562, "D02", "district", 9.69, 12, 80.75, 4.075, 3.215, 2, 2, "B", 1, 250),
+    (2562, "DEPA", "department", 6, 6, 100, 5, N, 1, 4, N, N, N),
+    (2562, "DEPN", "department", 10.88, 12, 90.67, 5, 3.0, 2, 3, "B", 1, 250),
+]
+
+RESULT_POINTS_BY_RULESET_COLUMNS = ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value",
+                                    "stored_points", "ruleset_points", "max_points"]
+# The official framework-2 ruleset gives every FY2562 result the points it was stored with (max 3).
+RESULT_POINTS_BY_RULESET_2562 = [
+    (fy, rnd, unit, ind, value, points, points, 3)
+    for fy, rnd, unit, ind, value, points, _batch in STORED_RESULTS if fy == 2562
+]
+
+# No scenario is saved in the tiny database.
+SCENARIOS_BY_NAME_COLUMNS = ["scenario_id", "name", "framework_id", "created_by", "created_at", "description",
+                             "spec_json"]
+
+
 # name -> (columns, [(params, expected rows), ...]); its keys must be exactly the files in queries/.
 QUERIES = {
     "unit_scores": (UNIT_SCORES_COLUMNS, [
@@ -418,7 +493,34 @@ QUERIES = {
          "num_results"],
         [({}, IMPORT_BATCHES_BY_ID)]),
     "tables_in_schema": (["table_name"], [({}, TABLES_IN_SCHEMA)]),
+    "rulesets_by_code": (["ruleset_code", "framework_id", "name_th", "name_en", "round_aggregation",
+                          "is_official", "spec_json"], [({}, RULESETS_BY_CODE)]),
+    "unit_reward_scores": (UNIT_REWARD_SCORES_COLUMNS, [
+        (dict(REWARD_PARAMS, fiscal_year=2562, round_aggregation="score_each_round"), UNIT_REWARD_SCORES_2562),
+        (dict(REWARD_PARAMS, fiscal_year=None, round_aggregation="sum_values"), UNIT_REWARD_SCORES_SUM_VALUES),
+        (dict(REWARD_PARAMS, fiscal_year=2563, round_aggregation="score_each_round"), []),
+    ]),
+    "result_points_by_ruleset": (RESULT_POINTS_BY_RULESET_COLUMNS, [
+        ({"framework_id": 2, "fiscal_year": 2562}, RESULT_POINTS_BY_RULESET_2562),
+        ({"framework_id": 2, "fiscal_year": None}, RESULT_POINTS_BY_RULESET_2562),   # no results in 2563
+        ({"framework_id": 2, "fiscal_year": 2563}, []),
+    ]),
+    "scenarios_by_name": (SCENARIOS_BY_NAME_COLUMNS, [({}, [])]),
 }
+
+
+def run_frame(db, name, params):
+    """The query's DataFrame; a scenario query with the official framework-2 relations registered."""
+    if name in SCENARIO_QUERIES:
+        return db.query_with(name, official_f2_relations(db), **params)
+    return db.query(name, **params)
+
+
+def run_rows(db, name, params):
+    """The query's rows: fetched as tuples, or through the DataFrame for a scenario query."""
+    if name in SCENARIO_QUERIES:
+        return list(run_frame(db, name, params).itertuples(index=False, name=None))
+    return db.rows(name, **params)
 
 CASES = [
     pytest.param(name, params, expected,
@@ -441,7 +543,7 @@ def test_stored_points_follow_the_official_rules(tiny_db):
 # Every query returns exactly the hand-computed rows, in order.
 @pytest.mark.parametrize("name, params, expected", CASES)
 def test_query_returns_hand_computed_rows(tiny_db, name, params, expected):
-    assert norm_rows(tiny_db.rows(name, **params)) == norm_rows(expected)
+    assert norm_rows(run_rows(tiny_db, name, params)) == norm_rows(expected)
 
 
 # Every query names its columns as the pages expect them (through the DataFrame path, too).
@@ -449,7 +551,7 @@ def test_query_returns_hand_computed_rows(tiny_db, name, params, expected):
 def test_query_columns(tiny_db, name):
     columns, cases = QUERIES[name]
     params, _expected = cases[0]
-    assert list(tiny_db.query(name, **params).columns) == columns
+    assert list(run_frame(tiny_db, name, params).columns) == columns
 
 
 # A missing submission or a missing round is null in the DataFrame the pages get, never 0.
