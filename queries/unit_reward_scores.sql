@@ -39,7 +39,7 @@ valued as (
         cast(case any_value(measure)
             when 'count' then sum(value)
             when 'binary' then max(value)
-            else avg(value)
+            else mean_of(sum(value), count(*))
         end as decimal(12, 2)) as value
     from in_scope
     where $round_aggregation = 'sum_values'
@@ -88,7 +88,8 @@ by_unit as (
         case
             when count(w.weight) = 0 then percent_of(sum(by_objective.points), sum(by_objective.max_points))
             else round(cast(
-                sum(w.weight * 100 * by_objective.points / by_objective.max_points) / sum(w.weight)
+                sum(w.weight * 100 * by_objective.points / by_objective.max_points)
+                / nullif(sum(w.weight), 0)   -- only zero-weighted objectives: no score
                 as decimal(18, 6)), 2)
         end as score_pct
     from by_objective
@@ -168,9 +169,9 @@ final as (
         rank() over (partition by fiscal_year order by tier_value desc nulls last) as rank_overall,
         tier,
         multiplier,
-        round(cast($pool_baht * multiplier
-            / nullif(sum(multiplier) over (partition by fiscal_year), 0) as decimal(18, 4)), 2)
-            as reward_baht
+        case when sum(multiplier) over (partition by fiscal_year) > 0
+            then share_of($pool_baht, multiplier, sum(multiplier) over (partition by fiscal_year))
+        end as reward_baht
     from with_tier
 )
 

@@ -121,14 +121,20 @@ create table scenarios (
 );
 
 create table import_batches (
-    batch_id      integer primary key,
-    source        varchar not null check (source in ('demo', 'import', 'restore')),
-    file_name     varchar not null,
-    sha256        varchar not null check (length(sha256) = 64),
-    imported_at   timestamp not null,
-    imported_by   varchar not null,
-    row_count     integer not null check (row_count >= 0),
-    note          varchar
+    batch_id        integer primary key,
+    source          varchar not null check (source in ('demo', 'import', 'restore')),
+    file_name       varchar not null,
+    sha256          varchar not null check (length(sha256) = 64),
+    imported_at     timestamp not null,
+    imported_by     varchar not null,
+    row_count       integer not null check (row_count >= 0),
+    note            varchar,
+    num_added       integer not null default 0 check (num_added >= 0),
+    num_replaced    integer not null default 0 check (num_replaced >= 0),
+    num_unchanged   integer not null default 0 check (num_unchanged >= 0),
+    replace_reason  varchar,
+    undone_at       timestamp,
+    undone_by       varchar
 );
 
 create table results (
@@ -145,6 +151,23 @@ create table results (
     primary key (fiscal_year, inspection_round, unit_code, indicator_code)
 );
 
+-- Results as they were before an import replaced them: nothing stored is ever lost. Undoing the
+-- replacing batch puts them back exactly.
+create table results_history (
+    fiscal_year        integer not null,
+    inspection_round   integer not null,
+    unit_code          varchar not null,
+    indicator_code     varchar not null,
+    value              decimal(12, 2) not null,
+    points             decimal(6, 2) not null,
+    inspected_on       date,
+    inspector          varchar,
+    note               varchar,
+    batch_id           integer not null references import_batches (batch_id),
+    replaced_by_batch  integer not null references import_batches (batch_id),
+    primary key (fiscal_year, inspection_round, unit_code, indicator_code, replaced_by_batch)
+);
+
 -- The points one measured value earns under one rule. `step_points` is the points of the highest
 -- step whose min_value the value reaches (0 when none), found by an asof join where it is used.
 -- Proportional points are rounded half up to 0.01 in exact integer arithmetic (hundredths):
@@ -154,6 +177,19 @@ create macro hundredths(x) as cast(x * 100 as hugeint);
 -- part / whole × 100, rounded half up to 0.01 exactly (the score_pct every page shows).
 create macro percent_of(part, whole) as
     cast((20000 * hundredths(part) + hundredths(whole)) // (2 * hundredths(whole)) as decimal(18, 0)) * 0.01;
+
+-- total / n rounded half up to 0.01 exactly (the mean of the rounds' percents in sum_values).
+create macro mean_of(total, n) as
+    cast((2 * hundredths(total) + n) // (2 * n) as decimal(18, 0)) * 0.01;
+
+-- pool × weight / total_weight in satang, rounded half up once (weights scaled to millionths).
+create macro share_of(pool, weight, total_weight) as
+    cast(
+        (2 * hundredths(pool) * cast(round(weight * 1000000) as hugeint)
+            + cast(round(total_weight * 1000000) as hugeint))
+        // (2 * cast(round(total_weight * 1000000) as hugeint))
+        as decimal(18, 0)
+    ) * 0.01;
 
 create macro indicator_points(rule_type, max_points, target_value, step_points, value) as
     cast(

@@ -22,7 +22,7 @@ WRITES = QUERIES_DIR / "writes"
 TABLES = (
     "zones", "units", "frameworks", "fiscal_years", "objectives", "indicators",
     "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
-    "evaluation_components", "scenarios",
+    "evaluation_components", "scenarios", "results_history",
 )
 
 
@@ -68,11 +68,14 @@ def file_sha256(path: Path) -> str:
 
 def add_batch(cur, *, batch_id: int, source: str, file_name: str, sha256: str,
               imported_by: str, row_count: int, note: str | None = None,
-              imported_at: datetime | None = None) -> None:
+              imported_at: datetime | None = None, num_added: int = 0, num_replaced: int = 0,
+              num_unchanged: int = 0, replace_reason: str | None = None) -> None:
     append(cur, "import_batches", pd.DataFrame([{
         "batch_id": batch_id, "source": source, "file_name": file_name, "sha256": sha256,
         "imported_at": imported_at or datetime.now().replace(microsecond=0),
         "imported_by": imported_by, "row_count": row_count, "note": note,
+        "num_added": num_added, "num_replaced": num_replaced, "num_unchanged": num_unchanged,
+        "replace_reason": replace_reason,
     }]))
 
 
@@ -105,3 +108,47 @@ def save_scenario(con, *, name: str, created_by: str, description: str | None, f
             "framework_id": framework_id, "spec_json": spec_json,
         }]))
     return scenario_id
+
+
+RESULT_COLUMNS = ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value",
+                  "inspected_on", "inspector", "note"]
+KEY = ["fiscal_year", "inspection_round", "unit_code", "indicator_code"]
+
+
+def import_results(con, plan, *, imported_by: str, replace_reason: str | None,
+                   next_batch_id: int, before_commit=None) -> int:
+    """Write a checked import plan in one transaction: replaced results go to results_history,
+    new and replacing rows are scored by the official rules. All of it lands, or none of it.
+
+    `before_commit` (tests) is called inside the transaction once everything is written."""
+    with transaction(con) as cur:
+        add_batch(cur, batch_id=next_batch_id, source="import", file_name=plan.file_name,
+                  sha256=plan.sha256, imported_by=imported_by, row_count=len(plan.rows),
+                  num_added=len(plan.added), num_replaced=len(plan.replaced),
+                  num_unchanged=len(plan.unchanged),
+                  replace_reason=replace_reason if len(plan.replaced) else None)
+        if len(plan.replaced):
+            cur.register("replaced_keys", plan.replaced[KEY])
+            run_write(cur, "archive_replaced_results", batch_id=next_batch_id)
+            run_write(cur, "delete_replaced_results")
+            cur.unregister("replaced_keys")
+        incoming = pd.concat([plan.added[RESULT_COLUMNS], plan.replaced[RESULT_COLUMNS]], ignore_index=True)
+        if len(incoming):
+            insert_scored_results(cur, incoming, batch_id=next_batch_id)
+        if before_commit:
+            before_commit()
+    return next_batch_id
+
+
+def undo_batch(con, batch_id: int, *, undone_by: str, later: list[int]) -> None:
+    """Take an import back: its rows leave, the rows it replaced return exactly, in one transaction.
+    `later`: batches that replaced this one's rows (batches_replacing_batch); they go first."""
+    if later:
+        raise ValueError(f"ต้องย้อนชุดที่ {', '.join(map(str, later))} ก่อน เพราะแทนที่ผลของชุดนี้ไว้ / "
+                         f"undo batch {', '.join(map(str, later))} first: it replaced results of this batch")
+    with transaction(con) as cur:
+        run_write(cur, "delete_batch_results", batch_id=batch_id)
+        run_write(cur, "restore_replaced_results", batch_id=batch_id)
+        run_write(cur, "delete_batch_history", batch_id=batch_id)
+        run_write(cur, "mark_batch_undone", batch_id=batch_id, undone_at=datetime.now().replace(microsecond=0),
+                  undone_by=undone_by)

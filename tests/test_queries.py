@@ -371,18 +371,21 @@ ASSIGNMENT_SIZES_BY_KIND = [
 ]
 
 # Import batches with the result rows each still carries (24, 25 and an empty one).
+# (added / replaced / unchanged counts default to 0 for batches written directly, not imported)
 IMPORT_BATCHES_BY_ID = [
-    (1, "import", "fy2560-2561.csv", "a" * 64, datetime(2018, 11, 5, 9, 30), "secretariat", 24, N, 24),
+    (1, "import", "fy2560-2561.csv", "a" * 64, datetime(2018, 11, 5, 9, 30), "secretariat", 24, N,
+     0, 0, 0, N, N, N, 24),
     (2, "import", "fy2562.csv", "b" * 64, datetime(2019, 11, 6, 10, 0), "secretariat", 25,
-     "round 2 late", 25),
-    (3, "import", "empty.csv", "c" * 64, datetime(2019, 11, 7, 8, 15), "secretariat", 0, N, 0),
+     "round 2 late", 0, 0, 0, N, N, N, 25),
+    (3, "import", "empty.csv", "c" * 64, datetime(2019, 11, 7, 8, 15), "secretariat", 0, N,
+     0, 0, 0, N, N, N, 0),
 ]
 
 # The twelve warehouse tables (no views, no leftover staging table).
 TABLES_IN_SCHEMA = [(t,) for t in (
     "assignments", "evaluation_components", "fiscal_years", "frameworks", "import_batches",
-    "indicators", "objectives", "results", "rule_steps", "rules", "rulesets", "scenarios", "units",
-    "zones")]
+    "indicators", "objectives", "results", "results_history", "rule_steps", "rules", "rulesets",
+    "scenarios", "units", "zones")]
 
 
 # Every ruleset kept, official ones first within a framework; spec_json is the file as given.
@@ -490,6 +493,7 @@ QUERIES = {
                                  [({}, ASSIGNMENT_SIZES_BY_KIND)]),
     "import_batches_by_id": (
         ["batch_id", "source", "file_name", "sha256", "imported_at", "imported_by", "row_count", "note",
+         "num_added", "num_replaced", "num_unchanged", "replace_reason", "undone_at", "undone_by",
          "num_results"],
         [({}, IMPORT_BATCHES_BY_ID)]),
     "tables_in_schema": (["table_name"], [({}, TABLES_IN_SCHEMA)]),

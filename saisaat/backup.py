@@ -1,0 +1,123 @@
+"""Full export of the database (Parquet per table, and one XLSX) and restore from such an export.
+
+A restore builds a complete new database file beside the old one, checks it, and only then moves it
+into place: a failed restore leaves the old database untouched.
+"""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from saisaat import store
+from saisaat.db import Database, connect
+from saisaat.exports import xlsx_bytes
+
+XLSX_MAX_ROWS = 1_048_575
+MANIFEST = "saisaat-export.txt"
+
+
+def table_frames(db: Database) -> dict[str, pa.Table]:
+    cur = db.cursor()
+    try:
+        out = {}
+        for t in store.TABLES:   # relation API: table names from the fixed list, no SQL text
+            result = cur.table(t).arrow()
+            out[t] = result.read_all() if isinstance(result, pa.RecordBatchReader) else result
+        return out
+    finally:
+        cur.close()
+
+
+def export_parquet(db: Database, out_dir: Path) -> list[Path]:
+    """One Parquet file per table in `out_dir`, plus a manifest naming them (types kept exactly)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, table in table_frames(db).items():
+        path = out_dir / f"{name}.parquet"
+        pq.write_table(table, path)
+        written.append(path)
+    (out_dir / MANIFEST).write_text("\n".join(p.name for p in written) + "\n", encoding="utf-8")
+    return written
+
+
+def export_zip(db: Database) -> bytes:
+    """The Parquet export as one ZIP (for a download)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        names = []
+        for name, table in table_frames(db).items():
+            sink = io.BytesIO()
+            pq.write_table(table, sink)
+            z.writestr(f"{name}.parquet", sink.getvalue())
+            names.append(f"{name}.parquet")
+        z.writestr(MANIFEST, "\n".join(names) + "\n")
+    return buf.getvalue()
+
+
+def export_xlsx(db: Database) -> bytes:
+    """Every table as a sheet (a table too large for Excel is cut, and its first row says so)."""
+    sheets = {}
+    for name, table in table_frames(db).items():
+        frame = table.to_pandas()
+        if len(frame) > XLSX_MAX_ROWS:
+            frame = frame.head(XLSX_MAX_ROWS - 1)
+        sheets[name] = frame
+    return xlsx_bytes(sheets)
+
+
+class RestoreRefused(ValueError):
+    pass
+
+
+def read_export(source: Path | bytes) -> dict[str, pa.Table]:
+    """The tables of an export folder or ZIP; refused when a table is missing."""
+    tables = {}
+    if isinstance(source, (bytes, bytearray)):
+        try:
+            with zipfile.ZipFile(io.BytesIO(source)) as z:
+                names = set(z.namelist())
+                for t in store.TABLES:
+                    if f"{t}.parquet" in names:
+                        tables[t] = pq.read_table(io.BytesIO(z.read(f"{t}.parquet")))
+        except zipfile.BadZipFile as exc:
+            raise RestoreRefused("ไฟล์นี้ไม่ใช่ ZIP ที่ส่งออกจากใสสะอาด / this is not a Sai Sa-at export ZIP") from exc
+    else:
+        for t in store.TABLES:
+            path = Path(source) / f"{t}.parquet"
+            if path.exists():
+                tables[t] = pq.read_table(path)
+    missing = [t for t in store.TABLES if t not in tables]
+    if missing:
+        raise RestoreRefused(f"ชุดสำรองข้อมูลไม่ครบ ขาดตาราง {', '.join(missing)} / the export is incomplete: "
+                             f"missing {', '.join(missing)}")
+    return tables
+
+
+def restore(tables: dict[str, pa.Table], db_path: Path) -> None:
+    """Build a new database from an export and move it over `db_path` (whose connection must be
+    closed). Constraints check every row; any failure leaves the old file as it was."""
+    db_path = Path(db_path)
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    for p in (tmp, Path(str(tmp) + ".wal")):
+        p.unlink(missing_ok=True)
+    con = connect(tmp)
+    try:
+        with store.transaction(con) as cur:
+            store.create_schema(cur)
+            for t in store.TABLES:
+                if tables[t].num_rows:
+                    cur.append(t, tables[t].to_pandas(), by_name=True)
+        con.execute("checkpoint")
+    except Exception:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    Path(str(db_path) + ".wal").unlink(missing_ok=True)
+    os.replace(tmp, db_path)
