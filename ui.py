@@ -106,6 +106,15 @@ def db() -> Database:
     return _database(str(default_db_path()))
 
 
+def release_db() -> None:
+    """Close this process's connection (before a restore replaces the file); the next query reopens."""
+    try:
+        db().close()
+    finally:
+        _database.clear()
+        st.cache_data.clear()
+
+
 @st.cache_resource(show_spinner=False)
 def _versions() -> dict:
     return {}

@@ -1,17 +1,138 @@
-"""ข้อมูล / Data: what the database holds (import, history and backups come with the import issue)."""
+"""ข้อมูล / Data: import inspection results (checked, previewed, all or nothing), the import history
+with undo, templates, and full export / restore of the database."""
+from datetime import datetime
+
 import streamlit as st
 
 import ui
+from saisaat import backup, importer, templates
+from saisaat.db import DatabaseBusy, default_db_path
 
 ui.require_frame()
 T = ui.translator()
-st.title(T("page_data"))
-ui.demo_banner()
-st.info(T("coming_soon", what=T("data_soon")), icon=":material/construction:")
+fy, rnd = ui.fiscal_year(), ui.inspection_round() or 1
 
-st.subheader(T("data_summary"))
-years = ui.query("fiscal_years_by_status")
-ui.table(years, {"fiscal_year": "col_fiscal_year", "num_results": "col_num_received",
-                 "num_units_reported": "col_num_units"}, "years", file_name="fiscal_years")
-st.subheader(T("data_batches"))
-st.dataframe(ui.query("import_batches_by_id"), hide_index=True)
+st.title(T("data_title"))
+ui.demo_banner()
+if "data_flash" in st.session_state:
+    st.success(st.session_state.pop("data_flash"))
+
+tab_import, tab_history, tab_template, tab_backup = st.tabs(
+    [T("tab_import"), T("tab_history"), T("tab_template"), T("tab_backup")])
+
+with tab_import:
+    st.caption(T("import_help"))
+    upload_key = f"import_file_{st.session_state.get('import_n', 0)}"   # a new key empties the uploader
+    upload = st.file_uploader(T("import_file"), type=["xlsx", "csv"], key=upload_key)
+    if upload is not None:
+        plan = importer.plan_import(ui.db(), upload.getvalue(), upload.name)
+        c = st.columns(5)
+        c[0].metric(T("metric_rows_read"), f"{len(plan.rows):,}", border=True)
+        c[1].metric(T("metric_added"), f"{len(plan.added):,}", border=True)
+        c[2].metric(T("metric_replaced"), f"{len(plan.replaced):,}", border=True)
+        c[3].metric(T("metric_unchanged"), f"{len(plan.unchanged):,}", border=True)
+        c[4].metric(T("metric_skipped"), f"{plan.skipped:,}", help=T("metric_skipped_help"), border=True)
+        st.caption(T("import_read_as", sheet=plan.sheet or "—", layout=T(f"layout_{plan.layout}") if plan.layout else "—",
+                     encoding=plan.encoding or "—", sha=plan.sha256[:12]))
+        replace, reason = False, ""
+        if len(plan.replaced) and not plan.problems:
+            st.warning(T("replace_warning", n=len(plan.replaced)), icon=":material/warning:")
+            replace = st.checkbox(T("replace_confirm"), key="import_replace")
+            reason = st.text_input(T("replace_reason"), key="import_reason") if replace else ""
+        problems = plan.problems + importer.require_replace(plan, replace, reason)
+        if problems:
+            st.error(T("import_refused", n=len(problems)), icon=":material/block:")
+            ui.table(importer.Plan(plan.file_name, plan.sha256, problems=problems).problems_frame(),
+                     {"sheet": "col_sheet", "row": "col_row", "column": "col_column", "value": "col_value_raw",
+                      "problem_th" if ui.lang() == "th" else "problem_en": "col_problem"},
+                     "problems", file_name=f"problems_{upload.name}")
+        preview = {"added": plan.added, "replaced": plan.replaced, "unchanged": plan.unchanged}
+        shown = [k for k, frame in preview.items() if len(frame)]
+        if shown:
+            st.markdown(f"**{T('import_preview')}**")
+            for tab, key in zip(st.tabs([T(f"preview_{k}") for k in shown]), shown):
+                with tab:
+                    cols = {"excel_row": "col_row", "fiscal_year": "col_fiscal_year", "inspection_round": "col_round",
+                            "unit_code": "col_unit_code", "indicator_code": "col_indicator_code"}
+                    if key == "replaced":
+                        cols["old_value"] = "col_old_value"
+                    cols["value"] = "col_value"
+                    ui.table(preview[key], cols, f"preview_{key}", {"value": "%.2f", "old_value": "%.2f"},
+                             height=300, file_name=f"preview_{key}")
+        if not problems:
+            who = st.text_input(T("imported_by"), key="import_by")
+            if st.button(T("import_commit", n=len(plan.added) + len(plan.replaced)), type="primary",
+                         disabled=not who.strip() or len(plan.added) + len(plan.replaced) == 0, key="import_go"):
+                try:
+                    batch = importer.commit(ui.db(), plan, imported_by=who, replace=replace, reason=reason)
+                    ui.data_changed()
+                    st.session_state["data_flash"] = T("imported", batch=batch, n=len(plan.added) + len(plan.replaced))
+                    st.session_state["import_n"] = st.session_state.get("import_n", 0) + 1
+                    st.rerun()
+                except (importer.ImportRefused, DatabaseBusy) as exc:
+                    st.error(str(exc))
+
+with tab_history:
+    batches = ui.query("import_batches_by_id").sort_values("batch_id", ascending=False)
+    ui.table(batches, {"batch_id": "col_batch", "source": "col_source", "file_name": "col_file",
+                       "imported_at": "col_when", "imported_by": "col_who", "num_added": "col_num_added",
+                       "num_replaced": "col_num_replaced", "num_unchanged": "col_num_unchanged",
+                       "replace_reason": "col_reason", "num_results": "col_num_results",
+                       "undone_at": "col_undone_at"}, "batches", file_name="import_history")
+    undoable = batches[(batches["source"] == "import") & batches["undone_at"].isna()]["batch_id"].tolist()
+    if undoable:
+        st.markdown(f"**{T('undo_title')}**")
+        a, b, c = st.columns([1, 2, 1], vertical_alignment="bottom")
+        batch = a.selectbox(T("col_batch"), undoable, key="undo_batch")
+        who = b.text_input(T("undone_by"), key="undo_by")
+        if c.button(T("undo"), disabled=not who.strip(), key="undo_go", icon=":material/undo:"):
+            try:
+                importer.undo(ui.db(), int(batch), undone_by=who)
+                ui.data_changed()
+                st.session_state["data_flash"] = T("undone", batch=batch)
+                st.rerun()
+            except (importer.UndoRefused, DatabaseBusy) as exc:
+                st.error(str(exc))
+
+with tab_template:
+    st.caption(T("template_help"))
+    years = sorted(ui.query("fiscal_years_by_status")["fiscal_year"].tolist(), reverse=True)
+    a, b, c = st.columns(3)
+    t_fy = a.selectbox(T("fiscal_year"), years, index=years.index(fy), key="tpl_fy")
+    t_round = b.selectbox(T("inspection_round"), [1, 2], index=rnd - 1, key="tpl_round",
+                          format_func=lambda r: T(f"round_{r}"))
+    layout = c.segmented_control(T("template_layout"), ["wide", "long"], default="wide", required=True,
+                                 key="tpl_layout", format_func=lambda v: T(f"layout_{v}"))
+    st.download_button(T("template_download"), icon=":material/download:", on_click="ignore",
+                       data=lambda: templates.template(ui.db(), int(t_fy), int(t_round), layout, ui.lang()),
+                       file_name=f"saisaat_template_{t_fy}_round{t_round}_{layout}.xlsx", key="tpl_download",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+with tab_backup:
+    st.caption(T("backup_help"))
+    stamp = datetime.now().strftime("%Y%m%d-%H%M")
+    a, b = st.columns(2)
+    a.download_button(T("export_parquet"), data=lambda: backup.export_zip(ui.db()), on_click="ignore",
+                      file_name=f"saisaat-export-{stamp}.zip", mime="application/zip", key="export_zip",
+                      icon=":material/archive:")
+    b.download_button(T("export_xlsx"), data=lambda: backup.export_xlsx(ui.db()), on_click="ignore",
+                      file_name=f"saisaat-export-{stamp}.xlsx", key="export_xlsx", icon=":material/table_view:",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.markdown(f"**{T('restore_title')}**")
+    restore_key = f"restore_file_{st.session_state.get('restore_n', 0)}"
+    restore_file = st.file_uploader(T("restore_file"), type=["zip"], key=restore_key)
+    if restore_file is not None:
+        try:
+            tables = backup.read_export(restore_file.getvalue())
+            st.info(T("restore_contents", results=f"{tables['results'].num_rows:,}",
+                      batches=f"{tables['import_batches'].num_rows:,}"))
+            if st.checkbox(T("restore_confirm"), key="restore_ok") and st.button(T("restore"), type="primary",
+                                                                                  key="restore_go"):
+                ui.release_db()
+                backup.restore(tables, default_db_path())
+                ui.data_changed()
+                st.session_state["data_flash"] = T("restored")
+                st.session_state["restore_n"] = st.session_state.get("restore_n", 0) + 1
+                st.rerun()
+        except backup.RestoreRefused as exc:
+            st.error(str(exc))

@@ -78,6 +78,8 @@ class RestoreRefused(ValueError):
 def read_export(source: Path | bytes) -> dict[str, pa.Table]:
     """The tables of an export folder or ZIP; refused when a table is missing."""
     tables = {}
+    if isinstance(source, Path) and source.is_file():
+        source = source.read_bytes()
     if isinstance(source, (bytes, bytearray)):
         try:
             with zipfile.ZipFile(io.BytesIO(source)) as z:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -65,6 +66,77 @@ def cmd_scores(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    import os
+
+    from saisaat import importer
+    path = args.db or default_db_path()
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"เปิดไฟล์ไม่ได้ / cannot open the file: {exc}", file=sys.stderr)
+        return 2
+    with Database(path, read_only=args.dry_run) as db:
+        plan = importer.plan_import(db, data, Path(args.file).name)
+        problems = plan.problems + importer.require_replace(plan, args.replace, args.reason)
+        print(f"{plan.file_name}: {plan.layout or '?'} layout, sheet '{plan.sheet}', {len(plan.rows):,} rows — "
+              f"add {len(plan.added):,}, replace {len(plan.replaced):,}, unchanged {len(plan.unchanged):,}, "
+              f"empty (not submitted) {plan.skipped:,}")
+        if problems:
+            print(f"ไม่นำเข้า พบปัญหา {len(problems)} รายการ / refused: {len(problems)} problems", file=sys.stderr)
+            for p in problems:
+                print(f"- {p}", file=sys.stderr)
+            return 1
+        if args.dry_run:
+            print("ตรวจแล้ว ไม่ได้บันทึก (--dry-run) / checked, nothing written (--dry-run)")
+            return 0
+        pause = os.environ.get("SAISAAT_PAUSE_BEFORE_COMMIT")   # tests: kill the process mid-import
+
+        def before_commit():
+            if pause:
+                print("written, about to commit", flush=True)
+                time.sleep(float(pause))
+
+        batch = importer.commit(db, plan, imported_by=args.by, replace=args.replace, reason=args.reason,
+                                before_commit=before_commit)
+    print(f"นำเข้าแล้ว ชุดที่ {batch} / imported as batch {batch}")
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from saisaat import importer
+    with Database(args.db or default_db_path()) as db:
+        try:
+            importer.undo(db, args.batch, undone_by=args.by)
+        except importer.UndoRefused as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    print(f"ย้อนชุดที่ {args.batch} แล้ว / batch {args.batch} undone")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from saisaat import backup
+    with Database(args.db or default_db_path(), read_only=True) as db:
+        written = backup.export_parquet(db, args.out)
+        (args.out / "saisaat.xlsx").write_bytes(backup.export_xlsx(db))
+    print(f"{len(written)} Parquet tables and saisaat.xlsx → {args.out}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from saisaat import backup
+    path = args.db or default_db_path()
+    try:
+        Database(path).close()   # fails with a clear message while another process holds it
+        backup.restore(backup.read_export(args.source), path)
+    except backup.RestoreRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"restored {args.source} → {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m saisaat",
                                      description="ใสสะอาด: transparency-indicator warehouse")
@@ -90,6 +162,31 @@ def build_parser() -> argparse.ArgumentParser:
                         "(official, binary, grades); default: the official rules of that year")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(func=cmd_scores)
+
+    p = sub.add_parser("import", help="import inspection results (XLSX or CSV), all or nothing")
+    p.add_argument("file", type=Path)
+    _db_arg(p)
+    p.add_argument("--replace", action="store_true", help="allow changing stored results (needs --reason)")
+    p.add_argument("--reason", default=None, help="why stored results are replaced")
+    p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who imports (default: $USER)")
+    p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("undo", help="undo an import batch (restores exactly what it replaced)")
+    p.add_argument("batch", type=int)
+    _db_arg(p)
+    p.add_argument("--by", default=os.environ.get("USER", "cli"))
+    p.set_defaults(func=cmd_undo)
+
+    p = sub.add_parser("export", help="export every table (Parquet per table, and one XLSX)")
+    p.add_argument("--out", type=Path, required=True)
+    _db_arg(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("restore", help="replace the database with an export (folder of Parquet files or ZIP)")
+    p.add_argument("source", type=Path)
+    _db_arg(p)
+    p.set_defaults(func=cmd_restore)
     return parser
 
 

@@ -506,8 +506,14 @@ def plan_import(db: Database, data: bytes, file_name: str) -> Plan:
     plan.skipped = rows.attrs.get("skipped", 0)
     plan.problems += problems
     if not plan.problems and rows.empty:
-        plan.problems.append(Problem(sheet.name, None, None, None, "มีแต่หัวตาราง ไม่มีแถวผลการตรวจ",
-                                     "only headers: the sheet has no result rows"))
+        if plan.skipped:
+            plan.problems.append(Problem(sheet.name, None, None, None,
+                                         f"ยังไม่ได้กรอกค่าที่วัดได้เลย ({plan.skipped:,} ช่องว่าง) กรอกค่าแล้วนำเข้าอีกครั้ง",
+                                         f"no measured value is filled in ({plan.skipped:,} empty cells): fill in "
+                                         f"the values and import again"))
+        else:
+            plan.problems.append(Problem(sheet.name, None, None, None, "มีแต่หัวตาราง ไม่มีแถวผลการตรวจ",
+                                         "only headers: the sheet has no result rows"))
     key = ["fiscal_year", "inspection_round", "unit_code", "indicator_code"]
     dup = rows[rows.duplicated(key, keep=False)]
     for _, group in dup.groupby(key, sort=False):

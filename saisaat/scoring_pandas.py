@@ -2,11 +2,9 @@
 frames already in memory. It exists only as the comparison in scripts/benchmark.py and as an
 independent check of the SQL; the dashboard never uses it (saisaat.scoring is the engine).
 
-Inputs: a Ruleset and the frames `results` (fiscal_year, inspection_round, unit_code,
-indicator_code, value), `indicators` (indicator_code, objective_no, measure), `fiscal_years`
-(fiscal_year, framework_id), `units` (unit_code, unit_kind) and `evaluation_components`
-(fiscal_year, unit_code, component_code, score), as read from the database (decimals as floats;
-the code columns may be str or categorical). Output: saisaat.scoring.SCORE_COLUMNS, one row per
+Inputs: a Ruleset and the tables in FRAMES (results, indicators, fiscal_years, units,
+evaluation_components) as frames read once from the database (decimals as floats, as DuckDB hands
+them over; code columns str or categorical). Output: saisaat.scoring.SCORE_COLUMNS, one row per
 fiscal year × unit with results, ordered as the query orders them.
 
 The SQL's roundings are reproduced, not approximated: money-like decimals are carried as integer
@@ -25,7 +23,13 @@ import pandas as pd
 from saisaat.rulesets import Ruleset
 from saisaat.scoring import SCORE_COLUMNS, relations
 
-FRAMES = ("results", "indicators", "fiscal_years", "units", "evaluation_components")
+FRAMES = {   # the frames unit_scores reads, and the columns it uses of each
+    "results": ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value"],
+    "indicators": ["indicator_code", "objective_no", "measure"],
+    "fiscal_years": ["fiscal_year", "framework_id"],
+    "units": ["unit_code", "unit_kind"],
+    "evaluation_components": ["fiscal_year", "unit_code", "component_code", "score"],
+}
 
 
 def _half_away(x, scale: float) -> np.ndarray:
@@ -48,6 +52,20 @@ def _hundredths(x) -> np.ndarray:
     return np.rint(np.asarray(x, dtype=float) * 100).astype(np.int64)
 
 
+def _share_of(pool: float, weight: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """The schema's share_of() where the total weight is above 0 (else NaN): pool × weight / total
+    in satang, weights in millionths, rounded half up once; in baht."""
+    out = np.full(len(weight), np.nan)
+    ok = ~np.isnan(weight) & (total > 0)
+    w = _half_away(weight[ok], 1e6).astype(np.int64)
+    t = _half_away(total[ok], 1e6).astype(np.int64)
+    cents = int(np.rint(pool * 100))
+    if w.size and 2 * cents * int(w.max()) + int(t.max()) >= 2 ** 62:   # beyond int64: exact Python ints
+        w, t = w.astype(object), t.astype(object)
+    out[ok] = ((2 * cents * w + t) // (2 * t)).astype(float) / 100.0
+    return out
+
+
 def _as_key(frame: pd.DataFrame, column: str, like: pd.Series) -> pd.DataFrame:
     """`frame` with `column` in the dtype of `like` (so a merge on categorical codes stays cheap)."""
     if isinstance(like.dtype, pd.CategoricalDtype):
@@ -65,8 +83,7 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
         years = years[years == fiscal_year]
     scope = results["fiscal_year"].isin(years) if fiscal_year is None or len(years) == 0 \
         else results["fiscal_year"] == fiscal_year
-    cols = ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value"]
-    r = results.loc[scope, cols]
+    r = results.loc[scope, FRAMES["results"]]
 
     # in_scope + ruled: each result with its rule (looked up by position: no strings on big frames).
     rules = frames["indicators"][["indicator_code", "objective_no", "measure"]].merge(
@@ -83,9 +100,9 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
         g = r.assign(value_h=value_h).groupby(keys, observed=True, sort=False)["value_h"]
         r = g.agg(["sum", "max", "count"]).reset_index()
         measure = rules["measure"].to_numpy()[r["rule_id"].to_numpy()]
-        mean = _half_away(r["sum"].to_numpy() / (r["count"].to_numpy() * 100.0), 100)
-        value_h = np.where(measure == "count", r["sum"],
-                           np.where(measure == "binary", r["max"], mean)).astype(np.int64)
+        total, n = r["sum"].to_numpy(), r["count"].to_numpy()
+        mean = (2 * total + n) // (2 * n)                  # mean_of(), in hundredths
+        value_h = np.where(measure == "count", total, np.where(measure == "binary", r["max"], mean))
     value = value_h / 100.0
     rule_id = r["rule_id"].to_numpy()
     kind = rule_kind[rule_id]
@@ -103,11 +120,12 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
 
     # indicator_points(): cast to decimal(6, 2), kept as integer hundredths.
     max_points = rules["max_points"].to_numpy()[rule_id]
-    h_max = np.rint(max_points * 100)
-    h_target = np.rint(rules["target_value"].to_numpy()[rule_id] * 100)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        proportional = np.floor_divide(2 * h_max * value_h + h_target, 2 * h_target) / 100.0
-    earned = np.select([kind == 0, is_steps, kind == 2],
+    is_prop = kind == 2
+    proportional = np.full(len(r), np.nan)
+    h_max = _hundredths(max_points[is_prop])
+    h_target = _hundredths(rules["target_value"].to_numpy()[rule_id[is_prop]])
+    proportional[is_prop] = (2 * h_max * value_h[is_prop] + h_target) // (2 * h_target) / 100.0
+    earned = np.select([kind == 0, is_steps, is_prop],
                        [np.where(value_h >= 100, max_points, 0.0), np.minimum(step_points, max_points),
                         np.minimum(max_points, proportional)], np.nan)
     points_h = _half_away(earned, 100).astype(np.int64)
@@ -137,7 +155,6 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
     between = reached + (score_pct - levels[k - 1]) / (levels[k] - levels[k - 1])
     reward = np.where(reached == 0, 1.0, np.where(reached >= len(levels), float(len(levels)), between))
     reward_4 = _round_decimal(_half_away(reward, 1e8), 10000)
-    reward_score = reward_4 / 10000.0
 
     # components, overall.
     cw = rel["scenario_component_weights"]
@@ -175,8 +192,7 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
         method="min", ascending=False, na_option="bottom").astype(np.int64)
     out["rank_overall"] = out.groupby("fiscal_year", sort=False)["tier_value"].rank(
         method="min", ascending=False, na_option="bottom").astype(np.int64)
-    total = out.groupby("fiscal_year", sort=False)["multiplier"].transform("sum").replace(0, np.nan)
-    baht = ruleset.pool_baht * out["multiplier"] / total
-    out["reward_baht"] = _round_decimal(_half_away(baht, 1e4), 100) / 100.0
+    total = out.groupby("fiscal_year", sort=False)["multiplier"].transform("sum")
+    out["reward_baht"] = _share_of(ruleset.pool_baht, out["multiplier"].to_numpy(), total.to_numpy())
     out["fiscal_year"] = out["fiscal_year"].astype(results["fiscal_year"].dtype)
     return out.sort_values(["fiscal_year", "unit_code"]).reset_index(drop=True)[SCORE_COLUMNS]

@@ -23,7 +23,7 @@ PAGES = {   # url path → Thai text the page must show ("" is the overview: the
     "coverage": "ความครอบคลุมตัวชี้วัด ปีงบประมาณ 2569",
     "whatif": "จำลองการคิดคะแนน ปีงบประมาณ 2569",
     "reports": "รายงาน",
-    "data": "ข้อมูล",
+    "data": "ข้อมูลและการนำเข้า",
 }
 CHARTED = {"", "compare", "trends", "coverage"}
 
@@ -100,3 +100,29 @@ def test_whatif_save_and_reload(browser):
     expect(browser.page.get_by_role("option", name="Saved scenario: Browser proposal")).to_be_visible()
     browser.page.keyboard.press("Escape")
     assert browser.error_count() == 0
+
+
+# The secretariat imports a file: a bad one is refused with its problems listed by row and column
+# and nothing saved; a good one is previewed, saved as a batch, and appears in the import history.
+def test_import_in_browser(browser, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ปีงบประมาณ,รอบการตรวจ,รหัสหน่วยงาน,รหัสตัวชี้วัด,ค่าที่วัดได้\n"
+                   "2570,3,9999,F2-1.01,abc\n", encoding="utf-8")
+    good = tmp_path / "good.csv"
+    good.write_text("fiscal_year,inspection_round,unit_code,indicator_code,value\n"
+                    "2570,1,1001,F2-1.01,1\n2570,1,1001,F2-1.03,4\n", encoding="utf-8-sig")
+    browser.goto("/data?lang=en")
+    uploader = browser.page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+    browser.wait_for_rerun(lambda: uploader.set_input_files(str(bad)))
+    expect(browser.page.get_by_text("Not imported: 3 problems")).to_be_visible()   # round, unit, value
+    expect(browser.page.get_by_text("the inspection round must be 1 or 2")).to_be_visible()
+    browser.wait_for_rerun(lambda: uploader.set_input_files(str(good)))
+    browser.page.get_by_label("Imported by").fill("browser test")
+    browser.page.get_by_label("Imported by").press("Tab")
+    browser.wait_for_idle()
+    browser.wait_for_rerun(lambda: browser.page.get_by_role("button", name="Save 2 results").click())
+    expect(browser.page.get_by_text("Imported as batch 2 (2 results)")).to_be_visible()
+    browser.page.get_by_role("tab", name="Import history").click()
+    expect(browser.page.get_by_text("good.csv")).to_be_visible()
+    assert browser.error_count() == 0
+    browser.screenshot(ARTIFACTS / "data_imported.png")

@@ -23,7 +23,7 @@ TITLES = {  # words each page's title starts with, per language
     "coverage": ("ความครอบคลุมตัวชี้วัด", "Indicator coverage"),
     "whatif": ("จำลองการคิดคะแนน", "What-if scoring"),
     "reports": ("รายงาน", "Reports"),
-    "data": ("ข้อมูล", "Data"),
+    "data": ("ข้อมูลและการนำเข้า", "Data and imports"),
 }
 
 

@@ -1,0 +1,162 @@
+"""Writes the binary files of the import corpus (XLSX, cp874 and BOM CSVs, an old .xls, bytes that
+are no text), byte for byte the same on every run, so they can be committed beside the hand-written
+CSVs and checked by tests/test_import.py (which regenerates them and compares).
+
+    python tests/import_corpus/make_corpus.py          # (re)writes them next to this file
+
+The over-size (50 MB) case is not stored: the test makes it at run time.
+"""
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HERE = Path(__file__).resolve().parent
+FIXED_TIME = datetime(2020, 1, 1, 0, 0, 0)
+
+THAI_HEADER = "ปีงบประมาณ,รอบการตรวจ,รหัสหน่วยงาน,รหัสตัวชี้วัด,ค่าที่วัดได้,วันที่ตรวจ,ผู้ตรวจ,หมายเหตุ\r\n"
+EN_HEADER = ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value"]
+
+
+def _deterministic(data: bytes) -> bytes:
+    """The same ZIP with fixed timestamps (openpyxl stamps the save time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_STORED   # no zlib: the same bytes with any zlib version
+            fixed.external_attr = 0o600 << 16
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":   # openpyxl writes the save time here
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2020-01-01T00:00:00Z", body)
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+def _xlsx(wb: Workbook) -> bytes:
+    wb.properties.creator = "saisaat tests"
+    wb.properties.created = FIXED_TIME
+    wb.properties.modified = FIXED_TIME
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _deterministic(buf.getvalue())
+
+
+def merged_header() -> bytes:
+    """The unit_code header spans C1:D1 (merged); the data itself is fine."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append(["fiscal_year", "inspection_round", "unit_code", None, "indicator_code", "value"])
+    ws.merge_cells("C1:D1")
+    ws.append([2563, 1, "D01", None, "T2-1.01", 1])
+    ws.append([2563, 1, "D02", None, "T2-1.02", 3])
+    return _xlsx(wb)
+
+
+def formula_values() -> bytes:
+    """Value cells holding formulas (row 2 and row 4); row 3 is a typed number."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append(EN_HEADER)
+    ws.append([2563, 1, "D01", "T2-1.02", "=1+2"])
+    ws.append([2563, 1, "D02", "T2-1.02", 3])
+    ws.append([2563, 1, "DEPA", "T2-2.01", "=SUM(E2:E3)"])   # DEPA is also unassigned: the formula is found first
+    return _xlsx(wb)
+
+
+def second_sheet() -> bytes:
+    """Two sheets with results: refused as a whole (which one was meant?)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "round1"
+    ws.append(EN_HEADER)
+    ws.append([2563, 1, "D01", "T2-1.01", 1])
+    ws2 = wb.create_sheet("round2")
+    ws2.append(EN_HEADER)
+    ws2.append([2563, 2, "D01", "T2-1.01", 1])
+    wb.create_sheet("empty")          # an empty sheet is no problem
+    return _xlsx(wb)
+
+
+def wide_lowercase_code() -> bytes:
+    """A wide sheet (fiscal year and round above the header) whose third indicator column is headed
+    't2-1.02' instead of 'T2-1.02': its values must not vanish silently."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "ผลการตรวจ"
+    ws.append(["ปีงบประมาณ (fiscal_year)", 2563])
+    ws.append(["รอบการตรวจ (inspection_round)", 1])
+    ws.append([])
+    ws.append(["รหัสหน่วยงาน (unit_code)", "T2-1.01", "t2-1.02"])
+    ws.append(["D01", 1, 3])
+    ws.append(["D02", 0, 4])
+    return _xlsx(wb)
+
+
+def cp874_unknown_unit() -> bytes:
+    """Thai Windows encoding without any declaration; Thai headers, Thai values and Thai digits.
+    Its only problem: unit ZZ9 (row 3) is unknown."""
+    text = (THAI_HEADER
+            + "2563,1,D01,T2-1.01,มี,10/04/2563,คณะตรวจที่ ๑,ส่งครบ\r\n"
+            + "2563,1,ZZ9,T2-1.02,๓,10/04/2563,คณะตรวจที่ ๑,\r\n"
+            + "2563,1,D02,T2-2.02,ไม่มี,,คณะตรวจที่ ๒,ยังไม่มีเอกสาร\r\n")
+    return text.encode("cp874")
+
+
+def utf8_bom_negative() -> bytes:
+    """UTF-8 with a byte-order mark and Thai headers; its only problem: a negative percentage."""
+    text = (THAI_HEADER
+            + "2563,1,D01,T2-2.01,-5,,,\r\n"
+            + "2563,1,D02,T2-2.01,50,,,\r\n")
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+
+def old_excel() -> bytes:
+    """The OLE2 signature of an Excel 97–2003 workbook, then padding."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+
+
+def not_text() -> bytes:
+    """A PNG signature saved as .csv: NUL bytes, no text."""
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01"
+
+
+def undecodable() -> bytes:
+    """Bytes that are neither UTF-8 nor cp874 (0xFC-0xFF are unassigned in cp874)."""
+    return b"fiscal_year,inspection_round,unit_code,indicator_code,value\r\n2563,1,D01,T2-1.01,\xfc\xfd\xfe\xff\r\n"
+
+
+FILES = {
+    "merged_header.xlsx": merged_header,
+    "formula_values.xlsx": formula_values,
+    "second_sheet.xlsx": second_sheet,
+    "wide_lowercase_code.xlsx": wide_lowercase_code,
+    "cp874_unknown_unit.csv": cp874_unknown_unit,
+    "utf8_bom_negative.csv": utf8_bom_negative,
+    "old_excel.xls": old_excel,
+    "not_text.csv": not_text,
+    "undecodable.csv": undecodable,
+}
+
+
+def write(out_dir: Path = HERE) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, make in FILES.items():
+        path = out_dir / name
+        path.write_bytes(make())
+        written[name] = path
+    return written
+
+
+if __name__ == "__main__":
+    for p in write(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE).values():
+        print(p)
