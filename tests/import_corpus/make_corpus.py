@@ -125,8 +125,19 @@ def old_excel() -> bytes:
 
 
 def not_text() -> bytes:
-    """A PNG signature saved as .csv: NUL bytes, no text."""
-    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01"
+    """A SQLite database renamed .csv: readable as UTF-8, but NUL bytes show it is no text."""
+    return b"SQLite format 3\x00" + bytes([16, 0, 1, 1, 0, 64, 32, 32]) + bytes(40)
+
+
+def utf16_text() -> bytes:
+    """Excel's "Unicode text" export: UTF-16 LE with its byte-order mark, tab-separated."""
+    text = "fiscal_year\tinspection_round\tunit_code\tindicator_code\tvalue\r\n2563\t1\tD01\tT2-1.01\t1\r\n"
+    return b"\xff\xfe" + text.encode("utf-16-le")
+
+
+def truncated_workbook() -> bytes:
+    """An .xlsx cut short (an interrupted download): the ZIP signature, then no central directory."""
+    return merged_header()[:700]
 
 
 def undecodable() -> bytes:
@@ -143,6 +154,8 @@ FILES = {
     "utf8_bom_negative.csv": utf8_bom_negative,
     "old_excel.xls": old_excel,
     "not_text.csv": not_text,
+    "utf16_text.csv": utf16_text,
+    "truncated_workbook.xlsx": truncated_workbook,
     "undecodable.csv": undecodable,
 }
 
