@@ -137,6 +137,27 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from saisaat import documents, reports
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with Database(args.db or default_db_path(), read_only=True) as db:
+        if args.kind == "cabinet":
+            summary = reports.cabinet_summary(db, args.fiscal_year, args.lang)
+            stem = args.out / f"cabinet_summary_{args.fiscal_year}_{args.lang}"
+            for suffix, render in ((".docx", documents.summary_docx), (".pdf", documents.summary_pdf),
+                                   (".xlsx", documents.summary_xlsx)):
+                stem.with_suffix(suffix).write_bytes(render(summary))
+                print(stem.with_suffix(suffix))
+        else:
+            cards = reports.report_cards(db, args.fiscal_year, args.lang)
+            path = args.out / f"report_cards_{args.fiscal_year}_{args.lang}.zip"
+            path.write_bytes(documents.cards_zip(cards, args.fiscal_year, args.lang, reports.is_demo(db)))
+            print(f"{path} ({len(cards)} units)")
+    print(f"{time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m saisaat",
                                      description="ใสสะอาด: transparency-indicator warehouse")
@@ -187,6 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", type=Path)
     _db_arg(p)
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("report", help="write the cabinet / OCSC summary or the unit report cards")
+    p.add_argument("kind", choices=("cabinet", "cards"))
+    p.add_argument("--fiscal-year", type=int, required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--lang", choices=("th", "en"), default="th")
+    _db_arg(p)
+    p.set_defaults(func=cmd_report)
     return parser
 
 

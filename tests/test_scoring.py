@@ -250,9 +250,7 @@ def test_round_aggregation(tiny_db, aggregation, expected):
 #   D02  max(0,1) -> 1; 0+0 -> 0; (100+40)/2 = 70: 71/102 = 69.61
 #   DEPA max(1,0) -> 1; 1+1 -> 1; (50+90)/2 = 70: 72/102 = 70.59
 @pytest.mark.parametrize("unit, points, score_pct", [
-    pytest.param("D01", 72.84, 71.41, marks=pytest.mark.xfail(strict=True, reason=(
-        "engine bug: avg(decimal) is a DOUBLE (70.834999…) and the cast to decimal(12,2) gives "
-        "70.83, not 70.84 (unit_reward_scores.sql, valued, sum_values branch)"))),
+    ("D01", 72.84, 71.41),   # a DOUBLE mean (70.834999…) would give 70.83 and 71.40
     ("D02", 71, 69.61),
     ("DEPA", 72, 70.59),
 ])
@@ -297,15 +295,30 @@ def test_objective_weights_feed_reward(tiny_db):
 
 
 # A valid ruleset may weight an objective 0 (weights of 0 or more, adding up to 1). DEPA's only
-# objective then weighs nothing; the other units must still be scored: D01 93.75, D02 52.11
-# (4.69/9), DEPN 56.25 (objective 2 alone).
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: 0/0 in by_unit (sum of the unit's weights is 0) raises 'Could not cast value -nan "
-    "to DECIMAL(18,6)' and the whole query fails"))
+# objective then weighs nothing: it has no score (null, not 0), and the other units are still
+# scored on objective 2 alone: D01 11.25/12 = 93.75, D02 4.69/9 = 52.11, DEPN 6.75/12 = 56.25.
 def test_zero_objective_weight_does_not_break_the_year(tiny_db):
     frame = scores(tiny_db, variant(F2, objective_weights={"1": 0, "2": 1}))
-    got = {r.unit_code: norm(r.score_pct) for r in frame.itertuples() if r.unit_code != "DEPA"}
-    assert got == {"D01": norm(93.75), "D02": norm(52.11), "DEPN": norm(56.25)}
+    assert {r.unit_code: norm(r.score_pct) for r in frame.itertuples()} == \
+        {"D01": norm(93.75), "D02": norm(52.11), "DEPA": None, "DEPN": norm(56.25)}
+
+
+# A unit without a score (DEPA above) gets no reward score either, so no overall score, tier or
+# money, even where transparency is the whole evaluation and the lowest tier is paid (x1):
+# D01 93.75 -> 5 (A x2), D02 52.11 -> 1 + 2.11/10 = 1.211 (C x1), DEPN 56.25 -> 1.625 (C x1);
+# money 2 + 1 + 1 = 4 -> 500, 250, 250.
+@pytest.mark.xfail(strict=True, reason=(
+    "engine bug: a null score_pct counts as below level 1 (reward_score 1), so DEPA gets overall 1, "
+    "tier C and a share of the pool (rank_in_kind 2) although it has no score"))
+def test_unit_without_score_gets_no_reward(tiny_db):
+    tiers = [{"tier": "A", "min_value": 4, "multiplier": 2},
+             {"tier": "C", "min_value": 0, "multiplier": 1}]
+    spec = variant(F2, objective_weights={"1": 0, "2": 1}, reward_transparency_weight=1,
+                   reward_component_weights={}, reward_tiers=tiers)
+    frame = scores(tiny_db, spec)
+    assert rows(frame, ["unit_code", "score_pct", "reward_score", "overall_score", "tier", "reward_baht"]) == \
+        expect([("D01", 93.75, 5, 5, "A", 500), ("D02", 52.11, 1.211, 1.211, "C", 250),
+                ("DEPA", N, N, N, N, N), ("DEPN", 56.25, 1.625, 1.625, "C", 250)])
 
 
 # ---- The 1–5 reward scale: linear between the five target levels, four decimals ----------------
@@ -398,11 +411,9 @@ def test_reward_money(tiny_db, pool, expected):
 # The official pool of 50,000,000 baht on score_pct tiers A >= 95 x6.1, B >= 90 x4, C x1 (FY2562:
 # DEPA 100 A, D01 92.71 B, D02 and DEPN C): sum 12.1.
 # DEPA 50e6 x 6.1/12.1 = 25,206,611.5702 -> .57; D01 50e6 x 4/12.1 = 16,528,925.6198 -> .62;
-# D02, DEPN 50e6/12.1 = 4,132,231.40495… -> .40 (half up to a satang of the exact share); the
-# shares then add up to 49,999,999.99, never more than the pool.
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: reward_baht rounds twice (double -> decimal(18,4) -> 2 places): 4,132,231.40495 "
-    "becomes 4,132,231.4050 then .41, and the shares add up to 50,000,000.01"))
+# D02, DEPN 50e6/12.1 = 4,132,231.40495… -> .40 (half up to a satang of the exact share, rounded
+# once: via 4 places it would become .4050 and then .41); the shares then add up to
+# 49,999,999.99, never more than the pool.
 def test_reward_money_rounds_the_exact_share(tiny_db):
     tiers = [{"tier": "A", "min_value": 95, "multiplier": 6.1},
              {"tier": "B", "min_value": 90, "multiplier": 4},

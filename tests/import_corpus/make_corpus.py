@@ -3,19 +3,24 @@ are no text), byte for byte the same on every run, so they can be committed besi
 CSVs and checked by tests/test_import.py (which regenerates them and compares).
 
     python tests/import_corpus/make_corpus.py          # (re)writes them next to this file
+    python tests/import_corpus/make_corpus.py OUT_DIR  # writes them elsewhere (the test compares)
 
 The over-size (50 MB) case is not stored: the test makes it at run time.
 """
 from __future__ import annotations
 
 import io
+import os
 import re
 import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from openpyxl import Workbook
+# The standard library's XML writer, not lxml's: the same bytes whether or not lxml is installed. This
+# takes effect only if openpyxl is not imported yet, so run this file as a script (the test does).
+os.environ["OPENPYXL_LXML"] = "False"
+from openpyxl import Workbook  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FIXED_TIME = datetime(2020, 1, 1, 0, 0, 0)

@@ -1,0 +1,181 @@
+"""The November documents' content: the cabinet / OCSC summary and the unit report cards.
+
+Every number comes from the same queries and analytics the pages use (a test compares them); the
+renderers in documents.py only lay them out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from saisaat import analytics
+from saisaat.db import Database
+from saisaat.i18n import t
+
+TARGET_PCT = 80.0
+BANDS = [(0, 60), (60, 70), (70, 80), (80, 90), (90, 100.01)]
+TREND_YEARS = 5
+
+
+def _names(db: Database, lang: str) -> dict[str, str]:
+    u = db.query("units_by_code")
+    return dict(zip(u["unit_code"], u["name_th" if lang == "th" else "name_en"]))
+
+
+def _indicator_names(db: Database, lang: str) -> dict[str, str]:
+    i = db.query("indicators_by_code")
+    return dict(zip(i["indicator_code"], i["name_th" if lang == "th" else "name_en"]))
+
+
+def _objective_names(db: Database, framework_id: int, lang: str) -> dict[int, str]:
+    o = db.query("objectives_by_framework")
+    o = o[o["framework_id"] == framework_id]
+    return {int(r.objective_no): f"{r.objective_no}. " + t(f"theme_{r.theme_code}", lang) for r in o.itertuples()}
+
+
+def framework_of(db: Database, fiscal_year: int) -> int:
+    years = db.query("fiscal_years_by_status")
+    return int(years.loc[years["fiscal_year"] == fiscal_year, "framework_id"].iloc[0])
+
+
+def is_demo(db: Database) -> bool:
+    b = db.query("import_batches_by_id")
+    return bool(((b["source"] == "demo") & (b["num_results"] > 0)).any())
+
+
+@dataclass
+class CabinetSummary:
+    fiscal_year: int
+    lang: str
+    demo: bool
+    headline: analytics.Headline
+    completeness: pd.DataFrame          # per round: expected, received, coverage, units
+    bands: pd.DataFrame                 # score band → number of units
+    by_kind: pd.DataFrame
+    by_objective: pd.DataFrame
+    top: pd.DataFrame
+    improved: pd.DataFrame
+    needs_improvement: pd.DataFrame     # bottom units with the indicators they missed
+    by_year: pd.DataFrame               # BMA mean per fiscal year (the last five)
+    scores: pd.DataFrame                # every unit (annex)
+    extras: dict = field(default_factory=dict)
+
+
+def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 10) -> CabinetSummary:
+    names = _names(db, lang)
+    ind_names = _indicator_names(db, lang)
+    scores = db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=None)
+    scores["unit_name"] = scores["unit_code"].map(names)
+    previous = db.query("unit_scores", fiscal_year=fiscal_year - 1, inspection_round=None)
+    head = analytics.headline(scores, previous if len(previous) else None, TARGET_PCT)
+
+    completeness = db.query("coverage_by_round")
+    completeness = completeness[completeness["fiscal_year"] == fiscal_year].reset_index(drop=True)
+
+    assessed = analytics.assessed(scores)["score_pct"].astype(float)
+    bands = pd.DataFrame([{"band": f"{lo:g}–{min(hi, 100):g}" if hi <= 100 else f"≥ {lo:g}",
+                           "num_units": int(((assessed >= lo) & (assessed < hi)).sum())} for lo, hi in BANDS])
+
+    kinds = {k: t(f"kind_{k}", lang) for k in ("district", "department")}
+    by_kind = analytics.mean_by(scores, "unit_kind")
+    by_kind["kind"] = by_kind["unit_kind"].map(kinds)
+
+    objective_scores = db.query("unit_objective_scores", fiscal_year=fiscal_year, inspection_round=None)
+    by_objective = analytics.mean_by(objective_scores, "objective_no")
+    by_objective["objective"] = by_objective["objective_no"].map(
+        _objective_names(db, framework_of(db, fiscal_year), lang))
+
+    top, bottom = analytics.top_bottom(scores, n)
+    by_year_all = db.query("unit_scores_by_year")
+    improved, _ = analytics.movers(by_year_all, fiscal_year - 1, fiscal_year, n)
+    improved["unit_name"] = improved["unit_code"].map(names)
+
+    points = db.query("unit_indicator_points", fiscal_year=fiscal_year, inspection_round=None)
+    missed = points[points["points"].notna() & (points["points"] < points["max_points"])].copy()
+    missed["lost"] = missed["max_points"] - missed["points"]
+    missed_by_unit = (missed.sort_values(["unit_code", "lost", "indicator_code"], ascending=[True, False, True])
+                      .groupby("unit_code")["indicator_code"]
+                      .apply(lambda codes: list(codes)[:3]))
+    needs = bottom[["unit_code", "unit_name", "score_pct"]].copy()
+    needs["missed_indicators"] = needs["unit_code"].map(
+        lambda c: "; ".join(f"{code} {ind_names[code]}" for code in missed_by_unit.get(c, [])))
+
+    band = analytics.band_by_year(by_year_all)
+    by_year = band[(band["fiscal_year"] > fiscal_year - TREND_YEARS) & (band["fiscal_year"] <= fiscal_year)]
+
+    return CabinetSummary(
+        fiscal_year=fiscal_year, lang=lang, demo=is_demo(db), headline=head, completeness=completeness,
+        bands=bands, by_kind=by_kind, by_objective=by_objective, top=top, improved=improved,
+        needs_improvement=needs, by_year=by_year.reset_index(drop=True), scores=scores,
+    )
+
+
+@dataclass
+class ReportCard:
+    unit_code: str
+    unit_name: str
+    unit_kind: str
+    score_pct: float | None
+    standing: analytics.Standing
+    peer_label: str
+    profile: pd.DataFrame        # objective, score_pct, peer_median_pct
+    losses: pd.DataFrame         # indicators where points were lost (top ones)
+    trend: pd.DataFrame          # fiscal_year, score_pct (last five years)
+    previous_pct: float | None
+    change_pct: float | None
+    objective_changes: pd.DataFrame   # objective, previous, now, change
+
+
+def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
+                 max_losses: int = 8) -> list[ReportCard]:
+    """One card per unit assessed in the year (or the units asked for), peers = same kind."""
+    names = _names(db, lang)
+    ind_names = _indicator_names(db, lang)
+    unit_table = db.query("units_by_code")
+    scores = db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=None)
+    objective_scores = db.query("unit_objective_scores", fiscal_year=fiscal_year, inspection_round=None)
+    previous_objectives = db.query("unit_objective_scores", fiscal_year=fiscal_year - 1, inspection_round=None)
+    points = db.query("unit_indicator_points", fiscal_year=fiscal_year, inspection_round=None)
+    by_year = db.query("unit_scores_by_year")
+    by_year = by_year[by_year["inspection_round"].isna()
+                      & (by_year["fiscal_year"] > fiscal_year - TREND_YEARS)
+                      & (by_year["fiscal_year"] <= fiscal_year)]
+    objective_labels = _objective_names(db, framework_of(db, fiscal_year), lang)
+    same_framework = framework_of(db, fiscal_year - 1) == framework_of(db, fiscal_year) \
+        if (fiscal_year - 1) in set(db.query("fiscal_years_by_status")["fiscal_year"]) else False
+    wanted = units or analytics.assessed(scores)["unit_code"].tolist()
+    cards = []
+    for code in wanted:
+        peers = analytics.peers(unit_table, code, "kind")["unit_code"]
+        group = scores[scores["unit_code"].isin(peers)]
+        mine = scores[scores["unit_code"] == code]
+        pct = float(mine["score_pct"].iloc[0]) if len(mine) and pd.notna(mine["score_pct"].iloc[0]) else None
+        profile = analytics.objective_profile(objective_scores, peers, code)
+        profile["objective"] = profile["objective_no"].map(objective_labels)
+        losses = analytics.indicator_losses(points, peers, code)
+        losses = losses[losses["lost_points"] > 0].head(max_losses).copy()
+        losses["indicator"] = losses["indicator_code"].map(ind_names)
+        trend = by_year[by_year["unit_code"] == code][["fiscal_year", "score_pct", "framework_id"]]
+        prev = trend[trend["fiscal_year"] == fiscal_year - 1]["score_pct"]
+        prev_pct = float(prev.iloc[0]) if len(prev) else None
+        changes = pd.DataFrame(columns=["objective", "previous_pct", "score_pct", "change_pct"])
+        if same_framework:
+            before = previous_objectives[previous_objectives["unit_code"] == code][["objective_no", "score_pct"]]
+            now = objective_scores[objective_scores["unit_code"] == code][["objective_no", "score_pct"]]
+            changes = now.merge(before, on="objective_no", suffixes=("", "_prev"))
+            changes = pd.DataFrame({
+                "objective": changes["objective_no"].map(objective_labels),
+                "previous_pct": changes["score_pct_prev"].astype(float),
+                "score_pct": changes["score_pct"].astype(float),
+                "change_pct": (changes["score_pct"].astype(float) - changes["score_pct_prev"].astype(float)).round(2),
+            })
+        kind = unit_table.loc[unit_table["unit_code"] == code, "unit_kind"].iloc[0]
+        cards.append(ReportCard(
+            unit_code=code, unit_name=names.get(code, code), unit_kind=kind, score_pct=pct,
+            standing=analytics.standing(group, code), peer_label=t(f"kind_{kind}", lang),
+            profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
+            change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
+            objective_changes=changes,
+        ))
+    return cards
