@@ -7,5 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
 "$PY" -m pip install -q --disable-pip-version-check -r requirements.txt
-# Thai glyphs in the browser come from the viewer's own fonts; this only matters on a headless box.
+# Reports need Pango (PDF), Thai fonts and Chromium (chart images); install them from Debian if missing.
+need_apt=()
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -qi "loma" || need_apt+=(fonts-thai-tlwg)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null; then
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
 exec "$PY" -m streamlit run app.py --browser.gatherUsageStats false "$@"

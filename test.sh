@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every test. On a fresh (Debian) machine this first installs what the tests need:
-# Chromium and Thai fonts from Debian for the real-browser test, and the pip packages.
+# Chromium and Thai fonts from Debian (the real-browser test, chart images), Pango (PDF),
+# poppler (PDF pages to PNG in the tests), and the pip packages.
 #   ./test.sh            → the whole suite
 #   ./test.sh -k pages   → extra arguments go to pytest
 set -euo pipefail
@@ -10,6 +11,8 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "loma" || need_apt+=(fonts-thai-tlwg)
 fc-list 2>/dev/null | grep -qi "noto color emoji" || need_apt+=(fonts-noto-color-emoji)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
