@@ -223,7 +223,8 @@ cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col
         "reward_score_scenario": "col_reward_score", "overall_score_change": "col_overall_change",
         "reward_baht_change": "col_money_change"}
 fmt = {"score_pct_base": "%.2f", "score_pct_scenario": "%.2f", "reward_score_scenario": "%.4f",
-       "overall_score_change": "%+.4f", "reward_baht_change": "%+,.2f", "rank_change": "%+d"}
+       "overall_score_change": "%+.4f", "reward_baht_change": "%+,.2f", "rank_change": "%+.0f",
+       "rank_overall_base": "%.0f", "rank_overall_scenario": "%.0f"}
 st.subheader(T("who_moves"))
 a, b = st.columns(2)
 with a:

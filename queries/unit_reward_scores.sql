@@ -105,6 +105,7 @@ rewarded as (
         by_unit.*,
         len(list_filter($levels, lambda level: level <= by_unit.score_pct)) as level_reached,
         round(cast(case
+            when by_unit.score_pct is null then null   -- no score (only zero-weighted objectives)
             when level_reached = 0 then 1
             when level_reached >= 5 then 5
             else level_reached + (by_unit.score_pct - $levels[level_reached])
@@ -165,8 +166,12 @@ final as (
         score_pct,
         reward_score,
         overall_score,
-        rank() over (partition by fiscal_year, unit_kind order by score_pct desc) as rank_in_kind,
-        rank() over (partition by fiscal_year order by tier_value desc nulls last) as rank_overall,
+        case when score_pct is not null then
+            rank() over (partition by fiscal_year, unit_kind, score_pct is null order by score_pct desc)
+        end as rank_in_kind,
+        case when tier_value is not null then
+            rank() over (partition by fiscal_year, tier_value is null order by tier_value desc)
+        end as rank_overall,
         tier,
         multiplier,
         case when sum(multiplier) over (partition by fiscal_year) > 0

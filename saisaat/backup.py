@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from saisaat import store
-from saisaat.db import Database, connect
+from saisaat.db import Database, DatabaseError, connect
 from saisaat.exports import xlsx_bytes
 
 XLSX_MAX_ROWS = 1_048_575
@@ -76,7 +76,16 @@ class RestoreRefused(ValueError):
 
 
 def read_export(source: Path | bytes) -> dict[str, pa.Table]:
-    """The tables of an export folder or ZIP; refused when a table is missing."""
+    """The tables of an export folder or ZIP; refused when a table is missing or unreadable."""
+    try:
+        return _read_export(source)
+    except (pa.ArrowException, OSError) as exc:
+        raise RestoreRefused(f"อ่านไฟล์สำรองข้อมูลไม่ได้ ({type(exc).__name__}) ใช้ไฟล์ที่ส่งออกจากใสสะอาดโดยไม่แก้ไข / "
+                             f"the export cannot be read ({type(exc).__name__}): use an unmodified Sai Sa-at "
+                             f"export") from exc
+
+
+def _read_export(source: Path | bytes) -> dict[str, pa.Table]:
     tables = {}
     if isinstance(source, Path) and source.is_file():
         source = source.read_bytes()
@@ -116,9 +125,13 @@ def restore(tables: dict[str, pa.Table], db_path: Path) -> None:
                 if tables[t].num_rows:
                     cur.append(t, tables[t].to_pandas(), by_name=True)
         con.execute("checkpoint")
-    except Exception:
+    except Exception as exc:
         con.close()
         tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        if isinstance(exc, DatabaseError):
+            raise RestoreRefused(f"ข้อมูลในไฟล์สำรองไม่ผ่านการตรวจสอบ ฐานข้อมูลเดิมไม่เปลี่ยน ({exc}) / the export's "
+                                 f"rows break the database's rules, the old database is unchanged ({exc})") from exc
         raise
     con.close()
     Path(str(db_path) + ".wal").unlink(missing_ok=True)

@@ -23,6 +23,9 @@ def default_db_path() -> Path:
     return Path(os.environ.get("SAISAAT_DB") or DEFAULT_DB)
 
 
+DatabaseError = duckdb.Error   # what a refused write raises (constraints, conversions)
+
+
 class DatabaseBusy(RuntimeError):
     """Another process holds the database file."""
 

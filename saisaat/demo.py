@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from saisaat import reference, store
+from saisaat import plans, reference, store
 from saisaat.db import connect
 from saisaat.fiscal import round_visit_dates
 
@@ -181,6 +181,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
     progress(0.15, "generate")
     results = generate_results(rng, units, indicators, assignments, fiscal_years, objectives)
     components = generate_components(rng, units, results)
+    plan_steps = plans.demo_steps(units.head(len(reference.units())), rng, reference.today())
     progress(0.5, "write")
     con = connect(tmp)
     try:
@@ -199,6 +200,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
                             row_count=len(results), note=DEMO_NOTE)
             store.insert_scored_results(cur, results, batch_id=1)
             store.append(cur, "evaluation_components", components)
+            store.append(cur, "plan_steps", plan_steps)
         con.execute("checkpoint")
     finally:
         con.close()

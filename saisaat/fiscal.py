@@ -64,3 +64,41 @@ def inspection_cycle(fiscal_year: int) -> list[CycleStep]:
 def round_visit_dates(fiscal_year: int, inspection_round: int) -> tuple[date, date]:
     step = {1: "round1_visits", 2: "round2_visits"}[inspection_round]
     return next((s.starts_on, s.ends_on) for s in inspection_cycle(fiscal_year) if s.key == step)
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    step: CycleStep
+    state: str                 # upcoming, in_progress, done, late
+    received: int | None = None    # units with results (steps that wait for results)
+    expected: int | None = None
+
+
+def cycle_status(fiscal_year: int, today: date, units_reporting: dict[int, tuple[int, int]]) -> list[StepStatus]:
+    """Each step of the year's cycle with its state on `today`, from the dates and the data.
+
+    `units_reporting`: round → (units with results, units due). A step that waits for results
+    (the visits, the evaluations, the compilation) is done only when every unit due has results;
+    past its end without them it is late."""
+    def by_date(step: CycleStep) -> str:
+        if today < step.starts_on:
+            return "upcoming"
+        return "in_progress" if today <= step.ends_on else "done"
+
+    total = tuple(sum(v[i] for v in units_reporting.values()) for i in (0, 1)) if units_reporting else (0, 0)
+    waits = {"round1_visits": units_reporting.get(1, (0, 0)), "round2_visits": units_reporting.get(2, (0, 0)),
+             "evaluations_due": total, "compile_scores": total}
+    out = []
+    for step in inspection_cycle(fiscal_year):
+        state = by_date(step)
+        if step.key in waits:
+            received, expected = waits[step.key]
+            complete = expected > 0 and received >= expected
+            if state == "done" and not complete:
+                state = "late"
+            elif state == "in_progress" and complete and step.key != "round1_visits" and step.key != "round2_visits":
+                state = "done"
+            out.append(StepStatus(step, state, received, expected))
+        else:
+            out.append(StepStatus(step, state))
+    return out

@@ -29,7 +29,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_COUNT = 10_000
 MAX_TEXT = 500
 IGNORED_SHEETS = {"คำแนะนำ", "instructions", "รายการรหัส", "lists", "codes"}
-INDICATOR_CODE = re.compile(r"^F\d+-\d+\.\d{2}$")
+CODE_SHAPED = re.compile(r"^[A-Za-z]{1,3}\d*-\d+\.\d+$")   # F2-1.01, t2-1.02: an indicator column
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 YES = {"1", "มี", "ใช่", "yes", "y", "true", "done", "ผ่าน"}
 NO = {"0", "ไม่มี", "ไม่ใช่", "no", "n", "false", "ไม่ผ่าน"}
@@ -232,7 +232,7 @@ def _find_header(sheet: Sheet, indicator_codes: set[str]):
     for i, row in enumerate(sheet.rows[:30]):
         fields = {j: header_field(v) for j, v in enumerate(row) if not _blank(v)}
         indicator_cols = {j for j, v in enumerate(row) if not _blank(v) and
-                          (_text(v) in indicator_codes or INDICATOR_CODE.match(_text(v)))}
+                          (_text(v).upper() in indicator_codes or CODE_SHAPED.match(_text(v)))}
         named = set(fields.values())
         if "unit_code" in named and ({"indicator_code", "value"} <= named or indicator_cols):
             return i, fields, indicator_cols
@@ -306,7 +306,13 @@ class _Checker:
             self.problem(row, col, v, "ช่องนี้เป็นสูตร ให้พิมพ์ค่าที่วัดได้เป็นตัวเลข (คัดลอกแล้ววางแบบค่า)",
                          "this cell holds a formula: type the measured value as a number (paste as values)")
             return None
-        t = _text(v).translate(THAI_DIGITS).replace(",", "").replace("%", "").strip()
+        t = _text(v).translate(THAI_DIGITS).replace("%", "").strip()
+        if "," in t:
+            if not re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", t):   # 1,234.5 is a thousands comma
+                self.problem(row, col, v, "ใช้จุด (.) เป็นจุดทศนิยม ไม่ใช้จุลภาค (,) เช่น 1.5",
+                             "use a point for decimals, not a comma: e.g. 1.5")
+                return None
+            t = t.replace(",", "")
         if measure == "binary" and t.lower() in YES | NO:
             return 1.0 if t.lower() in YES else 0.0
         try:
@@ -404,7 +410,20 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> tuple[pd.DataFrame, str, list[
         if key and key not in col_of:
             col_of[key] = j
     wide = "value" not in col_of or "indicator_code" not in col_of
+    if wide:   # in a wide sheet a column nobody recognises may be a mistyped code: never drop it silently
+        for j, key in fields.items():
+            if key is None and j not in indicator_cols:
+                chk.problem(h + 1, column_letter(j), _text(header_cells[j]),
+                            "ไม่รู้จักหัวคอลัมน์นี้ ถ้าเป็นตัวชี้วัดให้ใช้รหัส เช่น F2-1.01 ถ้าไม่ใช่ให้ลบคอลัมน์",
+                            "unknown column header: if it is an indicator, use its code such as F2-1.01; "
+                            "otherwise delete the column")
     preamble = _preamble(sheet, h) if wide else {}
+    # fiscal year and round given once above a wide header: checked (and reported) once
+    given = {}
+    for key, check in (("fiscal_year", chk.fiscal_year), ("inspection_round", chk.round)):
+        if key in preamble and key not in col_of:
+            v, pi, pj = preamble[key]
+            given[key] = check(v, pi + 1, column_letter(pj))
     records = []
     skipped = 0
     for i in range(h + 1, len(sheet.rows)):
@@ -417,18 +436,16 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> tuple[pd.DataFrame, str, list[
         # fiscal year and round: a column, else the value given once above the header
         if "fiscal_year" in col_of:
             fy = chk.fiscal_year(get("fiscal_year"), excel_row, letter("fiscal_year"))
-        elif "fiscal_year" in preamble:
-            v, pi, pj = preamble["fiscal_year"]
-            fy = chk.fiscal_year(v, pi + 1, column_letter(pj)) if not records else records[-1]["fiscal_year"]
+        elif "fiscal_year" in given:
+            fy = given["fiscal_year"]
         else:
             chk.problem(excel_row, None, None, "ไม่มีปีงบประมาณ เพิ่มคอลัมน์ ปีงบประมาณ หรือระบุไว้เหนือหัวตาราง",
                         "no fiscal year: add a fiscal_year column or give it above the header")
             break
         if "inspection_round" in col_of:
             rnd = chk.round(get("inspection_round"), excel_row, letter("inspection_round"))
-        elif "inspection_round" in preamble:
-            v, pi, pj = preamble["inspection_round"]
-            rnd = chk.round(v, pi + 1, column_letter(pj)) if not records else records[-1]["inspection_round"]
+        elif "inspection_round" in given:
+            rnd = given["inspection_round"]
         else:
             chk.problem(excel_row, None, None, "ไม่มีรอบการตรวจ เพิ่มคอลัมน์ รอบการตรวจ หรือระบุไว้เหนือหัวตาราง",
                         "no inspection round: add an inspection_round column or give it above the header")
@@ -447,7 +464,7 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> tuple[pd.DataFrame, str, list[
         else:
             cells = [(get("indicator_code"), get("value"), col_of["value"])]
         for code_cell, raw, j in cells:
-            code = _text(code_cell)
+            code = _text(code_cell).upper()
             if _blank(raw) or (wide and _text(raw) in ("-", "—", "–")):
                 skipped += 1   # an empty value is not submitted (yet); a dash marks "not assigned"
                 continue

@@ -108,6 +108,19 @@ create table evaluation_components (
     primary key (fiscal_year, unit_code, component_code)
 );
 
+-- Where each unit's plans stand: the 4-year strategic plan (plan_year = its first fiscal year) and
+-- the annual action plan (plan_year = its fiscal year) move through the OCSC steps in order.
+create table plan_steps (
+    unit_code    varchar not null references units (unit_code),
+    plan_kind    varchar not null check (plan_kind in ('strategic', 'action')),
+    plan_year    integer not null check (plan_year between 2400 and 2700),
+    step         varchar not null check (step in ('drafted', 'approved', 'submitted', 'published', 'in_progress')),
+    done_on      date not null,
+    recorded_by  varchar not null check (length(trim(recorded_by)) > 0),
+    recorded_at  timestamp not null,
+    primary key (unit_code, plan_kind, plan_year, step)
+);
+
 -- What-if scenarios saved by the secretariat: a ruleset file with who, when and why. Never applied
 -- to stored results.
 create table scenarios (

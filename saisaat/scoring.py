@@ -116,6 +116,8 @@ def compare(base: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
         suffixes=("_base", "_scenario"))
     for col in ("score_pct", "reward_score", "overall_score", "reward_baht"):
         out[f"{col}_change"] = (out[f"{col}_scenario"].astype(float) - out[f"{col}_base"].astype(float)).round(4)
+    for col in ("rank_overall_base", "rank_overall_scenario", "rank_in_kind_base", "rank_in_kind_scenario"):
+        out[col] = out[col].astype(float)   # no rank (no overall score) is NaN, not 0
     out["rank_change"] = out["rank_overall_base"] - out["rank_overall_scenario"]   # + = moved up
     out["tier_changed"] = out["tier_base"].fillna("") != out["tier_scenario"].fillna("")
     return out.sort_values(["fiscal_year", "unit_code"]).reset_index(drop=True)

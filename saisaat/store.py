@@ -22,7 +22,7 @@ WRITES = QUERIES_DIR / "writes"
 TABLES = (
     "zones", "units", "frameworks", "fiscal_years", "objectives", "indicators",
     "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
-    "evaluation_components", "scenarios", "results_history",
+    "evaluation_components", "scenarios", "results_history", "plan_steps",
 )
 
 
@@ -152,3 +152,10 @@ def undo_batch(con, batch_id: int, *, undone_by: str, later: list[int]) -> None:
         run_write(cur, "delete_batch_history", batch_id=batch_id)
         run_write(cur, "mark_batch_undone", batch_id=batch_id, undone_at=datetime.now().replace(microsecond=0),
                   undone_by=undone_by)
+
+
+def record_plan_steps(con, steps: pd.DataFrame) -> None:
+    """Add checked plan steps (unit_code, plan_kind, plan_year, step, done_on, recorded_by,
+    recorded_at), all or none; a step already recorded is refused by the primary key."""
+    with transaction(con) as cur:
+        append(cur, "plan_steps", steps)

@@ -209,26 +209,17 @@ CORPUS_CASES = [
     ("utf16_text.csv", [("utf16_text.csv", None, None, UNREADABLE)]),
     ("undecodable.csv", [("undecodable.csv", None, None, UNREADABLE)]),
     ("truncated_workbook.xlsx", [("truncated_workbook.xlsx", None, None, "cannot open the Excel file")]),
-    pytest.param("wide_lowercase_code.xlsx", [("ผลการตรวจ", 4, "C", "unknown indicator code")],
-                 marks=pytest.mark.xfail(strict=True, raises=(AssertionError, pytest.fail.Exception),
-                                         reason="BUG: a wide column headed 't2-1.02' (neither a known code "
-                                                "nor F\\d+-…) is ignored and its values silently dropped")),
 ]
 
 
-def case_name(case) -> str:
-    return case.values[0] if hasattr(case, "marks") else case[0]
-
-
-CORPUS_NAMES = [case_name(c) for c in CORPUS_CASES]
+CORPUS_NAMES = [name for name, _ in CORPUS_CASES]
 
 
 def corpus_bytes(name: str) -> bytes:
     return GENERATED[name]() if name in GENERATED else (CORPUS / name).read_bytes()
 
 
-# Each malformed file: plan + commit is refused with exactly these problems (Thai and English), and
-# every table is identical afterwards.
+# Each malformed file: plan + commit refused with exactly these problems (Thai and English); every table unchanged.
 @pytest.mark.parametrize("name, expected", CORPUS_CASES, ids=CORPUS_NAMES)
 def test_corpus_file_is_refused_and_writes_nothing(db, name, expected):
     before = snapshot(db)
@@ -246,31 +237,24 @@ def test_corpus_file_is_refused_and_writes_nothing(db, name, expected):
     assert differing(before, snapshot(db)) == []
 
 
-# Known bugs (strict xfail: each turns into a failure, XPASS, once fixed; then drop the marker).
+# Bugs found and fixed, kept as regression tests (their files are not in the refusal table above).
 KNOWN_BUG_FILES = ("wide_lowercase_code.xlsx", "decimal_comma.csv", "wide_fiscal_year_2540.csv")
 
 
-# A wide column whose header is neither a known code nor shaped like F2-1.01 ('t2-1.02') must not lose
-# its values silently: the plan either refuses the file or carries those values.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG: the column is not taken as an indicator column; D01's 3 and D02's 4 vanish")
+# A wide column headed 't2-1.02' (not a known code, not F-shaped) must not lose its values silently.
 def test_bug_wide_unrecognised_column_is_not_dropped_silently(db):
     plan = importer.plan_import(db, (CORPUS / "wide_lowercase_code.xlsx").read_bytes(), "wide_lowercase_code.xlsx")
-    assert plan.problems or len(plan.rows) == 4
+    assert plan.problems == [] and len(plan.rows) == 4   # 't2-1.02' is read as the code T2-1.02
 
 
-# A decimal comma (a ';'-separated European-locale export) must not be read as a number ten times larger:
-# '1,5' as 15 (count, row 2) or '7,5' as 75 (percent, row 4); refused or read as 1.5 / 7.5, either is fine.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG: ',' is dropped anywhere as a thousands separator: '1,5' → 15, '7,5' → 75, imported")
+# A decimal comma ('1,5', '7,5' in a ';' export) is refused or read as 1.5 / 7.5, never as 15 / 75.
 def test_bug_decimal_comma_is_not_multiplied(db):
     plan = importer.plan_import(db, (CORPUS / "decimal_comma.csv").read_bytes(), "decimal_comma.csv")
     assert set(plan.rows["value"]) & {15.0, 75.0} == set()
+    assert plan.problems and all("use a point for decimals" in p.en for p in plan.problems)
 
 
 # A bad fiscal year above a wide header is one problem, not one per data row.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG: the preamble's fiscal year is re-checked (and reported) for every data row")
 def test_bug_bad_preamble_reported_once(db):
     plan = importer.plan_import(db, (CORPUS / "wide_fiscal_year_2540.csv").read_bytes(), "wide_fiscal_year_2540.csv")
     assert where(plan.problems) == [("wide_fiscal_year_2540", 1, "B")]
@@ -306,8 +290,7 @@ def test_corpus_table_covers_every_file():
     assert max(p.stat().st_size for p in CORPUS.iterdir() if p.is_file()) < 32 * 1024
 
 
-# make_corpus.py, run as a script, regenerates its binary files byte for byte (deterministic, and the
-# committed files are in step with it).
+# make_corpus.py, run as a script, regenerates the committed binary files byte for byte.
 def test_corpus_generator_is_deterministic(tmp_path):
     done = subprocess.run([sys.executable, str(CORPUS / "make_corpus.py"), str(tmp_path)], capture_output=True,
                           text=True, timeout=120, check=True)
@@ -340,8 +323,7 @@ LONG_ROWS = [
 ]
 
 
-# A long-layout UTF-8 CSV with English headers lands as exactly these rows and points in batch 4; no
-# other table but results and import_batches changes.
+# A long UTF-8 CSV with English headers lands as exactly these rows and points; only results and batches change.
 def test_long_csv_import_writes_exact_rows(db):
     before = snapshot(db)
     plan = importer.plan_import(db, LONG_CSV, "fy2563-r1.csv")
@@ -373,8 +355,7 @@ HEADER_VARIANTS = {
 }
 
 
-# Thai 'มี' / 'ไม่มี', Thai digits (in years, rounds, values and dates) and every header naming read the
-# same in UTF-8, UTF-8 with BOM and cp874 without declaration.
+# 'มี' / 'ไม่มี', Thai digits and every header naming read alike in UTF-8, UTF-8 with BOM and undeclared cp874.
 @pytest.mark.parametrize("headers", list(HEADER_VARIANTS))
 @pytest.mark.parametrize("encoding, bom, expected_encoding", [
     ("utf-8", b"", "utf-8"), ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"), ("cp874", b"", "cp874")])
@@ -396,9 +377,7 @@ def fill(workbook_bytes: bytes, sheet: str, cells: dict[str, object]) -> bytes:
     return out.getvalue()
 
 
-# The wide template (FY2563 round 1: units D01, D02, DEPA, DEPN in rows 5–8, indicators T2-1.01,
-# T2-1.02, T2-2.01, T2-2.02 in columns C–F, DEPA's service cells greyed '—') filled in and imported:
-# empty cells and dashes are skipped, the rest land with their points.
+# The wide template filled in: empty cells and '—' are skipped, the rest land with their points.
 def test_wide_template_filled_in(db):
     blank = templates.template(db, 2563, 1, layout="wide")
     ws = openpyxl.load_workbook(io.BytesIO(blank))["ผลการตรวจ"]
@@ -453,8 +432,7 @@ def test_long_template_filled_in(db):
     ]
 
 
-# On the BMA demo database, F-codes found by their shape in a wide CSV, with a '—' for a unit that
-# does not answer for an indicator; the demo's FY2570 has no results, so all are added as batch 2.
+# Demo database: a wide CSV's F-code columns are found by their shape; FY2570 (no results) is all added.
 def test_wide_csv_with_f_codes_on_demo(demo_db):
     data = ("ปีงบประมาณ,2570\nรอบการตรวจ,1\n\n"
             "รหัสหน่วยงาน,F2-1.01,F2-1.03,F2-1.04,F2-2.11\n"
@@ -487,8 +465,7 @@ def test_personnel_indicator_for_district_refused_on_demo(demo_db):
     assert differing(before, snapshot(demo_db)) == []
 
 
-# SQL-looking text in the note and inspector is plain text: accepted and stored verbatim, every table
-# otherwise intact (the note is not a problem; see sql_in_unit_code.csv for the unit-code case).
+# SQL-looking text in the note and inspector is plain text: accepted and stored verbatim (decision).
 def test_sql_looking_text_is_stored_verbatim(db):
     note, inspector = "x'); drop table results; --", "Robert'); DROP TABLE units;--"
     data = (EN_HEADER + f'2563,1,D01,T2-1.01,1,,"{inspector}","{note}"\n').encode()
@@ -548,8 +525,7 @@ def test_replace_without_reason_refused(db, reason):
     assert differing(before, snapshot(db)) == []
 
 
-# Replacing with a reason: the new value is scored, the old row (with its batch, date and inspector)
-# goes to results_history with the replacing batch, the unchanged row keeps its batch, the counts add up.
+# Replace with a reason: new value scored, old row kept in results_history with the replacing batch.
 def test_replace_with_reason_keeps_history(db):
     before = snapshot(db)
     batch = do_import(db, REPLACE_CSV, "fix.csv", replace=True, reason="inspector typo")
@@ -566,8 +542,7 @@ def test_replace_with_reason_keeps_history(db):
     assert differing(before, snapshot(db)) == ["import_batches", "results", "results_history"]
 
 
-# Undo puts back exactly what was there (every table but import_batches identical to before the import),
-# marks the batch undone (when, by whom), and the same file can then be imported again.
+# Undo restores every table but import_batches exactly, marks the batch undone; the file may then return.
 def test_undo_restores_exactly_and_file_can_return(db):
     before = snapshot(db)
     do_import(db, REPLACE_CSV, "fix.csv", replace=True, reason="inspector typo")
@@ -587,8 +562,7 @@ def test_undo_restores_exactly_and_file_can_return(db):
     assert history(db) == [(2562, 1, "D01", "T2-1.01", D("1"), D("3"), date(2019, 4, 10), "ชุดตรวจที่ 1", None, 2, 5)]
 
 
-# A batch whose rows a later batch replaced cannot be undone before that one; in the right order both
-# undo and the results are back as they were.
+# A batch whose rows a later batch replaced cannot be undone first; in the right order both undo.
 def test_undo_refused_while_later_batch_replaced_its_rows(db):
     original = snapshot(db)
     first = do_import(db, (EN_HEADER + "2563,1,D01,T2-1.01,1,,,\n").encode(), "a.csv")
@@ -625,19 +599,21 @@ def test_undo_refused_for_demo_batch(demo_db):
 # --- export and restore -----------------------------------------------------------------------------
 
 def busy_state(db: Database) -> dict[str, pa.Table]:
-    """Every table filled: a replace (history), an undone batch, a saved scenario."""
+    """The tiny database plus a replace (history), an undone batch and a saved scenario."""
     do_import(db, REPLACE_CSV, "fix.csv", replace=True, reason="inspector typo")
     do_import(db, LONG_CSV, "fy2563-r1.csv")
     importer.undo(db, 5, undone_by="auditor")
     store.save_scenario(db.con, name="ลองเกณฑ์ใหม่", created_by="secretariat", description=None, framework_id=2,
                         spec_json="{}", existing=db.query("scenarios_by_name"))
     state = backup.table_frames(db)
-    assert [t for t, table in state.items() if table.num_rows == 0] == []
+    filled = ("units", "rule_steps", "import_batches", "results", "evaluation_components", "scenarios",
+              "results_history")
+    assert [t for t in filled if state[t].num_rows == 0] == []
+    assert [r["batch_id"] for r in state["import_batches"].to_pylist() if r["undone_at"]] == [5]
     return state
 
 
-# export_parquet then restore (into a new file, or over another database) gives identical tables, row
-# order and types included.
+# export_parquet then restore (new file, or over another database) gives identical tables, order and types.
 @pytest.mark.parametrize("target", ["new file", "over another database"])
 def test_parquet_export_restore_round_trip(db, tiny_file, tmp_path, target):
     state = busy_state(db)
@@ -683,8 +659,7 @@ def incomplete_zip(db, tmp_path) -> bytes:
     return out.getvalue()
 
 
-# A restore from an incomplete export (a table missing, or not an export at all) is refused before
-# anything is built; the old database file is byte for byte untouched and nothing is left beside it.
+# An incomplete export is refused; the old database file is byte for byte untouched, nothing left beside it.
 @pytest.mark.parametrize("make, message", [
     (incomplete_folder, "the export is incomplete: missing results_history"),
     (incomplete_zip, "the export is incomplete: missing results"),
@@ -701,8 +676,7 @@ def test_restore_incomplete_export_refused(db, db_path, tmp_path, make, message)
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)) == [db_path.name]
 
 
-# A complete export whose rows break a constraint (a result for an unknown unit) fails while the new
-# file is built: the old file is untouched and the half-built one removed.
+# An export whose rows break a constraint fails mid-build: old file untouched, half-built file removed.
 def test_restore_rows_breaking_constraints_leave_old_file(db, db_path, tmp_path):
     tables = backup.table_frames(db)
     results = tables["results"].to_pandas()
@@ -710,15 +684,13 @@ def test_restore_rows_breaking_constraints_leave_old_file(db, db_path, tmp_path)
     tables["results"] = pa.Table.from_pandas(results, schema=tables["results"].schema, preserve_index=False)
     db.close()
     digest = sha(db_path)
-    with pytest.raises(duckdb.ConstraintException, match="NOPE"):
+    with pytest.raises(backup.RestoreRefused, match="NOPE"):
         backup.restore(tables, db_path)
     assert sha(db_path) == digest
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)) == [db_path.name]
 
 
 # An export cut short (a truncated Parquet file) should be refused like a missing table.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="BUG: read_export lets pyarrow.ArrowInvalid escape (a traceback in `restore`)")
 def test_restore_truncated_parquet_refused(db, tmp_path):
     folder = tmp_path / "export"
     backup.export_parquet(db, folder)
@@ -739,8 +711,7 @@ def cli_env(**extra) -> dict:
     return {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT), **extra}
 
 
-# An import killed (SIGKILL) after writing every row inside its transaction leaves every table as it
-# was; the same import let through does change them (so the check could fail).
+# An import SIGKILLed with every row written but uncommitted leaves every table as it was.
 def test_import_killed_before_commit_leaves_database_unchanged(db_path, tmp_path):
     source = tmp_path / "fix.csv"
     source.write_bytes(REPLACE_CSV)
@@ -772,8 +743,7 @@ def test_import_killed_before_commit_leaves_database_unchanged(db_path, tmp_path
 
 # --- a database held by another process ------------------------------------------------------------
 
-# While this process holds the database read-write, `import` and `restore` in another process exit 3
-# with the Thai and English "in use" message, no traceback, and the file stays byte for byte the same.
+# While this process holds the database, CLI import / restore exit 3 "in use", no traceback, file unchanged.
 @pytest.mark.parametrize("command", ["import", "restore"])
 def test_cli_refuses_database_in_use(db_path, tmp_path, command):
     source = tmp_path / "fy2563-r1.csv"
@@ -834,7 +804,7 @@ def test_cli_import_refused_lists_every_problem(db_path, capsys):
     assert differing(before, snapshot_file(db_path)) == []
 
 
-# Replacing through the CLI: without --replace and without --reason exit 1 (nothing written); with both, 0.
+# CLI replace: without --replace or without --reason exit 1 (nothing written); with both, exit 0.
 def test_cli_replace_needs_flag_and_reason(db_path, tmp_path, capsys):
     source = tmp_path / "fix.csv"
     source.write_bytes(REPLACE_CSV)
@@ -851,8 +821,7 @@ def test_cli_replace_needs_flag_and_reason(db_path, tmp_path, capsys):
         assert batch_record(d, 4)["replace_reason"] == "typo"
 
 
-# --dry-run checks and previews but writes nothing (the file is byte for byte the same); a bad file
-# still exits 1.
+# --dry-run checks and previews but writes nothing (same bytes); a bad file still exits 1.
 @pytest.mark.parametrize("data, code", [(LONG_CSV, 0), ((CORPUS / "binary_two.csv").read_bytes(), 1)])
 def test_cli_dry_run_writes_nothing(db_path, tmp_path, capsys, data, code):
     source = tmp_path / "check.csv"
@@ -881,13 +850,12 @@ def test_cli_undo_and_missing_file(db_path, tmp_path, capsys):
     assert code == 2 and "cannot open the file" in err
 
 
-# export then restore through the CLI gives identical tables; an incomplete export exits 1 and leaves
-# the database file untouched.
+# CLI export then restore gives identical tables; an incomplete export exits 1, database file untouched.
 def test_cli_export_restore(db, db_path, tmp_path, capsys):
     state = busy_state(db)
     db.close()
     code, out, _ = run_cli(capsys, "export", "--out", tmp_path / "export", "--db", db_path)
-    assert code == 0 and out.startswith("15 Parquet tables and saisaat.xlsx")
+    assert code == 0 and out.startswith(f"{len(store.TABLES)} Parquet tables and saisaat.xlsx")
     target = tmp_path / "restored.duckdb"
     assert run_cli(capsys, "restore", tmp_path / "export", "--db", target)[0] == 0
     with Database(target, read_only=True) as restored:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from fixture import REWARD, RULESET_SPECS
@@ -34,6 +35,8 @@ def _kind(unit):
 
 
 def norm(value):
+    if value is pd.NA:
+        return None
     if isinstance(value, float):   # NaN: a null that came through a DataFrame
         return None if value != value else Decimal(repr(float(value)))
     if isinstance(value, np.integer):
@@ -384,8 +387,8 @@ IMPORT_BATCHES_BY_ID = [
 # The twelve warehouse tables (no views, no leftover staging table).
 TABLES_IN_SCHEMA = [(t,) for t in (
     "assignments", "evaluation_components", "fiscal_years", "frameworks", "import_batches",
-    "indicators", "objectives", "results", "results_history", "rule_steps", "rules", "rulesets",
-    "scenarios", "units", "zones")]
+    "indicators", "objectives", "plan_steps", "results", "results_history", "rule_steps", "rules",
+    "rulesets", "scenarios", "units", "zones")]
 
 
 # Every ruleset kept, official ones first within a framework; spec_json is the file as given.
@@ -401,6 +404,38 @@ RULESETS_BY_CODE = [
 # The queries that read a ruleset as registered relations (scenario_rules, scenario_steps, …) get
 # the official framework-2 ruleset of the tiny database, as saisaat.scoring registers it.
 SCENARIO_QUERIES = ("unit_reward_scores", "result_points_by_ruleset")
+
+# What the importer registers as `incoming`: one stored key (D01 T2-1.01 in round 1 of 2562, value
+# 1 from batch 2), the missing D02 T2-2.01 of round 2, and a year with no results.
+INCOMING = pd.DataFrame({
+    "fiscal_year": [2562, 2562, 2563], "inspection_round": [1, 2, 1],
+    "unit_code": ["D01", "D02", "D01"], "indicator_code": ["T2-1.01", "T2-2.01", "T2-1.01"],
+    "value": [0.0, 50.0, 1.0],
+})
+STORED_RESULTS_FOR_INCOMING = [(2562, 1, "D01", "T2-1.01", Decimal("1.00"), 2)]
+
+# What each unit answers for, each year it is active: framework 1 (2560, 2561) the three core
+# indicators for D01, D02, DEPA (DEPN starts in 2562); framework 2 (2562, 2563) all four for D01,
+# D02 and DEPN, the two core ones for DEPA.
+F1_CODES = ["T1-1.01", "T1-1.02", "T1-2.01"]
+F2_CODES = ["T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02"]
+ASSIGNED_BY_UNIT = (
+    [(fy, u, c) for fy in (2560, 2561) for u in ("D01", "D02", "DEPA") for c in F1_CODES]
+    + [(fy, u, c) for fy in (2562, 2563) for u in ("D01", "D02", "DEPA", "DEPN")
+       for c in (F2_CODES if u != "DEPA" else F2_CODES[:2])]
+)
+# The template's matrix for 2562: every unit of the year × every framework-2 indicator.
+MEASURES = {"T2-1.01": "binary", "T2-1.02": "count", "T2-2.01": "percent", "T2-2.02": "binary"}
+ASSIGNMENT_MATRIX_2562 = [(u, c, MEASURES[c], not (u == "DEPA" and c in ("T2-2.01", "T2-2.02")))
+                          for u in ("D01", "D02", "DEPA", "DEPN") for c in F2_CODES]
+# Framework 2's indicators with the number of district offices and departments answering for them.
+INDICATOR_RESPONSIBILITY_F2 = [
+    (1, "T2-1.01", "ตัวชี้วัดทดสอบ T2-1.01", "Test indicator T2-1.01", "binary", "core", 2, 2),
+    (1, "T2-1.02", "ตัวชี้วัดทดสอบ T2-1.02", "Test indicator T2-1.02", "count", "core", 2, 2),
+    (2, "T2-2.01", "ตัวชี้วัดทดสอบ T2-2.01", "Test indicator T2-2.01", "percent", "service", 2, 1),
+    (2, "T2-2.02", "ตัวชี้วัดทดสอบ T2-2.02", "Test indicator T2-2.02", "binary", "service", 2, 1),
+]
+RELATION_QUERIES = {"stored_results_for_incoming": lambda db: {"incoming": INCOMING}}
 
 
 def official_f2_relations(db):
@@ -419,11 +454,11 @@ UNIT_REWARD_SCORES_COLUMNS = ["fiscal_year", "unit_code", "unit_kind", "points",
 # reward on levels 50/60/70/80/90: 92.71 -> 5; 41.38 -> 1; 100 -> 5; 53.13 -> 1 + 3.13/10 = 1.313.
 # overall = 0.2 reward + 0.8 mission (D01 4.0, D02 3.0, DEPN 2.5, DEPA none): 4.2, 2.6, -, 2.2626.
 # tiers A >= 4 (x2), B >= 3 (x1), C (x0): D01 A takes the whole pool 1000 x 2/2. rank_overall by
-# overall, DEPA (none) last.
+# overall; DEPA has no overall score, so no overall rank.
 UNIT_REWARD_SCORES_2562 = [
     (2562, "D01", "district", 22.25, 24, 92.71, 5, 4.2, 1, 1, "A", 2, 1000),
     (2562, "D02", "district", 8.69, 21, 41.38, 1, 2.6, 2, 2, "C", 0, 0),
-    (2562, "DEPA", "department", 6, 6, 100, 5, N, 1, 4, N, N, N),
+    (2562, "DEPA", "department", 6, 6, 100, 5, N, 1, N, N, N, N),   # no overall score: no overall rank
     (2562, "DEPN", "department", 12.75, 24, 53.13, 1.313, 2.2626, 2, 3, "C", 0, 0),
 ]
 # Every year of framework 2 (only FY2562 has results), rounds' values combined first: counts added,
@@ -438,7 +473,7 @@ UNIT_REWARD_SCORES_2562 = [
 UNIT_REWARD_SCORES_SUM_VALUES = [
     (2562, "D01", "district", 11.91, 12, 99.25, 5, 4.2, 1, 1, "A", 2, 500),
     (2562, "D02", "district", 9.69, 12, 80.75, 4.075, 3.215, 2, 2, "B", 1, 250),
-    (2562, "DEPA", "department", 6, 6, 100, 5, N, 1, 4, N, N, N),
+    (2562, "DEPA", "department", 6, 6, 100, 5, N, 1, N, N, N, N),   # no overall score: no overall rank
     (2562, "DEPN", "department", 10.88, 12, 90.67, 5, 3.0, 2, 3, "B", 1, 250),
 ]
 
@@ -510,6 +545,20 @@ QUERIES = {
         ({"framework_id": 2, "fiscal_year": 2563}, []),
     ]),
     "scenarios_by_name": (SCENARIOS_BY_NAME_COLUMNS, [({}, [])]),
+    "assigned_indicators_by_unit": (["fiscal_year", "unit_code", "indicator_code"], [({}, ASSIGNED_BY_UNIT)]),
+    "assignment_matrix": (["unit_code", "indicator_code", "measure", "is_assigned"], [
+        ({"fiscal_year": 2562}, ASSIGNMENT_MATRIX_2562),
+        ({"fiscal_year": 2560}, [(u, c, {"T1-1.01": "binary", "T1-1.02": "count", "T1-2.01": "percent"}[c], True)
+                                 for u in ("D01", "D02", "DEPA") for c in F1_CODES]),
+    ]),
+    "batches_replacing_batch": (["batch_id"], [({"batch_id": 1}, []), ({"batch_id": 2}, [])]),
+    "stored_results_for_incoming": (["fiscal_year", "inspection_round", "unit_code", "indicator_code",
+                                     "stored_value", "stored_batch_id"], [({}, STORED_RESULTS_FOR_INCOMING)]),
+    "plan_steps_by_unit": (["unit_code", "plan_kind", "plan_year", "step", "done_on", "recorded_by",
+                            "recorded_at"], [({}, [])]),
+    "indicator_responsibility": (["objective_no", "indicator_code", "name_th", "name_en", "measure", "applies_to",
+                                  "num_districts", "num_departments"],
+                                 [({"framework_id": 2}, INDICATOR_RESPONSIBILITY_F2)]),
 }
 
 
@@ -517,12 +566,14 @@ def run_frame(db, name, params):
     """The query's DataFrame; a scenario query with the official framework-2 relations registered."""
     if name in SCENARIO_QUERIES:
         return db.query_with(name, official_f2_relations(db), **params)
+    if name in RELATION_QUERIES:
+        return db.query_with(name, RELATION_QUERIES[name](db), **params)
     return db.query(name, **params)
 
 
 def run_rows(db, name, params):
     """The query's rows: fetched as tuples, or through the DataFrame for a scenario query."""
-    if name in SCENARIO_QUERIES:
+    if name in SCENARIO_QUERIES or name in RELATION_QUERIES:
         return list(run_frame(db, name, params).itertuples(index=False, name=None))
     return db.rows(name, **params)
 

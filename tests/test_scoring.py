@@ -100,12 +100,12 @@ def table_counts(db: Database) -> dict[str, int]:
 # reward (levels 50..90): 92.71 >= 90 -> 5; 41.38 < 50 -> 1; 100 -> 5; 1 + (53.13 - 50)/10 = 1.313
 # overall = 0.2 reward + 0.8 mission: 1 + 3.2 = 4.2; 0.2 + 2.4 = 2.6; DEPA none; 0.2626 + 2.0 = 2.2626
 # tiers: 4.2 -> A (x2), 2.6 -> C, 2.2626 -> C; money 1000 x 2 / 2 = 1000 for D01, 0 for C
-# rank_in_kind by score_pct: D01 1, D02 2; DEPA 1, DEPN 2; rank_overall by overall 4.2, 2.6, 2.2626,
-# and DEPA (no overall) after them: 4
+# rank_in_kind by score_pct: D01 1, D02 2; DEPA 1, DEPN 2; rank_overall by overall 4.2, 2.6, 2.2626;
+# DEPA (no overall score) has no overall rank
 FY2562_OFFICIAL = [
     (2562, "D01", "district", 22.25, 24, 92.71, 5, 4.2, 1, 1, "A", 2, 1000),
     (2562, "D02", "district", 8.69, 21, 41.38, 1, 2.6, 2, 2, "C", 0, 0),
-    (2562, "DEPA", "department", 6, 6, 100, 5, N, 1, 4, N, N, N),
+    (2562, "DEPA", "department", 6, 6, 100, 5, N, 1, N, N, N, N),   # no overall score: no overall rank
     (2562, "DEPN", "department", 12.75, 24, 53.13, 1.313, 2.2626, 2, 3, "C", 0, 0),
 ]
 
@@ -129,7 +129,7 @@ def test_official_f1_every_year(tiny_db):
         (2560, "D01", "district", 5.42, 6, 90.33, 5, 3.8, 1, 2, "B", 1, 333.33),
         (2560, "D02", "district", 2.40, 6, 40.00, 1, 3.0, 2, 3, "B", 1, 333.33),
         (2560, "DEPA", "department", 4.40, 6, 73.33, 3.333, 3.8666, 1, 1, "B", 1, 333.33),
-        (2561, "D01", "district", 4.72, 6, 78.67, 3.867, N, 1, 1, N, N, N),
+        (2561, "D01", "district", 4.72, 6, 78.67, 3.867, N, 1, N, N, N, N),   # no overall score: no overall rank
     ])
 
 
@@ -307,9 +307,6 @@ def test_zero_objective_weight_does_not_break_the_year(tiny_db):
 # money, even where transparency is the whole evaluation and the lowest tier is paid (x1):
 # D01 93.75 -> 5 (A x2), D02 52.11 -> 1 + 2.11/10 = 1.211 (C x1), DEPN 56.25 -> 1.625 (C x1);
 # money 2 + 1 + 1 = 4 -> 500, 250, 250.
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: a null score_pct counts as below level 1 (reward_score 1), so DEPA gets overall 1, "
-    "tier C and a share of the pool (rank_in_kind 2) although it has no score"))
 def test_unit_without_score_gets_no_reward(tiny_db):
     tiers = [{"tier": "A", "min_value": 4, "multiplier": 2},
              {"tier": "C", "min_value": 0, "multiplier": 1}]
@@ -663,7 +660,7 @@ def test_compare_with_itself(tiny_db):
     base = scoring.unit_scores(tiny_db, scoring.stored_ruleset(tiny_db, framework_id=2), 2562)
     c = scoring.compare(base, base)
     assert c["score_pct_change"].tolist() == [0, 0, 0, 0]
-    assert c["rank_change"].tolist() == [0, 0, 0, 0]
+    assert c["rank_change"].fillna(-1).tolist() == [0, 0, -1, 0]   # DEPA: no overall score, no rank
     assert not c["tier_changed"].any()
     assert scoring.summary(c) == {"units": 4, "tier_changes": 0, "gainers": 0, "losers": 0,
                                   "money_moved_baht": 0.0, "mean_score_change": 0.0}

@@ -188,7 +188,8 @@ def test_official_preset_changes_nothing(tiny, indicators, base, pair, aggregati
         change = c[f"{col}_change"]
         assert (change.isna() == c[f"{col}_base"].isna()).all(), col
         assert (change.dropna() == 0).all(), col
-    assert (c["rank_change"] == 0).all()
+    assert (c["rank_change"].isna() == c["rank_overall_base"].isna()).all()   # no rank: no change either
+    assert (c["rank_change"].dropna() == 0).all()
     assert not c["tier_changed"].any()
     s = scoring.summary(c)
     assert (s["tier_changes"], s["gainers"], s["losers"], s["money_moved_baht"]) == (0, 0, 0, 0.0)

@@ -1,0 +1,125 @@
+"""Plan tracking: each unit's 4-year strategic plan and annual action plan through the OCSC steps
+(drafted → approved by the oversight committee → submitted to the Budget Bureau → published → being
+carried out), with deadlines (illustrative, data/plan_deadlines.csv) to tell who is late."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from saisaat import DATA_DIR
+from saisaat.fiscal import fiscal_year_bounds
+from saisaat.importer import Problem
+
+PLAN_KINDS = ("action", "strategic")
+STEPS = ("drafted", "approved", "submitted", "published", "in_progress")
+STRATEGIC_FIRST_YEAR = 2546   # strategic plans run 2546–2549, 2550–2553, … 2570–2573
+
+
+def deadlines() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "plan_deadlines.csv", dtype={"month": int, "day": int, "step_no": int})
+
+
+def plan_structure() -> pd.DataFrame:
+    return pd.read_csv(DATA_DIR / "plan_structure.csv")
+
+
+def strategic_start(fiscal_year: int) -> int:
+    """The first fiscal year of the strategic plan that covers `fiscal_year`."""
+    return fiscal_year - (fiscal_year - STRATEGIC_FIRST_YEAR) % 4
+
+
+def due_date(plan_kind: str, plan_year: int, step: str) -> date:
+    """Steps fall due before the plan's first fiscal year starts (1 October)."""
+    row = deadlines().set_index(["plan_kind", "step"]).loc[(plan_kind, step)]
+    start, _ = fiscal_year_bounds(plan_year)
+    return date(start.year, int(row["month"]), int(row["day"]))
+
+
+def status(units: pd.DataFrame, recorded: pd.DataFrame, plan_kind: str, plan_year: int, today: date) -> pd.DataFrame:
+    """One row per unit: each step's date (or none), the furthest step reached, and the steps that are
+    overdue today (due and not recorded) or were done after their deadline."""
+    mine = recorded[(recorded["plan_kind"] == plan_kind) & (recorded["plan_year"] == plan_year)]
+    wide = mine.pivot(index="unit_code", columns="step", values="done_on").reindex(columns=list(STEPS))
+    out = units[["unit_code"]].merge(wide, left_on="unit_code", right_index=True, how="left")
+    due = {s: due_date(plan_kind, plan_year, s) for s in STEPS}
+    reached, overdue, done_late = [], [], []
+    for row in out.itertuples(index=False):
+        dates = dict(zip(STEPS, row[1:]))
+        done = [s for s in STEPS if pd.notna(dates[s])]
+        reached.append(done[-1] if done else None)
+        overdue.append([s for s in STEPS if pd.isna(dates[s]) and due[s] < today])
+        done_late.append([s for s in done if pd.Timestamp(dates[s]).date() > due[s]])
+    out["reached"] = reached
+    out["overdue"] = overdue
+    out["done_late"] = done_late
+    out["is_late"] = out["overdue"].map(bool)
+    return out
+
+
+def check_steps(frame: pd.DataFrame, known_units: set[str], existing: pd.DataFrame, sheet: str = "plan") -> list[Problem]:
+    """Problems of plan-step rows (a form entry or a CSV): unknown unit or kind or step, a strategic
+    year that does not start a plan, a step recorded twice or before the step it follows."""
+    problems = []
+    keys = set(zip(existing["unit_code"], existing["plan_kind"], existing["plan_year"], existing["step"]))
+    seen = {}
+    for i, r in enumerate(frame.itertuples(index=False), start=2):
+        def bad(col, value, th, en):
+            problems.append(Problem(sheet, i, col, None if value is None else str(value), th, en))
+        if r.unit_code not in known_units:
+            bad("A", r.unit_code, "ไม่รู้จักรหัสหน่วยงานนี้", "unknown unit code")
+        if r.plan_kind not in PLAN_KINDS:
+            bad("B", r.plan_kind, "ชนิดแผนต้องเป็น strategic หรือ action", "plan_kind must be strategic or action")
+        elif r.plan_kind == "strategic" and (int(r.plan_year) - STRATEGIC_FIRST_YEAR) % 4:
+            bad("C", r.plan_year, f"แผนยุทธศาสตร์ 4 ปีเริ่มปี {strategic_start(int(r.plan_year))} ใช้ปีเริ่มต้นของแผน",
+                f"4-year strategic plans start in {strategic_start(int(r.plan_year))}: give the plan's first year")
+        if r.step not in STEPS:
+            bad("D", r.step, f"ขั้นตอนต้องเป็น {', '.join(STEPS)}", f"step must be one of {', '.join(STEPS)}")
+        key = (r.unit_code, r.plan_kind, int(r.plan_year), r.step)
+        if key in keys:
+            bad("D", r.step, "บันทึกขั้นตอนนี้ไว้แล้ว", "this step is already recorded")
+        elif key in seen:
+            bad("D", r.step, f"ซ้ำกับแถว {seen[key]}", f"duplicates row {seen[key]}")
+        seen.setdefault(key, i)
+        if not isinstance(r.done_on, date):
+            bad("E", r.done_on, "วันที่ต้องเป็น ปปปป-ดด-วว", "the date must read yyyy-mm-dd")
+        elif r.done_on > date.today():
+            bad("E", r.done_on, "วันที่อยู่ในอนาคต", "the date is in the future")
+    return problems
+
+
+def parse_csv(data: bytes) -> pd.DataFrame:
+    """unit_code, plan_kind, plan_year, step, done_on (yyyy-mm-dd; a Buddhist-era year is converted)."""
+    import io
+    frame = pd.read_csv(io.BytesIO(data), dtype=str, encoding="utf-8-sig").fillna("")
+    frame.columns = [c.strip() for c in frame.columns]
+
+    def day(text):
+        try:
+            y, m, d = (int(x) for x in text.strip().split("-"))
+            return date(y - 543 if y > 2400 else y, m, d)
+        except ValueError:
+            return text
+    frame["done_on"] = frame["done_on"].map(day)
+    frame["plan_year"] = pd.to_numeric(frame["plan_year"], errors="coerce").fillna(0).astype(int)
+    return frame
+
+
+def demo_steps(units: pd.DataFrame, rng: np.random.Generator, today: date, years=range(2566, 2571)) -> pd.DataFrame:
+    """Synthetic plan progress: past plans complete, mostly on time; this year's a few units late."""
+    rows = []
+    plans = [("action", y) for y in years] + [("strategic", strategic_start(y)) for y in (min(years), max(years))]
+    for plan_kind, plan_year in dict.fromkeys(plans):
+        for code in units["unit_code"]:
+            delay_unit = rng.random() < 0.12
+            for step in STEPS:
+                due = due_date(plan_kind, plan_year, step)
+                lag = int(rng.integers(15, 60)) if delay_unit else -int(rng.integers(0, 20))
+                done = date.fromordinal(due.toordinal() + lag)
+                if done > today:
+                    break
+                rows.append({"unit_code": code, "plan_kind": plan_kind, "plan_year": plan_year, "step": step,
+                             "done_on": done, "recorded_by": "synthetic demo",
+                             "recorded_at": datetime.combine(done, datetime.min.time())})
+    return pd.DataFrame(rows)
