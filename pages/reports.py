@@ -1,10 +1,196 @@
-"""รายงาน / Reports (built with the secretariat issue)."""
+"""รายงาน / Reports: the cabinet / OCSC summary, unit report cards, the inspection calendar and plan
+tracking, for the secretariat's November work."""
+from datetime import date, datetime
+
+import pandas as pd
 import streamlit as st
 
 import ui
+from saisaat import charts, documents, plans, reports
+from saisaat.db import DatabaseBusy, DatabaseError
+from saisaat.fiscal import EN_MONTHS_SHORT, THAI_MONTHS_SHORT, be_year, cycle_status, format_date
+from saisaat.reference import today
+from saisaat.store import record_plan_steps
 
 ui.require_frame()
 T = ui.translator()
-st.title(T("page_reports"))
+fy, me = ui.fiscal_year(), ui.unit_code()
+lang = ui.lang()
+
+st.title(T("reports_title", fy=fy))
 ui.demo_banner()
-st.info(T("coming_soon", what=T("reports_soon")), icon=":material/construction:")
+tab_summary, tab_cards, tab_cycle, tab_plans = st.tabs(
+    [T("tab_summary"), T("tab_cards"), T("tab_cycle"), T("tab_plans")])
+
+with tab_summary:
+    st.caption(T("summary_help"))
+    doc_lang = st.segmented_control(T("doc_language"), ["th", "en"], default=lang, required=True,
+                                    key="doc_lang", format_func=lambda c: T(f"lang_{c}"))
+    summary = reports.cabinet_summary(ui.db(), fy, doc_lang)
+    h = summary.headline
+    if h.units_assessed == 0:
+        st.warning(T("no_results_year", fy=fy))
+    else:
+        c = st.columns(4)
+        c[0].metric(T("metric_units_assessed"), h.units_assessed, border=True)
+        c[1].metric(T("metric_mean"), f"{h.mean_pct:.2f}%", border=True)
+        c[2].metric(T("metric_median"), f"{h.median_pct:.2f}%", border=True)
+        c[3].metric(T("metric_at_target", target=f"{h.target_pct:g}"), h.at_or_above_target, border=True)
+        row = st.container(horizontal=True)
+        stem = f"cabinet_summary_{fy}_{doc_lang}"
+        row.download_button(T("download_docx"), data=lambda: documents.summary_docx(summary), on_click="ignore",
+                            file_name=f"{stem}.docx", key="sum_docx", icon=":material/description:", type="primary",
+                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        row.download_button(T("download_pdf"), data=lambda: documents.summary_pdf(summary), on_click="ignore",
+                            file_name=f"{stem}.pdf", key="sum_pdf", icon=":material/picture_as_pdf:",
+                            mime="application/pdf")
+        row.download_button(T("download_annex"), data=lambda: documents.summary_xlsx(summary), on_click="ignore",
+                            file_name=f"{stem}_annex.xlsx", key="sum_xlsx", icon=":material/table_view:",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        with st.expander(T("summary_preview"), icon=":material/visibility:"):
+            for heading, blocks in documents.summary_sections(summary):
+                st.markdown(f"**{heading}**")
+                for block in blocks:
+                    if isinstance(block, str) and block not in ("bands", "objective", "trend"):
+                        st.write(block)
+                    elif isinstance(block, pd.DataFrame):
+                        st.dataframe(block, hide_index=True)
+
+with tab_cards:
+    st.caption(T("cards_help"))
+    names = ui.unit_names()
+    codes = ui.units()["unit_code"].tolist()
+    unit = st.selectbox(T("unit"), codes, index=codes.index(me), key="card_unit",
+                        format_func=lambda c: f"{names.get(c, c)} ({c})")
+    demo = ui.is_demo()
+    row = st.container(horizontal=True)
+    row.download_button(T("card_one"), on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
+                        data=lambda: documents.cards_pdf(reports.report_cards(ui.db(), fy, lang, [unit]), fy, lang, demo),
+                        file_name=f"report_card_{fy}_{unit}.pdf", mime="application/pdf", key="card_pdf")
+    row.download_button(T("card_all"), on_click="ignore", icon=":material/folder_zip:",
+                        data=lambda: documents.cards_zip(reports.report_cards(ui.db(), fy, lang), fy, lang, demo),
+                        file_name=f"report_cards_{fy}_{lang}.zip", mime="application/zip", key="card_zip")
+    card = reports.report_cards(ui.db(), fy, lang, [unit])[0]
+    c = st.columns(3)
+    c[0].metric(T("metric_score"), "—" if card.score_pct is None else f"{card.score_pct:.2f}%", border=True)
+    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=card.standing.rank, of=card.standing.of)
+                if card.standing.rank else "—", border=True)
+    c[2].metric(T("metric_change", fy=fy - 1), "—" if card.previous_pct is None else f"{card.previous_pct:.2f}%",
+                delta=None if card.change_pct is None else f"{card.change_pct:+.2f}", border=True)
+
+with tab_cycle:
+    now = today()
+    rounds = ui.query("coverage_by_round")
+    rounds = rounds[rounds["fiscal_year"] == fy]
+    reporting = {int(r.inspection_round): (int(r.num_units_reporting), int(r.num_units_expected))
+                 for r in rounds.itertuples()}
+    statuses = cycle_status(fy, now, reporting)
+    st.subheader(T("cycle_title", fy=fy))
+    st.caption(T("cycle_today", date=format_date(now, lang)) + " · " + T("cycle_derived"))
+    months = THAI_MONTHS_SHORT if lang == "th" else EN_MONTHS_SHORT
+    steps = [(T(f"cycle_{s.step.key}"), s.step.starts_on, s.step.ends_on) for s in statuses]
+    ui.chart(charts.cycle_timeline(steps, now, T("cycle_today", date=format_date(now, lang)), months, be_year),
+             "cycle_calendar")
+    table = pd.DataFrame([{
+        "step": T(f"cycle_{s.step.key}"),
+        "when": f"{format_date(s.step.starts_on, lang)} – {format_date(s.step.ends_on, lang)}",
+        "state": T(f"state_{s.state}"),
+        "detail": "" if s.expected is None else T("state_detail", received=s.received, expected=s.expected),
+    } for s in statuses])
+    ui.table(table, {"step": "col_step", "when": "col_when_period", "state": "col_state", "detail": "col_detail"},
+             "cycle_status", file_name=f"inspection_cycle_{fy}")
+
+with tab_plans:
+    st.caption(T("plans_help"))
+    a, b, c = st.columns(3)
+    kind = a.segmented_control(T("plan_kind"), list(plans.PLAN_KINDS), default="action", required=True,
+                               key="plan_kind", format_func=lambda k: T(f"plan_{k}"))
+    years = sorted(ui.query("fiscal_years_by_status")["fiscal_year"].tolist(), reverse=True)
+    if kind == "strategic":
+        years = sorted({plans.strategic_start(y) for y in years}, reverse=True)
+    current = plans.strategic_start(fy) if kind == "strategic" else fy
+    plan_year = b.selectbox(T("plan_year"), years, index=years.index(current) if current in years else 0,
+                            key=f"plan_year_{kind}",
+                            format_func=lambda y: f"{y}–{y + 3}" if kind == "strategic" else str(y))
+    late_only = c.toggle(T("late_only"), key="late_only")
+    recorded = ui.query("plan_steps_by_unit")
+    status = plans.status(ui.units(), recorded, kind, plan_year, today())
+    status["unit_name"] = status["unit_code"].map(ui.unit_names())
+    status["overdue_text"] = status["overdue"].map(lambda s: ", ".join(T(f"plan_step_{x}") for x in s))
+    status["late_text"] = status["done_late"].map(lambda s: ", ".join(T(f"plan_step_{x}") for x in s))
+    status["reached_text"] = status["reached"].map(lambda s: T(f"plan_step_{s}") if s else "—")
+    m = st.columns(3)
+    m[0].metric(T("metric_plans_done"), f"{int((status['reached'] == 'in_progress').sum())} / {len(status)}", border=True)
+    m[1].metric(T("metric_plans_late"), int(status["is_late"].sum()), border=True)
+    m[2].metric(T("metric_plans_done_late"), int(status["done_late"].map(bool).sum()), border=True)
+    shown = status[status["is_late"]] if late_only else status
+    cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "reached_text": "col_reached"}
+    cols |= {s: f"plan_step_{s}" for s in plans.STEPS}
+    cols |= {"overdue_text": "col_overdue", "late_text": "col_done_late"}
+    ui.table(shown, cols, "plan_status", file_name=f"plan_{kind}_{plan_year}")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{T('record_step')}**")
+        with st.form("plan_record", border=True):
+            unit = st.selectbox(T("unit"), ui.units()["unit_code"].tolist(),
+                                format_func=lambda c: f"{ui.unit_names().get(c, c)} ({c})")
+            step = st.selectbox(T("plan_step"), list(plans.STEPS), format_func=lambda s: T(f"plan_step_{s}"))
+            done_on = st.date_input(T("plan_done_on"), value=date.today(), max_value=date.today())
+            who = st.text_input(T("recorded_by"))
+            if st.form_submit_button(T("save")):
+                row = pd.DataFrame([{"unit_code": unit, "plan_kind": kind, "plan_year": int(plan_year), "step": step,
+                                     "done_on": done_on, "recorded_by": who.strip(),
+                                     "recorded_at": datetime.now().replace(microsecond=0)}])
+                problems = plans.check_steps(row, set(ui.units()["unit_code"]), recorded)
+                if not who.strip():
+                    st.error(T("recorded_by_required"))
+                elif problems:
+                    st.error("\n".join(f"- {p}" for p in problems))
+                else:
+                    try:
+                        record_plan_steps(ui.db().con, row)
+                        ui.data_changed()
+                        st.success(T("step_recorded"))
+                    except (DatabaseError, DatabaseBusy) as exc:
+                        st.error(str(exc))
+    with right:
+        st.markdown(f"**{T('import_steps')}**")
+        st.caption(T("import_steps_help"))
+        upload = st.file_uploader(T("import_steps_file"), type=["csv"], key="plan_csv")
+        if upload is not None:
+            frame = plans.parse_csv(upload.getvalue())
+            missing = {"unit_code", "plan_kind", "plan_year", "step", "done_on"} - set(frame.columns)
+            problems = [] if missing else plans.check_steps(frame, set(ui.units()["unit_code"]), recorded, upload.name)
+            who = st.text_input(T("recorded_by"), key="plan_csv_by")
+            if missing:
+                st.error(T("steps_missing_columns", columns=", ".join(sorted(missing))))
+            elif problems:
+                st.error(T("import_refused", n=len(problems)) + "\n\n" + "\n".join(f"- {p}" for p in problems))
+            elif st.button(T("import_commit", n=len(frame)), disabled=not who.strip(), key="plan_csv_go"):
+                frame["recorded_by"] = who.strip()
+                frame["recorded_at"] = datetime.now().replace(microsecond=0)
+                record_plan_steps(ui.db().con, frame)
+                ui.data_changed()
+                st.success(T("step_recorded"))
+
+    st.subheader(T("plan_structure"))
+    framework_id = ui.framework_of(fy)
+    structure = plans.plan_structure()
+    structure = structure[structure["framework_id"] == framework_id]
+    responsibility = ui.query("indicator_responsibility", framework_id=framework_id)
+    text_col = "text_th" if lang == "th" else "text_en"
+    for objective_no, label in ui.objective_names(framework_id).items():
+        with st.expander(f"{T('objective')} {label}"):
+            part = structure[structure["objective_no"] == objective_no]
+            for kind_key in ("target", "strategy"):
+                items = part[part["part"] == kind_key][text_col].tolist()
+                if items:
+                    st.markdown(f"**{T('structure_' + kind_key)}**\n" + "\n".join(f"- {x}" for x in items))
+            inds = responsibility[responsibility["objective_no"] == objective_no].copy()
+            inds["indicator"] = inds["name_th" if lang == "th" else "name_en"]
+            st.markdown(f"**{T('structure_indicators')}**")
+            st.dataframe(inds[["indicator_code", "indicator", "measure", "num_districts", "num_departments"]].rename(
+                columns={"indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"),
+                         "measure": T("col_measure"), "num_districts": T("kind_district"),
+                         "num_departments": T("kind_department")}), hide_index=True)

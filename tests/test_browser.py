@@ -22,7 +22,7 @@ PAGES = {   # url path → Thai text the page must show ("" is the overview: the
     "trends": "แนวโน้มคะแนน ปีงบประมาณ 2545–2569",
     "coverage": "ความครอบคลุมตัวชี้วัด ปีงบประมาณ 2569",
     "whatif": "จำลองการคิดคะแนน ปีงบประมาณ 2569",
-    "reports": "รายงาน",
+    "reports": "รายงาน ปีงบประมาณ 2569",
     "data": "ข้อมูลและการนำเข้า",
 }
 CHARTED = {"", "compare", "trends", "coverage"}

@@ -22,7 +22,7 @@ TITLES = {  # words each page's title starts with, per language
     "trends": ("แนวโน้มคะแนน", "Score trends"),
     "coverage": ("ความครอบคลุมตัวชี้วัด", "Indicator coverage"),
     "whatif": ("จำลองการคิดคะแนน", "What-if scoring"),
-    "reports": ("รายงาน", "Reports"),
+    "reports": ("รายงาน ปีงบประมาณ", "Reports, fiscal year"),
     "data": ("ข้อมูลและการนำเข้า", "Data and imports"),
 }
 
