@@ -8,7 +8,8 @@ import streamlit as st
 import ui
 from saisaat import charts, documents, plans, reports
 from saisaat.db import DatabaseBusy, DatabaseError
-from saisaat.fiscal import EN_MONTHS_SHORT, THAI_MONTHS_SHORT, be_year, cycle_status, format_date
+from saisaat.fiscal import (EN_MONTHS_SHORT, THAI_MONTHS_SHORT, be_year, cycle_status, fiscal_year_of,
+                            format_date)
 from saisaat.reference import today
 from saisaat.store import record_plan_steps
 
@@ -95,7 +96,8 @@ with tab_cycle:
         "step": T(f"cycle_{s.step.key}"),
         "when": f"{format_date(s.step.starts_on, lang)} – {format_date(s.step.ends_on, lang)}",
         "state": T(f"state_{s.state}"),
-        "detail": "" if s.expected is None else T("state_detail", received=s.received, expected=s.expected),
+        "detail": "" if s.expected is None else T(
+            "state_detail" if "visits" in s.step.key else "state_detail_both", received=s.received, expected=s.expected),
     } for s in statuses])
     ui.table(table, {"step": "col_step", "when": "col_when_period", "state": "col_state", "detail": "col_detail"},
              "cycle_status", file_name=f"inspection_cycle_{fy}")
@@ -108,7 +110,8 @@ with tab_plans:
     years = sorted(ui.query("fiscal_years_by_status")["fiscal_year"].tolist(), reverse=True)
     if kind == "strategic":
         years = sorted({plans.strategic_start(y) for y in years}, reverse=True)
-    current = plans.strategic_start(fy) if kind == "strategic" else fy
+    now_fy = fiscal_year_of(today())   # plans are watched for the year under way
+    current = plans.strategic_start(now_fy) if kind == "strategic" else now_fy
     plan_year = b.selectbox(T("plan_year"), years, index=years.index(current) if current in years else 0,
                             key=f"plan_year_{kind}",
                             format_func=lambda y: f"{y}–{y + 3}" if kind == "strategic" else str(y))
@@ -119,6 +122,9 @@ with tab_plans:
     status["overdue_text"] = status["overdue"].map(lambda s: ", ".join(T(f"plan_step_{x}") for x in s))
     status["late_text"] = status["done_late"].map(lambda s: ", ".join(T(f"plan_step_{x}") for x in s))
     status["reached_text"] = status["reached"].map(lambda s: T(f"plan_step_{s}") if s else "—")
+    for step_key in plans.STEPS:
+        status[step_key] = status[step_key].map(
+            lambda d: format_date(pd.Timestamp(d).date(), lang) if pd.notna(d) else "—")
     m = st.columns(3)
     m[0].metric(T("metric_plans_done"), f"{int((status['reached'] == 'in_progress').sum())} / {len(status)}", border=True)
     m[1].metric(T("metric_plans_late"), int(status["is_late"].sum()), border=True)

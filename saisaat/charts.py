@@ -213,7 +213,7 @@ def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label
     ticks = pd.date_range(first, last + timedelta(days=1), freq="MS")
     fig.update_xaxes(type="date", tickvals=[d.date().isoformat() for d in ticks],
                      ticktext=[f"{month_labels[d.month - 1]} {str(year_of(d.year))[-2:]}" for d in ticks],
-                     range=[(first - timedelta(days=5)).isoformat(), (last + timedelta(days=20)).isoformat()])
+                     range=[(first - timedelta(days=5)).isoformat(), (last + timedelta(days=45)).isoformat()])
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)), automargin=True)
     return _layout(fig, height=60 + 34 * len(steps))
 
