@@ -16,6 +16,19 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
                    help="database file (default: $SAISAAT_DB or data/saisaat.duckdb)")
 
 
+class NoDatabase(RuntimeError):
+    pass
+
+
+def existing_db(args) -> Path:
+    """The database a command reads or changes; it must exist (connecting would create an empty one)."""
+    path = args.db or default_db_path()
+    if not path.exists():
+        raise NoDatabase(f"ไม่พบฐานข้อมูล {path} / no database at {path}: run `python -m saisaat demo` first, "
+                         f"or give --db")
+    return path
+
+
 def cmd_demo(args) -> int:
     from saisaat.demo import DEMO_SEED, build_demo
     path = args.db or default_db_path()
@@ -29,11 +42,7 @@ def cmd_demo(args) -> int:
 
 def cmd_info(args) -> int:
     from saisaat.info import as_text, describe
-    path = args.db or default_db_path()
-    if not path.exists():
-        print(f"ไม่พบฐานข้อมูล {path} / no database at {path}: run `python -m saisaat demo` first",
-              file=sys.stderr)
-        return 2
+    path = existing_db(args)
     with Database(path, read_only=True) as db:
         info = describe(db)
     print(json.dumps(info, ensure_ascii=False, indent=2) if args.format == "json" else as_text(info))
@@ -47,11 +56,7 @@ CLI_SCORE_COLUMNS = ["unit_code", "unit_kind", "points", "max_points", "score_pc
 def cmd_scores(args) -> int:
     from saisaat import scoring
     from saisaat.rulesets import RulesetError
-    path = args.db or default_db_path()
-    if not path.exists():
-        print(f"ไม่พบฐานข้อมูล {path} / no database at {path}: run `python -m saisaat demo` first",
-              file=sys.stderr)
-        return 2
+    path = existing_db(args)
     with Database(path, read_only=True) as db:
         try:
             ruleset = scoring.resolve_ruleset(db, args.fiscal_year, args.ruleset)
@@ -70,7 +75,7 @@ def cmd_import(args) -> int:
     import os
 
     from saisaat import importer
-    path = args.db or default_db_path()
+    path = existing_db(args)
     try:
         data = Path(args.file).read_bytes()
     except OSError as exc:
@@ -105,7 +110,7 @@ def cmd_import(args) -> int:
 
 def cmd_undo(args) -> int:
     from saisaat import importer
-    with Database(args.db or default_db_path()) as db:
+    with Database(existing_db(args)) as db:
         try:
             importer.undo(db, args.batch, undone_by=args.by)
         except importer.UndoRefused as exc:
@@ -117,7 +122,7 @@ def cmd_undo(args) -> int:
 
 def cmd_export(args) -> int:
     from saisaat import backup
-    with Database(args.db or default_db_path(), read_only=True) as db:
+    with Database(existing_db(args), read_only=True) as db:
         written = backup.export_parquet(db, args.out)
         (args.out / "saisaat.xlsx").write_bytes(backup.export_xlsx(db))
     print(f"{len(written)} Parquet tables and saisaat.xlsx → {args.out}")
@@ -141,7 +146,7 @@ def cmd_report(args) -> int:
     from saisaat import documents, reports
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    with Database(args.db or default_db_path(), read_only=True) as db:
+    with Database(existing_db(args), read_only=True) as db:
         if args.kind == "cabinet":
             summary = reports.cabinet_summary(db, args.fiscal_year, args.lang)
             stem = args.out / f"cabinet_summary_{args.fiscal_year}_{args.lang}"
@@ -226,3 +231,6 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseBusy as exc:
         print(exc, file=sys.stderr)
         return 3
+    except NoDatabase as exc:
+        print(exc, file=sys.stderr)
+        return 2
