@@ -121,7 +121,7 @@ with tab_plans:
     status["unit_name"] = status["unit_code"].map(ui.unit_names())
     status["overdue_text"] = status["overdue"].map(lambda s: ", ".join(T(f"plan_step_{x}") for x in s))
     status["late_text"] = status["done_late"].map(lambda s: ", ".join(T(f"plan_step_{x}") for x in s))
-    status["reached_text"] = status["reached"].map(lambda s: T(f"plan_step_{s}") if s else "—")
+    status["reached_text"] = status["reached"].map(lambda s: T(f"plan_step_{s}") if isinstance(s, str) else "—")
     for step_key in plans.STEPS:
         status[step_key] = status[step_key].map(
             lambda d: format_date(pd.Timestamp(d).date(), lang) if pd.notna(d) else "—")

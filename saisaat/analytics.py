@@ -6,12 +6,36 @@ with different numbers of indicators compare fairly. Missing results are left ou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 
 PEER_GROUPS = ("kind", "zone", "all")
 MAX_COMPARED_UNITS = 5
+
+
+CENT = Decimal("0.01")
+
+
+def _exact(values) -> list[Decimal]:
+    return [Decimal(str(v)) for v in values if pd.notna(v)]
+
+
+def mean_pct(values) -> float | None:
+    """The mean of two-decimal figures, rounded half up to 0.01 exactly (as every figure shown)."""
+    vals = _exact(values)
+    return float((sum(vals) / len(vals)).quantize(CENT, ROUND_HALF_UP)) if vals else None
+
+
+def median_pct(values) -> float | None:
+    """The median, rounded half up to 0.01 exactly (the mean of the two middle values when even)."""
+    vals = sorted(_exact(values))
+    if not vals:
+        return None
+    mid = len(vals) // 2
+    m = vals[mid] if len(vals) % 2 else (vals[mid - 1] + vals[mid]) / 2
+    return float(m.quantize(CENT, ROUND_HALF_UP))
 
 
 def assessed(scores: pd.DataFrame) -> pd.DataFrame:
@@ -33,15 +57,15 @@ class Headline:
 
 def headline(scores: pd.DataFrame, previous: pd.DataFrame | None, target_pct: float) -> Headline:
     s = assessed(scores)["score_pct"].astype(float)
-    prev = None if previous is None else assessed(previous)["score_pct"].astype(float)
-    mean = round(float(s.mean()), 2) if len(s) else None
-    prev_mean = round(float(prev.mean()), 2) if prev is not None and len(prev) else None
+    prev = None if previous is None else assessed(previous)["score_pct"]
+    mean = mean_pct(s)
+    prev_mean = mean_pct(prev) if prev is not None else None
     change = round(mean - prev_mean, 2) if mean is not None and prev_mean is not None else None
     return Headline(
         units_assessed=int(len(s)),
         units_expected=int(len(scores)),
         mean_pct=mean,
-        median_pct=round(float(s.median()), 2) if len(s) else None,
+        median_pct=median_pct(s),
         at_or_above_target=int((s >= target_pct).sum()),
         target_pct=target_pct,
         previous_mean_pct=prev_mean,
@@ -59,11 +83,8 @@ def top_bottom(scores: pd.DataFrame, n: int = 10) -> tuple[pd.DataFrame, pd.Data
 def mean_by(scores: pd.DataFrame, column: str) -> pd.DataFrame:
     """Mean, median and count of score_pct per value of `column` (assessed rows only)."""
     s = assessed(scores)
-    out = (s.groupby(column, observed=True)["score_pct"]
-           .agg(mean_pct="mean", median_pct="median", num_units="count").reset_index())
-    out["mean_pct"] = out["mean_pct"].astype(float).round(2)
-    out["median_pct"] = out["median_pct"].astype(float).round(2)
-    return out
+    return (s.groupby(column, observed=True)["score_pct"]
+            .agg(mean_pct=mean_pct, median_pct=median_pct, num_units="count").reset_index())
 
 
 def peers(units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
@@ -94,7 +115,7 @@ class Standing:
 def standing(group_scores: pd.DataFrame, unit_code: str) -> Standing:
     s = assessed(group_scores)
     me = s.loc[s["unit_code"] == unit_code, "score_pct"]
-    median = round(float(s["score_pct"].astype(float).median()), 2) if len(s) else None
+    median = median_pct(s["score_pct"])
     if me.empty:
         return Standing(None, len(s), None, median)
     mine = float(me.iloc[0])
@@ -110,7 +131,7 @@ def objective_profile(objective_scores: pd.DataFrame, peer_codes, unit_code: str
     s = objective_scores[objective_scores["unit_code"].isin(list(peer_codes))]
     mine = s[s["unit_code"] == unit_code][["objective_no", "theme_code", "score_pct"]]
     others = s[s["unit_code"] != unit_code]
-    med = (others.groupby("objective_no")["score_pct"].median().astype(float).round(2)
+    med = (others.groupby("objective_no")["score_pct"].agg(median_pct)
            .rename("peer_median_pct").reset_index())
     out = mine.merge(med, on="objective_no", how="outer")
     return out.sort_values("objective_no").reset_index(drop=True)
@@ -148,11 +169,11 @@ def band_by_year(by_year: pd.DataFrame, codes=None) -> pd.DataFrame:
         s = s[s["unit_code"].isin(list(codes))]
     g = s.groupby("fiscal_year")["score_pct"]
     out = pd.DataFrame({
-        "mean_pct": g.mean().astype(float),
-        "q25_pct": g.quantile(0.25).astype(float),
-        "q75_pct": g.quantile(0.75).astype(float),
+        "mean_pct": g.agg(mean_pct),
+        "q25_pct": g.quantile(0.25).astype(float).round(2),   # the band is drawn, not printed
+        "q75_pct": g.quantile(0.75).astype(float).round(2),
         "num_units": g.count(),
-    }).round(2).reset_index()
+    }).reset_index()
     return out
 
 

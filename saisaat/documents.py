@@ -283,7 +283,7 @@ def _svg_profile(profile: pd.DataFrame, unit_label: str, median_label: str) -> s
 
 def _svg_trend(trend: pd.DataFrame) -> str:
     """The unit's yearly score over the last five fiscal years (points joined within a framework)."""
-    w, h, pad = 620, 150, 30
+    w, h, pad = 620, 125, 26
     if trend.empty:
         return ""
     years = list(trend["fiscal_year"].astype(int))
@@ -308,14 +308,14 @@ def _svg_trend(trend: pd.DataFrame) -> str:
 
 CARD_CSS = f"""
 @page {{ size: A4; margin: 1.6cm 1.8cm 1.4cm 1.8cm; }}
-body {{ font-family: "{PDF_FONT}"; font-size: 13pt; line-height: 1.2; color: #111; }}
+body {{ font-family: "{PDF_FONT}"; font-size: 12pt; line-height: 1.15; color: #111; }}
 section.card {{ page-break-after: always; }}
-h1 {{ font-size: 18pt; margin: 0; }}
-h2 {{ font-size: 14pt; margin: 8pt 0 2pt; }}
+h1 {{ font-size: 17pt; margin: 0; }}
+h2 {{ font-size: 13pt; margin: 6pt 0 2pt; }}
 p {{ margin: 0 0 3pt; }}
 p.demo {{ color: #8a1c2b; font-size: 11pt; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 11pt; }}
-th, td {{ border: 0.5pt solid #999; padding: 1pt 3pt; vertical-align: top; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 10.5pt; }}
+th, td {{ border: 0.5pt solid #999; padding: 0.5pt 3pt; vertical-align: top; }}
 th {{ background: #eef1f4; }}
 td.num {{ text-align: right; white-space: nowrap; }}
 .figures {{ margin: 2pt 0; }}

@@ -51,7 +51,7 @@ def status(units: pd.DataFrame, recorded: pd.DataFrame, plan_kind: str, plan_yea
         reached.append(done[-1] if done else None)
         overdue.append([s for s in STEPS if pd.isna(dates[s]) and due[s] < today])
         done_late.append([s for s in done if pd.Timestamp(dates[s]).date() > due[s]])
-    out["reached"] = reached
+    out["reached"] = pd.Series(reached, index=out.index, dtype=object)
     out["overdue"] = overdue
     out["done_late"] = done_late
     out["is_late"] = out["overdue"].map(bool)
@@ -63,6 +63,12 @@ def check_steps(frame: pd.DataFrame, known_units: set[str], existing: pd.DataFra
     year that does not start a plan, a step recorded twice or before the step it follows."""
     problems = []
     keys = set(zip(existing["unit_code"], existing["plan_kind"], existing["plan_year"], existing["step"]))
+    dated = {(u, k, int(y), st): pd.Timestamp(d).date()
+             for u, k, y, st, d in zip(existing["unit_code"], existing["plan_kind"], existing["plan_year"],
+                                       existing["step"], existing["done_on"])}
+    for r in frame.itertuples(index=False):
+        if isinstance(r.done_on, date):
+            dated.setdefault((r.unit_code, r.plan_kind, int(r.plan_year), r.step), r.done_on)
     seen = {}
     for i, r in enumerate(frame.itertuples(index=False), start=2):
         def bad(col, value, th, en):
@@ -86,6 +92,14 @@ def check_steps(frame: pd.DataFrame, known_units: set[str], existing: pd.DataFra
             bad("E", r.done_on, "วันที่ต้องเป็น ปปปป-ดด-วว", "the date must read yyyy-mm-dd")
         elif r.done_on > date.today():
             bad("E", r.done_on, "วันที่อยู่ในอนาคต", "the date is in the future")
+        elif r.step in STEPS:
+            # the steps come in order: none may be dated before a step it follows
+            earlier = [(s, dated[(r.unit_code, r.plan_kind, int(r.plan_year), s)])
+                       for s in STEPS[:STEPS.index(r.step)] if (r.unit_code, r.plan_kind, int(r.plan_year), s) in dated]
+            later_than = [s for s, d in earlier if d > r.done_on]
+            if later_than:
+                bad("E", r.done_on, f"วันที่ก่อนขั้นตอนที่ต้องทำก่อน ({', '.join(later_than)})",
+                    f"dated before a step it follows ({', '.join(later_than)})")
     return problems
 
 
@@ -113,10 +127,12 @@ def demo_steps(units: pd.DataFrame, rng: np.random.Generator, today: date, years
     for plan_kind, plan_year in dict.fromkeys(plans):
         for code in units["unit_code"]:
             delay_unit = rng.random() < 0.12
+            previous = date.min
             for step in STEPS:
                 due = due_date(plan_kind, plan_year, step)
                 lag = int(rng.integers(15, 60)) if delay_unit else -int(rng.integers(0, 20))
-                done = date.fromordinal(due.toordinal() + lag)
+                done = max(previous, date.fromordinal(due.toordinal() + lag))   # steps come in order
+                previous = done
                 if done > today:
                     break
                 rows.append({"unit_code": code, "plan_kind": plan_kind, "plan_year": plan_year, "step": step,

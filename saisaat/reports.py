@@ -128,7 +128,7 @@ class ReportCard:
 
 
 def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
-                 max_losses: int = 8) -> list[ReportCard]:
+                 max_losses: int = 6) -> list[ReportCard]:
     """One card per unit assessed in the year (or the units asked for), peers = same kind."""
     names = _names(db, lang)
     ind_names = _indicator_names(db, lang)

@@ -66,6 +66,13 @@ def _share_of(pool: float, weight: np.ndarray, total: np.ndarray) -> np.ndarray:
     return out
 
 
+def _rank(grouped) -> pd.Series:
+    """rank() over the group, highest first, nulls unranked: int64, or Int64 when some are null
+    (as DuckDB hands an integer column with nulls to pandas)."""
+    ranks = grouped.rank(method="min", ascending=False, na_option="keep")
+    return ranks.astype("Int64") if ranks.isna().any() else ranks.astype(np.int64)
+
+
 def _as_key(frame: pd.DataFrame, column: str, like: pd.Series) -> pd.DataFrame:
     """`frame` with `column` in the dtype of `like` (so a merge on categorical codes stays cheap)."""
     if isinstance(like.dtype, pd.CategoricalDtype):
@@ -153,7 +160,8 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
     reached = (levels[None, :] <= score_pct[:, None]).sum(axis=1)
     k = np.clip(reached, 1, len(levels) - 1)
     between = reached + (score_pct - levels[k - 1]) / (levels[k] - levels[k - 1])
-    reward = np.where(reached == 0, 1.0, np.where(reached >= len(levels), float(len(levels)), between))
+    reward = np.where(np.isnan(score_pct), np.nan,   # no score (only zero-weighted objectives): no reward
+                      np.where(reached == 0, 1.0, np.where(reached >= len(levels), float(len(levels)), between)))
     reward_4 = _round_decimal(_half_away(reward, 1e8), 10000)
 
     # components, overall.
@@ -187,11 +195,9 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
     out["tier"] = pd.Series(tiered["tier"].to_numpy(), index=tiered["index"]).reindex(out.index).to_numpy(object)
     out["multiplier"] = pd.Series(tiered["multiplier"].to_numpy(dtype=float), index=tiered["index"]).reindex(out.index)
 
-    # final: ranks and the reward money.
-    out["rank_in_kind"] = out.groupby(["fiscal_year", "unit_kind"], sort=False)["score_pct"].rank(
-        method="min", ascending=False, na_option="bottom").astype(np.int64)
-    out["rank_overall"] = out.groupby("fiscal_year", sort=False)["tier_value"].rank(
-        method="min", ascending=False, na_option="bottom").astype(np.int64)
+    # final: ranks (none without a score) and the reward money.
+    out["rank_in_kind"] = _rank(out.groupby(["fiscal_year", "unit_kind"], sort=False)["score_pct"])
+    out["rank_overall"] = _rank(out.groupby("fiscal_year", sort=False)["tier_value"])
     total = out.groupby("fiscal_year", sort=False)["multiplier"].transform("sum")
     out["reward_baht"] = _share_of(ruleset.pool_baht, out["multiplier"].to_numpy(), total.to_numpy())
     out["fiscal_year"] = out["fiscal_year"].astype(results["fiscal_year"].dtype)

@@ -120,7 +120,7 @@ def differences(duck: pd.DataFrame, pandas: pd.DataFrame, tolerance: float = 1e-
         if col in ("unit_kind", "tier"):
             bad = (a.isna() != b.isna()) | (a.notna() & (a.astype(object) != b.astype(object)))
         else:
-            x, y = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
+            x, y = a.astype("float64").to_numpy(), b.astype("float64").to_numpy()
             with np.errstate(invalid="ignore"):
                 bad = (np.isnan(x) != np.isnan(y)) | (np.abs(x - y) > tolerance)
         if bad.any():
