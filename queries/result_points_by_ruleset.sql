@@ -22,14 +22,27 @@ ruled as (
     join scenario_rules using (indicator_code)
 ),
 
+step_ranges as (
+    -- each step as the range of values it covers, [min_value, the next step's min_value): a plain
+    -- join, several times faster than an asof join over millions of results (thresholds are
+    -- distinct per indicator: the ruleset checks make them rise strictly)
+    select
+        indicator_code,
+        min_value,
+        lead(min_value) over (partition by indicator_code order by min_value) as next_min_value,
+        points
+    from scenario_steps
+),
+
 stepped as (
     select
         ruled.*,
-        coalesce(scenario_steps.points, 0) as step_points
+        coalesce(step_ranges.points, 0) as step_points
     from ruled
-    asof left join scenario_steps
-        on scenario_steps.indicator_code = ruled.indicator_code
-        and ruled.value >= scenario_steps.min_value
+    left join step_ranges
+        on step_ranges.indicator_code = ruled.indicator_code
+        and ruled.value >= step_ranges.min_value
+        and (step_ranges.next_min_value is null or ruled.value < step_ranges.next_min_value)
 ),
 
 final as (

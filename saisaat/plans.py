@@ -4,6 +4,7 @@ carried out), with deadlines (illustrative, data/plan_deadlines.csv) to tell who
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,12 @@ from saisaat.importer import Problem
 PLAN_KINDS = ("action", "strategic")
 STEPS = ("drafted", "approved", "submitted", "published", "in_progress")
 STRATEGIC_FIRST_YEAR = 2546   # strategic plans run 2546–2549, 2550–2553, … 2570–2573
+
+
+@lru_cache(maxsize=1)
+def _deadline_days() -> dict[tuple[str, str], tuple[int, int]]:
+    d = deadlines()
+    return {(r.plan_kind, r.step): (int(r.month), int(r.day)) for r in d.itertuples()}
 
 
 def deadlines() -> pd.DataFrame:
@@ -32,9 +39,9 @@ def strategic_start(fiscal_year: int) -> int:
 
 def due_date(plan_kind: str, plan_year: int, step: str) -> date:
     """Steps fall due before the plan's first fiscal year starts (1 October)."""
-    row = deadlines().set_index(["plan_kind", "step"]).loc[(plan_kind, step)]
+    month, day = _deadline_days()[(plan_kind, step)]
     start, _ = fiscal_year_bounds(plan_year)
-    return date(start.year, int(row["month"]), int(row["day"]))
+    return date(start.year, month, day)
 
 
 def status(units: pd.DataFrame, recorded: pd.DataFrame, plan_kind: str, plan_year: int, today: date) -> pd.DataFrame:

@@ -33,15 +33,27 @@ ruled as (
         and official_rule.indicator_code = staged.indicator_code
 ),
 
+step_ranges as (
+    -- each step as the range of values it covers, [min_value, the next step's min_value)
+    select
+        ruleset_code,
+        indicator_code,
+        min_value,
+        lead(min_value) over (partition by ruleset_code, indicator_code order by min_value) as next_min_value,
+        points
+    from rule_steps
+),
+
 stepped as (
     select
         ruled.*,
-        coalesce(rule_steps.points, 0) as step_points
+        coalesce(step_ranges.points, 0) as step_points
     from ruled
-    asof left join rule_steps
-        on rule_steps.ruleset_code = ruled.ruleset_code
-        and rule_steps.indicator_code = ruled.indicator_code
-        and ruled.value >= rule_steps.min_value
+    left join step_ranges
+        on step_ranges.ruleset_code = ruled.ruleset_code
+        and step_ranges.indicator_code = ruled.indicator_code
+        and ruled.value >= step_ranges.min_value
+        and (step_ranges.next_min_value is null or ruled.value < step_ranges.next_min_value)
 ),
 
 final as (
