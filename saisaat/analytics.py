@@ -185,8 +185,8 @@ def movers(by_year: pd.DataFrame, from_fy: int, to_fy: int, n: int = 10):
     both = pd.DataFrame({"from_pct": a, "to_pct": b}).dropna()
     both["change_pct"] = (both["to_pct"] - both["from_pct"]).round(2)
     both = both.reset_index()
-    up = both.sort_values(["change_pct", "unit_code"], ascending=[False, True]).head(n)
-    down = both.sort_values(["change_pct", "unit_code"], ascending=[True, True]).head(n)
+    up = both[both["change_pct"] > 0].sort_values(["change_pct", "unit_code"], ascending=[False, True]).head(n)
+    down = both[both["change_pct"] < 0].sort_values(["change_pct", "unit_code"], ascending=[True, True]).head(n)
     return up.reset_index(drop=True), down.reset_index(drop=True)
 
 

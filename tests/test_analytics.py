@@ -127,11 +127,15 @@ BY_YEAR = pd.DataFrame({
 })
 
 
-# Movers between two years: A +10 (50 → 60), B 0; decliners start with the smallest change.
+# Movers between two years: A +10 (50 → 60) improved, B (70 → 70) neither; 2551 → 2552: B +20
+# improved, A −20 (60 → 40) declined. An improver list never holds a decline, nor the reverse.
 def test_movers():
     up, down = analytics.movers(BY_YEAR, 2550, 2551)
-    assert up[["unit_code", "change_pct"]].values.tolist() == [["A", 10.0], ["B", 0.0]]
-    assert down["unit_code"].tolist() == ["B", "A"]
+    assert up[["unit_code", "change_pct"]].values.tolist() == [["A", 10.0]]
+    assert down.empty
+    up, down = analytics.movers(BY_YEAR, 2551, 2552)
+    assert up[["unit_code", "change_pct"]].values.tolist() == [["B", 20.0]]
+    assert down[["unit_code", "change_pct"]].values.tolist() == [["A", -20.0]]
 
 
 # The band per year: mean and quartiles of the yearly scores (linear interpolation).
