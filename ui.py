@@ -291,3 +291,25 @@ def _scores(path: str, version: int, spec_json: str, fiscal_year: int) -> pd.Dat
 def scores(spec_json: str, fiscal_year: int) -> pd.DataFrame:
     """Unit scores under a ruleset spec (already validated), cached per spec and data version."""
     return _scores(str(default_db_path()), data_version(), spec_json, fiscal_year)
+
+
+# --- the November documents' content (cached: the Reports page draws every tab on every rerun) --
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cabinet_summary(path: str, version: int, fiscal_year: int, lang: str):
+    from saisaat import reports
+    return reports.cabinet_summary(_database(path), fiscal_year, lang)
+
+
+def cabinet_summary(fiscal_year: int, lang: str):
+    return _cabinet_summary(str(default_db_path()), data_version(), fiscal_year, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _report_card(path: str, version: int, fiscal_year: int, lang: str, unit_code: str):
+    from saisaat import reports
+    return reports.report_cards(_database(path), fiscal_year, lang, [unit_code])[0]
+
+
+def report_card(fiscal_year: int, lang: str, unit_code: str):
+    return _report_card(str(default_db_path()), data_version(), fiscal_year, lang, unit_code)

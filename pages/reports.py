@@ -27,7 +27,7 @@ with tab_summary:
     st.caption(T("summary_help"))
     doc_lang = st.segmented_control(T("doc_language"), ["th", "en"], default=lang, required=True,
                                     key="doc_lang", format_func=lambda c: T(f"lang_{c}"))
-    summary = reports.cabinet_summary(ui.db(), fy, doc_lang)
+    summary = ui.cabinet_summary(fy, doc_lang)
     h = summary.headline
     if h.units_assessed == 0:
         st.warning(T("no_results_year", fy=fy))
@@ -64,14 +64,14 @@ with tab_cards:
     unit = st.selectbox(T("unit"), codes, index=codes.index(me), key="card_unit",
                         format_func=lambda c: f"{names.get(c, c)} ({c})")
     demo = ui.is_demo()
+    card = ui.report_card(fy, lang, unit)
     row = st.container(horizontal=True)
     row.download_button(T("card_one"), on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
-                        data=lambda: documents.cards_pdf(reports.report_cards(ui.db(), fy, lang, [unit]), fy, lang, demo),
+                        data=lambda: documents.cards_pdf([card], fy, lang, demo),
                         file_name=f"report_card_{fy}_{unit}.pdf", mime="application/pdf", key="card_pdf")
     row.download_button(T("card_all"), on_click="ignore", icon=":material/folder_zip:",
                         data=lambda: documents.cards_zip(reports.report_cards(ui.db(), fy, lang), fy, lang, demo),
                         file_name=f"report_cards_{fy}_{lang}.zip", mime="application/zip", key="card_zip")
-    card = reports.report_cards(ui.db(), fy, lang, [unit])[0]
     c = st.columns(3)
     c[0].metric(T("metric_score"), "—" if card.score_pct is None else f"{card.score_pct:.2f}%", border=True)
     c[1].metric(T("metric_rank"), T("metric_rank_value", rank=card.standing.rank, of=card.standing.of)

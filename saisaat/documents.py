@@ -50,7 +50,7 @@ def summary_figures(s: CabinetSummary) -> dict[str, go.Figure]:
     objective = charts.bars(s.by_objective, "objective", "mean_pct", t("objective", lang), t("col_mean_pct", lang),
                             horizontal=True)
     objective.update_layout(margin={"l": 330})
-    trend = charts.trend({}, s.by_year.rename(columns={}), t("peer_band", lang),
+    trend = charts.trend({}, s.by_year, t("peer_band", lang),
                          s.by_year, t("bma_mean", lang), [], "", t("col_score_pct", lang), t("fiscal_year", lang))
     for fig in (bands, objective, trend):
         fig.update_layout(template="plotly_white", font={"size": 16})

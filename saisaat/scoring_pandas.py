@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from saisaat.db import Database
 from saisaat.rulesets import Ruleset
 from saisaat.scoring import SCORE_COLUMNS, relations
 
@@ -202,3 +203,41 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
     out["reward_baht"] = _share_of(ruleset.pool_baht, out["multiplier"].to_numpy(), total.to_numpy())
     out["fiscal_year"] = out["fiscal_year"].astype(results["fiscal_year"].dtype)
     return out.sort_values(["fiscal_year", "unit_code"]).reset_index(drop=True)[SCORE_COLUMNS]
+
+
+def load_frames(db: Database) -> dict[str, pd.DataFrame]:
+    """The tables scoring_pandas reads, whole, as DataFrames; codes of the big tables categorical
+    (what a pandas user would hold 10 M rows in)."""
+    cur = db.cursor()
+    try:
+        frames = {name: cur.table(name).select(*cols).df() for name, cols in FRAMES.items()}
+    finally:
+        cur.close()
+    for name, cols in (("results", ("unit_code", "indicator_code")),
+                       ("evaluation_components", ("unit_code", "component_code"))):
+        for col in cols:
+            frames[name][col] = frames[name][col].astype("category")
+    return frames
+
+
+def differences(duck: pd.DataFrame, pandas: pd.DataFrame, tolerance: float = 1e-9) -> list[str]:
+    """What differs between two unit_scores frames: rows (fiscal year, unit, order), text columns
+    exactly, numeric columns to `tolerance` with nulls in the same places. Empty: they agree."""
+    if list(duck.columns) != list(pandas.columns):
+        return [f"columns {list(duck.columns)} vs {list(pandas.columns)}"]
+    keys = ["fiscal_year", "unit_code"]
+    if len(duck) != len(pandas) or not duck[keys].astype(str).reset_index(drop=True).equals(
+            pandas[keys].astype(str).reset_index(drop=True)):
+        return [f"rows: {len(duck):,} vs {len(pandas):,} (fiscal year, unit)"]
+    found = []
+    for col in duck.columns[2:]:
+        a, b = duck[col].reset_index(drop=True), pandas[col].reset_index(drop=True)
+        if col in ("unit_kind", "tier"):
+            bad = (a.isna() != b.isna()) | (a.notna() & (a.astype(object) != b.astype(object)))
+        else:
+            x, y = a.astype("float64").to_numpy(), b.astype("float64").to_numpy()
+            with np.errstate(invalid="ignore"):
+                bad = (np.isnan(x) != np.isnan(y)) | (np.abs(x - y) > tolerance)
+        if bad.any():
+            found.append(f"{col}: {int(bad.sum()):,} rows")
+    return found

@@ -4,10 +4,8 @@ Every write runs inside one transaction: it all lands, or nothing does.
 """
 from __future__ import annotations
 
-import hashlib
 from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -56,14 +54,6 @@ def append(cur, table: str, frame: pd.DataFrame) -> None:
 def run_write(cur, name: str, **params) -> None:
     q = load_query(name, WRITES)
     cur.execute(q.sql, bind(q, params))
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def add_batch(cur, *, batch_id: int, source: str, file_name: str, sha256: str,

@@ -90,44 +90,6 @@ def warm(fn, repeats: int = 5) -> tuple[float, float]:
     return statistics.median(times), min(times)
 
 
-def load_frames(db: Database) -> dict[str, pd.DataFrame]:
-    """The tables scoring_pandas reads, whole, as DataFrames; codes of the big tables categorical
-    (what a pandas user would hold 10 M rows in)."""
-    cur = db.cursor()
-    try:
-        frames = {name: cur.table(name).select(*cols).df() for name, cols in scoring_pandas.FRAMES.items()}
-    finally:
-        cur.close()
-    for name, cols in (("results", ("unit_code", "indicator_code")),
-                       ("evaluation_components", ("unit_code", "component_code"))):
-        for col in cols:
-            frames[name][col] = frames[name][col].astype("category")
-    return frames
-
-
-def differences(duck: pd.DataFrame, pandas: pd.DataFrame, tolerance: float = 1e-9) -> list[str]:
-    """What differs between two unit_scores frames: rows (fiscal year, unit, order), text columns
-    exactly, numeric columns to `tolerance` with nulls in the same places. Empty: they agree."""
-    if list(duck.columns) != list(pandas.columns):
-        return [f"columns {list(duck.columns)} vs {list(pandas.columns)}"]
-    keys = ["fiscal_year", "unit_code"]
-    if len(duck) != len(pandas) or not duck[keys].astype(str).reset_index(drop=True).equals(
-            pandas[keys].astype(str).reset_index(drop=True)):
-        return [f"rows: {len(duck):,} vs {len(pandas):,} (fiscal year, unit)"]
-    found = []
-    for col in duck.columns[2:]:
-        a, b = duck[col].reset_index(drop=True), pandas[col].reset_index(drop=True)
-        if col in ("unit_kind", "tier"):
-            bad = (a.isna() != b.isna()) | (a.notna() & (a.astype(object) != b.astype(object)))
-        else:
-            x, y = a.astype("float64").to_numpy(), b.astype("float64").to_numpy()
-            with np.errstate(invalid="ignore"):
-                bad = (np.isnan(x) != np.isnan(y)) | (np.abs(x - y) > tolerance)
-        if bad.any():
-            found.append(f"{col}: {int(bad.sum()):,} rows")
-    return found
-
-
 def scoring_times(db_path: Path) -> None:
     """The scoring engine warm on the national database, DuckDB and pandas side by side."""
     with Database(db_path, read_only=True) as db:
@@ -135,7 +97,7 @@ def scoring_times(db_path: Path) -> None:
         official = {fw: scoring.stored_ruleset(db, framework_id=fw) for fw in frameworks}
         ruleset = official[2]
         started = time.perf_counter()
-        frames = load_frames(db)
+        frames = scoring_pandas.load_frames(db)
         print(f"national: frames for pandas loaded in {time.perf_counter() - started:.1f} s "
               f"({len(frames['results']):,} results; not timed below)", flush=True)
 
@@ -149,7 +111,7 @@ def scoring_times(db_path: Path) -> None:
             return out["duck"], out["pandas"]
 
         def agreement(label: str, pairs) -> None:
-            found = [d for a, b in pairs for d in differences(a, b)]
+            found = [d for a, b in pairs for d in scoring_pandas.differences(a, b)]
             print(f"{label}: pandas and DuckDB " + (
                 "agree (same rows, same tiers, numbers equal to 1e-9)" if not found
                 else "DISAGREE: " + "; ".join(found)), flush=True)
