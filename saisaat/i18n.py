@@ -1,9 +1,13 @@
 """The one catalogue of interface strings: Thai (default) and English, with the same keys.
 
 `t(key, lang, **values)` formats a string; a test checks both languages have the same keys and
-the same {placeholders}.
+the same {placeholders}. Logic that has something to tell a person (a refused import, a ruleset
+problem) returns a `Message`: a key with its parameters, rendered later in the reader's language
+(the page's choice; the CLI prints both). `MessageError` carries such messages as an exception.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 LANGS = ("th", "en")
 DEFAULT_LANG = "th"
@@ -805,8 +809,43 @@ CATALOGUE = {"th": TH, "en": EN}
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+    """The catalogue's string for `key` in `lang`, with {placeholders} filled in. A value that is a
+    Message is rendered in the same language first."""
     text = CATALOGUE.get(lang, TH)[key]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{k: v.text(lang) if isinstance(v, Message) else v for k, v in values.items()})
+
+
+@dataclass(frozen=True, init=False)
+class Message:
+    """Something to tell a person: a catalogue key and its parameters, rendered in their language."""
+    key: str
+    params: tuple
+
+    def __init__(self, key: str, **params):
+        if key not in TH:
+            raise KeyError(f"no catalogue string {key!r}")
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "params", tuple(sorted(params.items())))
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return t(self.key, lang, **dict(self.params))
+
+    def __str__(self) -> str:
+        """Both languages, Thai first: what the command line prints."""
+        return f"{self.text('th')} / {self.text('en')}"
+
+
+class MessageError(ValueError):
+    """An error whose explanation is one or more Messages (str(): both languages, one per line)."""
+
+    def __init__(self, *messages: Message):
+        self.messages = list(messages)
+        super().__init__("\n".join(str(m) for m in self.messages))
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return "\n".join(m.text(lang) for m in self.messages)
 
 
 def period_label(fiscal_year: int, inspection_round: int | None, lang: str) -> str:
