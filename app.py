@@ -26,12 +26,11 @@ pages = {
 }
 nav = st.navigation(pages)
 
-years = ui.query("fiscal_years_by_status")
+years = ui.query("fiscal_years")
 year_options = sorted(years["fiscal_year"].tolist(), reverse=True)
 with_results = years.loc[years["num_results"] > 0, "fiscal_year"]
 latest = int(with_results.max()) if len(with_results) else year_options[0]
 unit_codes = ui.units()["unit_code"].tolist()
-names = ui.unit_names()
 
 with st.sidebar:
     ui.url_value("lang", LANGS, DEFAULT_LANG)
@@ -43,7 +42,7 @@ with st.sidebar:
     ui.url_value("round", ui.ROUND_KEYS, 0)
     st.selectbox(T("inspection_round"), ui.ROUND_KEYS, key="round", format_func=ui.round_labeller())
     ui.url_value("unit", unit_codes, unit_codes[0])
-    st.selectbox(T("your_unit"), unit_codes, key="unit", format_func=lambda c: f"{names.get(c, c)} ({c})")
+    st.selectbox(T("your_unit"), unit_codes, key="unit", format_func=ui.unit_option())
     if ui.is_demo():
         st.caption("🧪 " + T("demo_banner"))
 

@@ -2,13 +2,14 @@
 shared filters, download buttons. Layout helpers only; the figures come from saisaat/."""
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from saisaat import exports
+from saisaat import charts, exports, labels
 from saisaat.db import Database, DatabaseBusy, default_db_path
+from saisaat.fiscal import be_year, format_date, inspection_cycle, months_short
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
@@ -79,20 +80,9 @@ def lang() -> str:
     return value if value in LANGS else DEFAULT_LANG
 
 
-def T(key: str, **values) -> str:
-    return t(key, lang(), **values)
-
-
-def T_or(key: str, fallback: str) -> str:
-    """The string for `key`, or `fallback` where the catalogue has none (e.g. a component code from data)."""
-    try:
-        return T(key)
-    except KeyError:
-        return fallback
-
-
 def translator():
-    """T with this run's language fixed, for format functions called after the run (AppTest)."""
+    """The page's translator: t() with this run's language fixed. Pages call it once
+    (`T = ui.translator()`); format functions called after the run (AppTest) keep the language."""
     code = lang()
     return lambda key, **values: t(key, code, **values)
 
@@ -143,6 +133,7 @@ def query(name: str, **params) -> pd.DataFrame:
 
 def ensure_database() -> None:
     """Build the demo database on first start (no file yet), showing progress."""
+    T = translator()
     path = default_db_path()
     if path.exists():
         try:
@@ -163,14 +154,24 @@ def ensure_database() -> None:
     st.cache_data.clear()
 
 
+class _CachedSource:
+    """The cached queries as a source for saisaat.labels (anything with .query)."""
+
+    @staticmethod
+    def query(name: str, **params) -> pd.DataFrame:
+        return query(name, **params)
+
+
+CACHED = _CachedSource()
+
+
 def is_demo() -> bool:
-    batches = query("import_batches_by_id")
-    return bool(((batches["source"] == "demo") & (batches["num_results"] > 0)).any())
+    return labels.is_demo(CACHED)
 
 
 def demo_banner() -> None:
     if is_demo():
-        st.info(T("demo_banner"), icon="🧪")
+        st.info(translator()("demo_banner"), icon="🧪")
 
 
 # --- shared filters (widgets live in app.py; pages read them) ---------------------------------
@@ -197,20 +198,22 @@ def units() -> pd.DataFrame:
 
 
 def unit_names() -> dict[str, str]:
-    u = units()
-    col = "name_th" if lang() == "th" else "name_en"
-    return dict(zip(u["unit_code"], u[col]))
+    return labels.unit_names(CACHED, lang())
+
+
+def unit_option():
+    """format_func of a unit picker: 'เขตพระนคร (1001)'."""
+    return labels.unit_option(unit_names())
 
 
 def with_names(frame: pd.DataFrame, column: str = "unit_code", to: str = "unit_name") -> pd.DataFrame:
-    names = unit_names()
     out = frame.copy()
-    out[to] = out[column].map(names)
+    out[to] = out[column].map(unit_names())
     return out
 
 
-def kind_label(kind: str) -> str:
-    return T(f"kind_{kind}")
+def kind_labels() -> dict[str, str]:
+    return labels.kind_labels(lang())
 
 
 def round_labeller():
@@ -219,21 +222,15 @@ def round_labeller():
 
 
 def objective_names(framework_id: int) -> dict[int, str]:
-    o = query("objectives_by_framework")
-    o = o[o["framework_id"] == framework_id]
-    return {int(r.objective_no): f"{r.objective_no}. " + T(f"theme_{r.theme_code}")
-            for r in o.itertuples()}
+    return labels.objective_names(CACHED, framework_id, lang())
 
 
-def framework_of(fy: int) -> int:
-    years = query("fiscal_years_by_status")
-    return int(years.loc[years["fiscal_year"] == fy, "framework_id"].iloc[0])
+def framework_of(fy: int) -> int | None:
+    return labels.framework_of(CACHED, fy)
 
 
 def indicator_names() -> dict[str, str]:
-    i = query("indicators_by_code")
-    col = "name_th" if lang() == "th" else "name_en"
-    return dict(zip(i["indicator_code"], i[col]))
+    return labels.indicator_names(CACHED, lang())
 
 
 # --- output helpers ---------------------------------------------------------------------------
@@ -242,6 +239,7 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict 
           height: int | str = "auto", file_name: str | None = None) -> None:
     """Show `frame` with translated headers (`columns`: source column → string key), and
     CSV / Excel download buttons for exactly what is shown."""
+    T = translator()
     shown = frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
     config = {T(columns[c]): st.column_config.NumberColumn(format=f)
               for c, f in (formats or {}).items() if c in columns}
@@ -250,6 +248,7 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict 
 
 
 def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
+    T = translator()
     first = next(iter(sheets.values()))
     row = st.container(horizontal=True)
     row.download_button(T("download_csv"), data=lambda: exports.csv_bytes(first),
@@ -268,7 +267,16 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
         downloads({key: data}, file_name or key, f"chart_{key}")
 
 
+def cycle_chart(fiscal_year: int, today: date, key: str) -> None:
+    """The fiscal year's inspection cycle drawn as a calendar, with today marked."""
+    T, code = translator(), lang()
+    steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(fiscal_year)]
+    chart(charts.cycle_timeline(steps, today, T("cycle_today", date=format_date(today, code)),
+                                months_short(code), be_year), key)
+
+
 def how_computed(extra: str | None = None) -> None:
+    T = translator()
     with st.expander(T("how_computed"), icon=":material/info:"):
         st.write(T("how_score"))
         if extra:

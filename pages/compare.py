@@ -69,7 +69,7 @@ st.subheader(T("side_by_side"))
 ui.url_value("compare_units", units["unit_code"], [me])
 chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), key="compare_units",
                         max_selections=analytics.MAX_COMPARED_UNITS,
-                        format_func=lambda c: f"{names.get(c, c)} ({c})")
+                        format_func=ui.unit_option())
 if chosen:
     side = objective_scores[objective_scores["unit_code"].isin(chosen)].copy()
     side["objective"] = side["objective_no"].map(objective_labels)

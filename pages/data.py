@@ -96,7 +96,7 @@ with tab_history:
 
 with tab_template:
     st.caption(T("template_help"))
-    years = sorted(ui.query("fiscal_years_by_status")["fiscal_year"].tolist(), reverse=True)
+    years = sorted(ui.query("fiscal_years")["fiscal_year"].tolist(), reverse=True)
     a, b, c = st.columns(3)
     t_fy = a.selectbox(T("fiscal_year"), years, index=years.index(fy), key="tpl_fy")
     t_round = b.selectbox(T("inspection_round"), [1, 2], index=rnd - 1, key="tpl_round",

@@ -3,8 +3,7 @@ import streamlit as st
 
 import ui
 from saisaat import analytics, charts
-from saisaat.fiscal import (EN_MONTHS_SHORT, THAI_MONTHS_SHORT, be_year, fiscal_year_of, format_date,
-                            inspection_cycle)
+from saisaat.fiscal import fiscal_year_of, format_date, inspection_cycle
 from saisaat.reference import today
 
 ui.require_frame()
@@ -46,7 +45,7 @@ else:
                  f"distribution_{fy}")
     with right:
         st.subheader(T("by_kind"))
-        kinds = {k: ui.kind_label(k) for k in ("district", "department")}
+        kinds = ui.kind_labels()
         by_kind = analytics.mean_by(scores, "unit_kind")
         by_kind["kind"] = by_kind["unit_kind"].map(kinds)
         ui.chart(charts.box_by_kind(scores, kinds, T("col_score_pct"), me), "by_kind",
@@ -83,6 +82,4 @@ steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle
 active = [name for name, a, b in steps if a <= now <= b]
 st.caption(T("cycle_today", date=format_date(now, ui.lang())) + " · " +
            (T("cycle_now", step=", ".join(active)) if active else T("cycle_between")))
-months = THAI_MONTHS_SHORT if ui.lang() == "th" else EN_MONTHS_SHORT
-ui.chart(charts.cycle_timeline(steps, now, T("cycle_today", date=format_date(now, ui.lang())), months,
-                               be_year), "cycle")
+ui.cycle_chart(current_fy, now, "cycle")

@@ -6,10 +6,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from saisaat import charts, documents, plans, reports
+from saisaat import documents, plans, reports
 from saisaat.db import DatabaseBusy, DatabaseError
-from saisaat.fiscal import (EN_MONTHS_SHORT, THAI_MONTHS_SHORT, be_year, cycle_status, fiscal_year_of,
-                            format_date)
+from saisaat.fiscal import cycle_status, fiscal_year_of, format_date
 from saisaat.reference import today
 from saisaat.store import record_plan_steps
 
@@ -62,7 +61,7 @@ with tab_cards:
     names = ui.unit_names()
     codes = ui.units()["unit_code"].tolist()
     unit = st.selectbox(T("unit"), codes, index=codes.index(me), key="card_unit",
-                        format_func=lambda c: f"{names.get(c, c)} ({c})")
+                        format_func=ui.unit_option())
     demo = ui.is_demo()
     card = ui.report_card(fy, lang, unit)
     row = st.container(horizontal=True)
@@ -88,10 +87,7 @@ with tab_cycle:
     statuses = cycle_status(fy, now, reporting)
     st.subheader(T("cycle_title", fy=fy))
     st.caption(T("cycle_today", date=format_date(now, lang)) + " · " + T("cycle_derived"))
-    months = THAI_MONTHS_SHORT if lang == "th" else EN_MONTHS_SHORT
-    steps = [(T(f"cycle_{s.step.key}"), s.step.starts_on, s.step.ends_on) for s in statuses]
-    ui.chart(charts.cycle_timeline(steps, now, T("cycle_today", date=format_date(now, lang)), months, be_year),
-             "cycle_calendar")
+    ui.cycle_chart(fy, now, "cycle_calendar")
     table = pd.DataFrame([{
         "step": T(f"cycle_{s.step.key}"),
         "when": f"{format_date(s.step.starts_on, lang)} – {format_date(s.step.ends_on, lang)}",
@@ -107,7 +103,7 @@ with tab_plans:
     a, b, c = st.columns(3)
     kind = a.segmented_control(T("plan_kind"), list(plans.PLAN_KINDS), default="action", required=True,
                                key="plan_kind", format_func=lambda k: T(f"plan_{k}"))
-    years = sorted(ui.query("fiscal_years_by_status")["fiscal_year"].tolist(), reverse=True)
+    years = sorted(ui.query("fiscal_years")["fiscal_year"].tolist(), reverse=True)
     if kind == "strategic":
         years = sorted({plans.strategic_start(y) for y in years}, reverse=True)
     now_fy = fiscal_year_of(today())   # plans are watched for the year under way
@@ -140,7 +136,7 @@ with tab_plans:
         st.markdown(f"**{T('record_step')}**")
         with st.form("plan_record", border=True):
             unit = st.selectbox(T("unit"), ui.units()["unit_code"].tolist(),
-                                format_func=lambda c: f"{ui.unit_names().get(c, c)} ({c})")
+                                format_func=ui.unit_option())
             step = st.selectbox(T("plan_step"), list(plans.STEPS), format_func=lambda s: T(f"plan_step_{s}"))
             done_on = st.date_input(T("plan_done_on"), value=date.today(), max_value=date.today())
             who = st.text_input(T("recorded_by"))

@@ -10,7 +10,7 @@ T = ui.translator()
 me = ui.unit_code()
 names = ui.unit_names()
 units = ui.units()
-years = ui.query("fiscal_years_by_status")
+years = ui.query("fiscal_years")
 result_years = sorted(years.loc[years["num_results"] > 0, "fiscal_year"].tolist())
 if not result_years:
     st.warning(T("no_results_year", fy=ui.fiscal_year()))
@@ -27,7 +27,7 @@ c1, c2, c3 = st.columns([3, 2, 2])
 ui.url_value("trend_units", units["unit_code"], [me])
 shown = c1.multiselect(T("trend_units"), units["unit_code"].tolist(), key="trend_units",
                        max_selections=analytics.MAX_COMPARED_UNITS,
-                       format_func=lambda c: f"{names.get(c, c)} ({c})")
+                       format_func=ui.unit_option())
 ui.url_value("level", ("unit", "objective", "indicator"), "unit")
 level = c2.segmented_control(T("trend_level"), ("unit", "objective", "indicator"), key="level", required=True,
                              format_func=lambda v: T(f"level_{v}"))

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from saisaat import charts, scoring, whatif
+from saisaat import charts, labels, scoring, whatif
 from saisaat.db import DatabaseBusy
-from saisaat.rulesets import PRESETS, RulesetError, parse_ruleset, preset, read_ruleset_bytes, spec_json
+from saisaat.rulesets import (AGGREGATIONS, PRESETS, RULE_TYPES, TIER_BASES, RulesetError, parse_ruleset,
+                              preset, read_ruleset_bytes, spec_json)
 from saisaat.store import ScenarioNameTaken, save_scenario
 
 ui.require_frame()
@@ -74,14 +75,14 @@ with tab_rules:
                 T("col_scope"), options=list(whatif.MEASURES) + indicators.loc[
                     indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True),
             "rule_type": st.column_config.SelectboxColumn(
-                T("col_rule_type"), options=["binary", "steps", "proportional"], required=True),
+                T("col_rule_type"), options=list(RULE_TYPES), required=True),
             "max_points": st.column_config.NumberColumn(T("col_max_points"), min_value=0, step=0.5),
             "target_value": st.column_config.NumberColumn(T("col_target_value"), min_value=0),
             "steps": st.column_config.TextColumn(T("col_steps"), help=T("steps_help")),
         })
     draft["round_aggregation"] = st.radio(
-        T("round_aggregation"), ["score_each_round", "sum_values"], key=f"wi_agg_{gen}",
-        index=["score_each_round", "sum_values"].index(draft.get("round_aggregation", "score_each_round")),
+        T("round_aggregation"), AGGREGATIONS, key=f"wi_agg_{gen}",
+        index=AGGREGATIONS.index(draft.get("round_aggregation", "score_each_round")),
         format_func=lambda a: T(f"agg_{a}"), horizontal=True)
     try:
         draft = whatif.apply_rules_table(draft, edited)
@@ -113,13 +114,13 @@ with tab_weights:
         T("transparency_weight"), 0.0, 100.0, reward["transparency_weight"] * 100, step=1.0,
         key=f"wi_tw_{gen}") / 100
     reward["component_weights"] = {
-        c: cols[i + 1].number_input(ui.T_or(f"component_{c}", c),
+        c: cols[i + 1].number_input(labels.component_label(c, ui.lang()),
                                     0.0, 100.0, w * 100, step=1.0, key=f"wi_cw_{c}_{gen}") / 100
         for i, (c, w) in enumerate(reward["component_weights"].items())}
 
 with tab_tiers:
-    reward["tier_basis"] = st.radio(T("tier_basis"), ["overall_score", "score_pct"], key=f"wi_basis_{gen}",
-                                    index=["overall_score", "score_pct"].index(reward.get("tier_basis", "overall_score")),
+    reward["tier_basis"] = st.radio(T("tier_basis"), TIER_BASES, key=f"wi_basis_{gen}",
+                                    index=TIER_BASES.index(reward.get("tier_basis", "overall_score")),
                                     format_func=lambda b: T(f"basis_{b}"), horizontal=True)
     st.caption(T("tiers_help"))
     tiers = []

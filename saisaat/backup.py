@@ -6,16 +6,14 @@ into place: a failed restore leaves the old database untouched.
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from saisaat import store
-from saisaat.db import Database, DatabaseError, connect
+from saisaat.db import Database, DatabaseError
 from saisaat.exports import xlsx_bytes
 
 XLSX_MAX_ROWS = 1_048_575
@@ -113,26 +111,11 @@ def _read_export(source: Path | bytes) -> dict[str, pa.Table]:
 def restore(tables: dict[str, pa.Table], db_path: Path) -> None:
     """Build a new database from an export and move it over `db_path` (whose connection must be
     closed). Constraints check every row; any failure leaves the old file as it was."""
-    db_path = Path(db_path)
-    tmp = db_path.with_name(db_path.name + ".restoring")
-    for p in (tmp, Path(str(tmp) + ".wal")):
-        p.unlink(missing_ok=True)
-    con = connect(tmp)
     try:
-        with store.transaction(con) as cur:
-            store.create_schema(cur)
+        with store.new_database(db_path) as cur:
             for t in store.TABLES:
                 if tables[t].num_rows:
                     cur.append(t, tables[t].to_pandas(), by_name=True)
-        con.execute("checkpoint")
-    except Exception as exc:
-        con.close()
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
-        if isinstance(exc, DatabaseError):
-            raise RestoreRefused(f"ข้อมูลในไฟล์สำรองไม่ผ่านการตรวจสอบ ฐานข้อมูลเดิมไม่เปลี่ยน ({exc}) / the export's "
-                                 f"rows break the database's rules, the old database is unchanged ({exc})") from exc
-        raise
-    con.close()
-    Path(str(db_path) + ".wal").unlink(missing_ok=True)
-    os.replace(tmp, db_path)
+    except DatabaseError as exc:
+        raise RestoreRefused(f"ข้อมูลในไฟล์สำรองไม่ผ่านการตรวจสอบ ฐานข้อมูลเดิมไม่เปลี่ยน ({exc}) / the export's "
+                             f"rows break the database's rules, the old database is unchanged ({exc})") from exc

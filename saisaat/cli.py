@@ -143,7 +143,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from saisaat import documents, reports
+    from saisaat import documents, labels, reports
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with Database(existing_db(args), read_only=True) as db:
@@ -157,7 +157,7 @@ def cmd_report(args) -> int:
         else:
             cards = reports.report_cards(db, args.fiscal_year, args.lang)
             path = args.out / f"report_cards_{args.fiscal_year}_{args.lang}.zip"
-            path.write_bytes(documents.cards_zip(cards, args.fiscal_year, args.lang, reports.is_demo(db)))
+            path.write_bytes(documents.cards_zip(cards, args.fiscal_year, args.lang, labels.is_demo(db)))
             print(f"{path} ({len(cards)} units)")
     print(f"{time.perf_counter() - started:.1f} s")
     return 0

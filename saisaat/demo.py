@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from saisaat import plans, reference, store
-from saisaat.db import connect
 from saisaat.fiscal import round_visit_dates
 
 DEMO_SEED = 2545
@@ -162,9 +161,6 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
     if scale not in ("bma", "national"):
         raise ValueError("scale must be 'bma' or 'national'")
     rng = np.random.default_rng(seed)
-    tmp = path.with_name(path.name + ".building")
-    for p in (tmp, Path(str(tmp) + ".wal")):
-        p.unlink(missing_ok=True)
     progress(0.05, "reference")
     zones = reference.zones()
     units = reference.units()
@@ -183,30 +179,21 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
     components = generate_components(rng, units, results)
     plan_steps = plans.demo_steps(units.head(len(reference.units())), rng, reference.today())
     progress(0.5, "write")
-    con = connect(tmp)
-    try:
-        with store.transaction(con) as cur:
-            store.create_schema(cur)
-            for table, frame in (("zones", zones), ("units", units), ("frameworks", frameworks),
-                                 ("fiscal_years", fiscal_years), ("objectives", objectives),
-                                 ("indicators", indicators), ("assignments", assignments)):
-                store.append(cur, table, frame)
-            for rs in rulesets:
-                store.append(cur, "rulesets", rs.ruleset)
-                store.append(cur, "rules", rs.rules)
-                store.append(cur, "rule_steps", rs.rule_steps)
-            store.add_batch(cur, batch_id=1, source="demo", file_name=DEMO_FILE_NAME,
-                            sha256=hashlib.sha256(f"{DEMO_FILE_NAME}:{scale}:{seed}".encode()).hexdigest(), imported_by=f"saisaat demo --seed {seed}",
-                            row_count=len(results), note=DEMO_NOTE)
-            store.insert_scored_results(cur, results, batch_id=1)
-            store.append(cur, "evaluation_components", components)
-            store.append(cur, "plan_steps", plan_steps)
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    progress(0.95, "finish")
-    path.unlink(missing_ok=True)
-    Path(str(path) + ".wal").unlink(missing_ok=True)
-    tmp.rename(path)
+    with store.new_database(path) as cur:
+        for table, frame in (("zones", zones), ("units", units), ("frameworks", frameworks),
+                             ("fiscal_years", fiscal_years), ("objectives", objectives),
+                             ("indicators", indicators), ("assignments", assignments)):
+            store.append(cur, table, frame)
+        for rs in rulesets:
+            store.append(cur, "rulesets", rs.ruleset)
+            store.append(cur, "rules", rs.rules)
+            store.append(cur, "rule_steps", rs.rule_steps)
+        store.add_batch(cur, batch_id=1, source="demo", file_name=DEMO_FILE_NAME,
+                        sha256=hashlib.sha256(f"{DEMO_FILE_NAME}:{scale}:{seed}".encode()).hexdigest(),
+                        imported_by=f"saisaat demo --seed {seed}", row_count=len(results), note=DEMO_NOTE)
+        store.insert_scored_results(cur, results, batch_id=1)
+        store.append(cur, "evaluation_components", components)
+        store.append(cur, "plan_steps", plan_steps)
+        progress(0.95, "finish")
     progress(1.0, "done")
     return {"units": len(units), "results": len(results)}

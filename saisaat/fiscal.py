@@ -13,6 +13,10 @@ EN_MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def months_short(lang: str) -> tuple[str, ...]:
+    return THAI_MONTHS_SHORT if lang == "th" else EN_MONTHS_SHORT
+
+
 def be_year(ce_year: int) -> int:
     return ce_year + BE_OFFSET
 

@@ -261,7 +261,7 @@ class Reference:
     @classmethod
     def load(cls, db: Database) -> "Reference":
         ind = db.query("indicators_by_code").set_index("indicator_code")
-        years = db.query("fiscal_years_by_status")
+        years = db.query("fiscal_years")
         assigned = db.query("assigned_indicators_by_unit")
         return cls(
             units=set(db.query("units_by_code")["unit_code"]),

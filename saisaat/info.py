@@ -7,7 +7,7 @@ from saisaat.db import Database
 
 
 def describe(db: Database) -> dict:
-    years = db.query("fiscal_years_by_status")
+    years = db.query("fiscal_years")
     with_results = years[years["num_results"] > 0]["fiscal_year"].tolist()
     return {
         "database": str(db.path),

@@ -9,39 +9,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from saisaat import analytics
+from saisaat import analytics, labels
+from saisaat.labels import framework_of, is_demo
 from saisaat.db import Database
-from saisaat.i18n import t
 
 TARGET_PCT = 80.0
 BANDS = [(0, 60), (60, 70), (70, 80), (80, 90), (90, 100.01)]
 TREND_YEARS = 5
-
-
-def _names(db: Database, lang: str) -> dict[str, str]:
-    u = db.query("units_by_code")
-    return dict(zip(u["unit_code"], u["name_th" if lang == "th" else "name_en"]))
-
-
-def _indicator_names(db: Database, lang: str) -> dict[str, str]:
-    i = db.query("indicators_by_code")
-    return dict(zip(i["indicator_code"], i["name_th" if lang == "th" else "name_en"]))
-
-
-def _objective_names(db: Database, framework_id: int, lang: str) -> dict[int, str]:
-    o = db.query("objectives_by_framework")
-    o = o[o["framework_id"] == framework_id]
-    return {int(r.objective_no): f"{r.objective_no}. " + t(f"theme_{r.theme_code}", lang) for r in o.itertuples()}
-
-
-def framework_of(db: Database, fiscal_year: int) -> int:
-    years = db.query("fiscal_years_by_status")
-    return int(years.loc[years["fiscal_year"] == fiscal_year, "framework_id"].iloc[0])
-
-
-def is_demo(db: Database) -> bool:
-    b = db.query("import_batches_by_id")
-    return bool(((b["source"] == "demo") & (b["num_results"] > 0)).any())
 
 
 @dataclass
@@ -63,8 +37,8 @@ class CabinetSummary:
 
 
 def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 10) -> CabinetSummary:
-    names = _names(db, lang)
-    ind_names = _indicator_names(db, lang)
+    names = labels.unit_names(db, lang)
+    ind_names = labels.indicator_names(db, lang)
     scores = db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=None)
     scores["unit_name"] = scores["unit_code"].map(names)
     previous = db.query("unit_scores", fiscal_year=fiscal_year - 1, inspection_round=None)
@@ -77,14 +51,14 @@ def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 1
     bands = pd.DataFrame([{"band": f"{lo:g}–{min(hi, 100):g}" if hi <= 100 else f"≥ {lo:g}",
                            "num_units": int(((assessed >= lo) & (assessed < hi)).sum())} for lo, hi in BANDS])
 
-    kinds = {k: t(f"kind_{k}", lang) for k in ("district", "department")}
+    kinds = labels.kind_labels(lang)
     by_kind = analytics.mean_by(scores, "unit_kind")
     by_kind["kind"] = by_kind["unit_kind"].map(kinds)
 
     objective_scores = db.query("unit_objective_scores", fiscal_year=fiscal_year, inspection_round=None)
     by_objective = analytics.mean_by(objective_scores, "objective_no")
     by_objective["objective"] = by_objective["objective_no"].map(
-        _objective_names(db, framework_of(db, fiscal_year), lang))
+        labels.objective_names(db, framework_of(db, fiscal_year), lang))
 
     top, bottom = analytics.top_bottom(scores, n)
     by_year_all = db.query("unit_scores_by_year")
@@ -130,8 +104,8 @@ class ReportCard:
 def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
                  max_losses: int = 6) -> list[ReportCard]:
     """One card per unit assessed in the year (or the units asked for), peers = same kind."""
-    names = _names(db, lang)
-    ind_names = _indicator_names(db, lang)
+    names = labels.unit_names(db, lang)
+    ind_names = labels.indicator_names(db, lang)
     unit_table = db.query("units_by_code")
     scores = db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=None)
     objective_scores = db.query("unit_objective_scores", fiscal_year=fiscal_year, inspection_round=None)
@@ -141,9 +115,8 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
     by_year = by_year[by_year["inspection_round"].isna()
                       & (by_year["fiscal_year"] > fiscal_year - TREND_YEARS)
                       & (by_year["fiscal_year"] <= fiscal_year)]
-    objective_labels = _objective_names(db, framework_of(db, fiscal_year), lang)
-    same_framework = framework_of(db, fiscal_year - 1) == framework_of(db, fiscal_year) \
-        if (fiscal_year - 1) in set(db.query("fiscal_years_by_status")["fiscal_year"]) else False
+    objective_labels = labels.objective_names(db, framework_of(db, fiscal_year), lang)
+    same_framework = framework_of(db, fiscal_year - 1) == framework_of(db, fiscal_year)
     wanted = units or analytics.assessed(scores)["unit_code"].tolist()
     cards = []
     for code in wanted:
@@ -173,7 +146,7 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
         kind = unit_table.loc[unit_table["unit_code"] == code, "unit_kind"].iloc[0]
         cards.append(ReportCard(
             unit_code=code, unit_name=names.get(code, code), unit_kind=kind, score_pct=pct,
-            standing=analytics.standing(group, code), peer_label=t(f"kind_{kind}", lang),
+            standing=analytics.standing(group, code), peer_label=labels.kind_label(kind, lang),
             profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
             change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
             objective_changes=changes,

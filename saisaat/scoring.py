@@ -74,7 +74,7 @@ def resolve_ruleset(db: Database, fiscal_year: int, name: str | None) -> Ruleset
     from pathlib import Path
 
     from saisaat.rulesets import PRESETS, RulesetError, preset, read_ruleset_file
-    years = db.query("fiscal_years_by_status")
+    years = db.query("fiscal_years")
     match = years.loc[years["fiscal_year"] == fiscal_year, "framework_id"]
     if match.empty:
         raise RulesetError(f"ไม่มีปีงบประมาณ {fiscal_year} ในฐานข้อมูล / fiscal year {fiscal_year} "

@@ -4,14 +4,16 @@ Every write runs inside one transaction: it all lands, or nothing does.
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from saisaat import QUERIES_DIR, ROOT
-from saisaat.db import bind, load_query
+from saisaat.db import bind, connect, load_query
 
 SCHEMA = ROOT / "saisaat" / "schema.sql"
 WRITES = QUERIES_DIR / "writes"
@@ -37,6 +39,36 @@ def transaction(con: duckdb.DuckDBPyConnection):
         raise
     finally:
         cur.close()
+
+
+def _wal(path: Path) -> Path:
+    return Path(str(path) + ".wal")
+
+
+@contextmanager
+def new_database(path: Path | str):
+    """Build a whole new database beside `path`, then swap it in: the block gets a cursor inside one
+    transaction on a new file with the schema created. Only when the block succeeds does the new file
+    replace `path` (one atomic rename); on any failure the old file is left exactly as it was. The
+    caller closes every connection to `path` first."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".new")
+    for p in (tmp, _wal(tmp)):
+        p.unlink(missing_ok=True)
+    con = connect(tmp)
+    try:
+        with transaction(con) as cur:
+            create_schema(cur)
+            yield cur
+        con.execute("checkpoint")
+    except BaseException:
+        con.close()
+        for p in (tmp, _wal(tmp)):
+            p.unlink(missing_ok=True)
+        raise
+    con.close()
+    _wal(path).unlink(missing_ok=True)
+    os.replace(tmp, path)
 
 
 def create_schema(cur) -> None:

@@ -518,7 +518,7 @@ QUERIES = {
     "indicators_by_code": (INDICATORS_BY_CODE_COLUMNS, [({}, INDICATORS_BY_CODE)]),
     "objectives_by_framework": (OBJECTIVES_BY_FRAMEWORK_COLUMNS, [({}, OBJECTIVES_BY_FRAMEWORK)]),
     "units_by_kind": (["unit_kind", "num_units"], [({}, UNITS_BY_KIND)]),
-    "fiscal_years_by_status": (
+    "fiscal_years": (
         ["fiscal_year", "framework_id", "starts_on", "ends_on", "num_results", "num_units_reported"],
         [({}, FISCAL_YEARS_BY_STATUS)]),
     "frameworks_by_id": (

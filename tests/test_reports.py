@@ -164,7 +164,7 @@ def test_cabinet_top(tiny, n, codes):
 # Improved: only D01 has a score in both FY2561 and FY2562, 78.67 → 92.71 = +14.04. FY2561 is framework 1
 # and FY2562 framework 2: the summary compares across the change anyway (the report card does not).
 def test_cabinet_improved_compares_across_the_framework_change(summary_2562, tiny):
-    years = tiny.query("fiscal_years_by_status").set_index("fiscal_year")["framework_id"]
+    years = tiny.query("fiscal_years").set_index("fiscal_year")["framework_id"]
     assert (years[2561], years[2562]) == (1, 2)
     assert summary_2562.improved[["unit_code", "unit_name", "from_pct", "to_pct", "change_pct"]].to_dict("records") == [
         {"unit_code": "D01", "unit_name": "สำนักงานเขตทดสอบหนึ่ง", "from_pct": 78.67, "to_pct": 92.71,
@@ -358,7 +358,7 @@ def test_summary_numbers_equal_the_pages(demo, summary):
     cols = ["unit_code", "unit_name", "score_pct", "points", "max_points"]
     pd.testing.assert_frame_equal(summary.top[cols], top[cols])
 
-    years = demo.query("fiscal_years_by_status")
+    years = demo.query("fiscal_years")
     framework = int(years.loc[years["fiscal_year"] == FY, "framework_id"].iloc[0])
     objectives = demo.query("objectives_by_framework")
     objectives = objectives[objectives["framework_id"] == framework]

@@ -686,4 +686,4 @@ def test_demo_official_rulesets_reproduce_every_point(demo_db):
         mismatched = frame[frame["stored_points"] != frame["ruleset_points"]]
         assert mismatched.empty, mismatched.head()
         total += len(frame)
-    assert total == int(demo_db.query("fiscal_years_by_status")["num_results"].sum())
+    assert total == int(demo_db.query("fiscal_years")["num_results"].sum())

@@ -1,4 +1,4 @@
--- One row per fiscal year known to the database: its framework and how many result rows it holds.
+-- One row per fiscal year known to the database: its framework, dates, and how many result rows and units it holds.
 with counted as (
     select
         fiscal_year,

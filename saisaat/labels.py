@@ -1,0 +1,64 @@
+"""Names and labels shown to people, in their language: units, indicators, objectives, unit kinds,
+and the facts pages and documents both label by (a fiscal year's framework, whether data is the demo).
+
+Every function takes a `source`: anything with `.query(name, **params)` returning a DataFrame (the
+Database, or the pages' cached wrapper of it), so pages and documents share one set of lookups.
+"""
+from __future__ import annotations
+
+from saisaat.i18n import t
+
+
+def _name_column(lang: str) -> str:
+    return "name_th" if lang == "th" else "name_en"
+
+
+def unit_names(source, lang: str) -> dict[str, str]:
+    u = source.query("units_by_code")
+    return dict(zip(u["unit_code"], u[_name_column(lang)]))
+
+
+def indicator_names(source, lang: str) -> dict[str, str]:
+    i = source.query("indicators_by_code")
+    return dict(zip(i["indicator_code"], i[_name_column(lang)]))
+
+
+def objective_names(source, framework_id: int, lang: str) -> dict[int, str]:
+    """objective_no → '2. จิตสำนึกและวัฒนธรรมใสสะอาด' for the objectives of one framework."""
+    o = source.query("objectives_by_framework")
+    o = o[o["framework_id"] == framework_id]
+    return {int(r.objective_no): f"{r.objective_no}. " + t(f"theme_{r.theme_code}", lang) for r in o.itertuples()}
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return t(f"kind_{kind}", lang)
+
+
+def kind_labels(lang: str) -> dict[str, str]:
+    return {k: kind_label(k, lang) for k in ("district", "department")}
+
+
+def unit_option(names: dict[str, str]):
+    """The label of a unit in a picker: 'เขตพระนคร (1001)'."""
+    return lambda code: f"{names.get(code, code)} ({code})"
+
+
+def framework_of(source, fiscal_year: int) -> int | None:
+    """The framework a fiscal year belongs to (None: the year is not in the database)."""
+    years = source.query("fiscal_years")
+    match = years.loc[years["fiscal_year"] == fiscal_year, "framework_id"]
+    return int(match.iloc[0]) if len(match) else None
+
+
+def is_demo(source) -> bool:
+    """True while the database's results come from the synthetic demo."""
+    b = source.query("import_batches_by_id")
+    return bool(((b["source"] == "demo") & (b["num_results"] > 0)).any())
+
+
+def component_label(component_code: str, lang: str) -> str:
+    """The name of an evaluation component; its code where the catalogue has no name for it."""
+    try:
+        return t(f"component_{component_code}", lang)
+    except KeyError:
+        return component_code
