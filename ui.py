@@ -229,6 +229,10 @@ def framework_of(fy: int) -> int | None:
     return labels.framework_of(CACHED, fy)
 
 
+def framework_indicators(framework_id: int) -> list[str]:
+    return labels.framework_indicators(CACHED, framework_id)
+
+
 def indicator_names() -> dict[str, str]:
     return labels.indicator_names(CACHED, lang())
 

@@ -3,7 +3,7 @@ import streamlit as st
 
 import ui
 from saisaat import analytics, charts
-from saisaat.fiscal import format_date, round_visit_dates
+from saisaat.fiscal import format_date, pending_rounds, round_visit_dates
 from saisaat.reference import today
 
 ui.require_frame()
@@ -17,24 +17,19 @@ ui.demo_banner()
 
 points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
 # Rounds whose inspection visits have not ended yet are pending, not missing.
-now = today()
-rounds = [rnd] if rnd else [1, 2]
-pending_rounds = [r for r in rounds if round_visit_dates(fy, r)[1] >= now]
-for r in pending_rounds:
+pending = pending_rounds(fy, rnd, today())
+for r in pending:
     a, b = round_visit_dates(fy, r)
     st.info(f"{T('round_n', n=r)}: " + T("pending_note", start=format_date(a, ui.lang()),
                                           end=format_date(b, ui.lang())), icon=":material/schedule:")
-status = analytics.coverage_status(points, len(rounds), len(pending_rounds))
+status = analytics.coverage_status(points, 1 if rnd else 2, len(pending))
+summary = analytics.coverage_summary(status)
 
 c = st.columns(3)
-received = int(status["num_rounds_scored"].sum())
-expected = int(status["num_rounds_expected"].sum())
-c[0].metric(T("metric_coverage"), f"{(100 * received / expected if expected else 0):.2f}%",
-            delta=f"{received:,} / {expected:,}", delta_color="off", delta_arrow="off", border=True)
-c[1].metric(T("metric_missing"), f"{int((status['status'] == 'missing').sum()):,}", border=True)
-per_unit = analytics.coverage_rates(status, "unit_code")
-c[2].metric(T("metric_units_complete"), f"{int((per_unit['coverage_pct'] >= 100).sum())} / {len(per_unit)}",
-            border=True)
+c[0].metric(T("metric_coverage"), "—" if summary.coverage_pct is None else f"{summary.coverage_pct:.2f}%",
+            delta=f"{summary.received:,} / {summary.expected:,}", delta_color="off", delta_arrow="off", border=True)
+c[1].metric(T("metric_missing"), f"{summary.missing:,}", border=True)
+c[2].metric(T("metric_units_complete"), f"{summary.units_complete:,} / {summary.units_total:,}", border=True)
 
 ui.how_computed(T("coverage_help"))
 
@@ -42,11 +37,7 @@ st.subheader(T("coverage_matrix"))
 ui.url_value("cov_filter", ("all", "incomplete"), "all")
 show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,
                             format_func=lambda v: T(f"filter_{v}"))
-framework_codes = ui.query("indicators_by_code")
-framework_codes = framework_codes.loc[framework_codes["framework_id"] == ui.framework_of(fy), "indicator_code"]
-matrix = analytics.coverage_matrix(status, framework_codes)
-if show == "incomplete":
-    matrix = matrix[(matrix == "missing").any(axis=1)]
+matrix = analytics.coverage_matrix(status, ui.framework_indicators(ui.framework_of(fy)), only_incomplete=show == "incomplete")
 status_labels = {s: T(f"status_{s}") for s in charts.STATUS}
 if len(matrix):
     ui.chart(charts.coverage_heatmap(matrix, status_labels, [f"{names[c]}" for c in matrix.index]),
@@ -70,7 +61,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(T("coverage_by_unit"))
-    ui.table(ui.with_names(per_unit), {"unit_code": "col_unit_code", "unit_name": "col_unit",
+    ui.table(ui.with_names(analytics.coverage_rates(status, "unit_code")), {"unit_code": "col_unit_code", "unit_name": "col_unit",
                                        "num_expected": "col_num_expected", "num_received": "col_num_received",
                                        "coverage_pct": "col_coverage_pct"},
              "by_unit", {"coverage_pct": "%.2f"}, height=360, file_name=f"coverage_by_unit_{fy}")

@@ -1,5 +1,4 @@
 """แนวโน้ม / Trends: units over fiscal years against the BMA mean and their peers' middle band."""
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -37,68 +36,43 @@ group = c3.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers"
 shown = shown or [me]
 first = shown[0]
 peer_codes = analytics.peers(units, first, group)["unit_code"]
-in_span = lambda f: f[(f["fiscal_year"] >= start) & (f["fiscal_year"] <= end)]  # noqa: E731
 changes = analytics.framework_changes(years, start, end)
+round_names = {r: T("round_n", n=r) for r in (1, 2)}
 
 if level == "unit":
-    by_year = in_span(ui.query("unit_scores_by_year"))
+    by_year = analytics.in_span(ui.query("unit_scores_by_year"), start, end)
     rounds = st.toggle(T("rounds_shown"), key="rounds_shown")
-    lines = {}
-    for code in shown:
-        mine = by_year[by_year["unit_code"] == code]
-        if rounds:
-            for r, dash in ((1, "dot"), (2, None)):
-                part = mine[mine["inspection_round"] == r].assign(dash=dash)
-                lines[f"{names[code]} · {T('round_n', n=r)}"] = analytics.break_at_framework_change(part)
-        else:
-            lines[names[code]] = analytics.break_at_framework_change(mine[mine["inspection_round"].isna()])
-    fw = years[["fiscal_year", "framework_id"]]
-    band = analytics.break_at_framework_change(analytics.band_by_year(by_year, peer_codes).merge(fw))
-    mean = analytics.break_at_framework_change(analytics.band_by_year(by_year).merge(fw))
-    data = by_year[by_year["unit_code"].isin(shown)]
+    lines, band, mean = analytics.trend_series(by_year, shown, names, peer_codes, round_names if rounds else None)
     ui.chart(charts.trend(lines, band, T("peer_band") + f" · {T('peer_' + group)}", mean, T("bma_mean"),
                           changes, T("framework_change"), T("col_score_pct"), T("fiscal_year")),
-             "trend_units", ui.with_names(data)[["fiscal_year", "inspection_round", "unit_code", "unit_name",
-                                                 "points", "max_points", "score_pct"]],
+             "trend_units", ui.with_names(by_year[by_year["unit_code"].isin(shown)])[
+                 ["fiscal_year", "inspection_round", "unit_code", "unit_name", "points", "max_points", "score_pct"]],
              f"trend_{'_'.join(shown)}")
 elif level == "objective":
-    themes = in_span(ui.query("unit_theme_scores_by_year"))
+    themes = analytics.in_span(ui.query("unit_theme_scores_by_year"), start, end)
     theme_codes = [t for t in charts.THEME if t in set(themes["theme_code"])]
     ui.url_value("theme", theme_codes, theme_codes[-1])
     theme = st.segmented_control(T("objective"), theme_codes, key="theme", required=True,
                                  format_func=lambda t: T(f"theme_{t}"))
-    part = themes[themes["theme_code"] == theme].assign(inspection_round=pd.NA)
-    lines = {names[c]: analytics.break_at_framework_change(part[part["unit_code"] == c]) for c in shown}
-    fw = years[["fiscal_year", "framework_id"]]
-    band = analytics.break_at_framework_change(analytics.band_by_year(part, peer_codes).merge(fw))
-    mean = analytics.break_at_framework_change(analytics.band_by_year(part).merge(fw))
+    part = themes[themes["theme_code"] == theme]
+    lines, band, mean = analytics.trend_series(part, shown, names, peer_codes)
     ui.chart(charts.trend(lines, band, T("peer_band"), mean, T("bma_mean"), changes, T("framework_change"),
                           T("col_score_pct"), T("fiscal_year")),
              "trend_theme", ui.with_names(part[part["unit_code"].isin(shown)])[
                  ["fiscal_year", "unit_code", "unit_name", "theme_code", "points", "max_points", "score_pct"]],
              f"trend_{theme}")
 else:
-    indicators = ui.query("indicators_by_code")
     ind_names = ui.indicator_names()
-    fw_in_span = set(years.loc[(years["fiscal_year"] >= start) & (years["fiscal_year"] <= end), "framework_id"])
-    options = indicators.loc[indicators["framework_id"].isin(fw_in_span), "indicator_code"].tolist()
+    options = [c for fw in sorted(set(analytics.in_span(years, start, end)["framework_id"]))
+               for c in ui.framework_indicators(fw)]
     code = st.selectbox(T("indicator_pick"), options, index=len(options) - 1, key="trend_indicator",
                         format_func=lambda c: f"{c} {ind_names[c]}")
     st.caption(T("indicator_trend_note"))
-    fw_id = int(indicators.loc[indicators["indicator_code"] == code, "framework_id"].iloc[0])
-    fw_years = years.loc[(years["framework_id"] == fw_id) & (years["num_results"] > 0), "fiscal_year"]
-    frames = [ui.query("unit_indicator_points", fiscal_year=int(fy), inspection_round=None)
-              .assign(fiscal_year=int(fy)) for fy in fw_years if start <= fy <= end]
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    rows = ui.query("unit_indicator_scores_by_year", indicator_code=code, from_fy=start, to_fy=end)
     if rows.empty:
         st.warning(T("no_results_year", fy=end))
     else:
-        rows = rows[rows["indicator_code"] == code].copy()
-        rows["score_pct"] = (100 * rows["points"] / rows["max_points"]).astype(float).round(2)
-        rows["inspection_round"] = pd.NA
-        lines = {names[c]: rows[rows["unit_code"] == c] for c in shown}
-        band = analytics.band_by_year(rows, peer_codes)
-        mean = analytics.band_by_year(rows)
+        lines, band, mean = analytics.trend_series(rows, shown, names, peer_codes)
         ui.chart(charts.trend(lines, band, T("peer_band"), mean, T("bma_mean"), [], "", T("col_score_pct"),
                               T("fiscal_year")),
                  "trend_indicator", ui.with_names(rows[rows["unit_code"].isin(shown)])[

@@ -227,10 +227,35 @@ def coverage_status(indicator_points: pd.DataFrame, num_rounds: int, num_pending
     return out
 
 
-def coverage_matrix(status: pd.DataFrame, all_codes) -> pd.DataFrame:
-    """Unit × indicator statuses; indicators a unit does not answer for are 'not_assigned'."""
+def coverage_matrix(status: pd.DataFrame, all_codes, only_incomplete: bool = False) -> pd.DataFrame:
+    """Unit × indicator statuses; indicators a unit does not answer for are 'not_assigned'.
+    `only_incomplete`: only the units with at least one missing result."""
     wide = status.pivot(index="unit_code", columns="indicator_code", values="status")
-    return wide.reindex(columns=list(all_codes)).astype(object).fillna("not_assigned")
+    wide = wide.reindex(columns=list(all_codes)).astype(object).fillna("not_assigned")
+    return wide[(wide == "missing").any(axis=1)] if only_incomplete else wide
+
+
+@dataclass
+class CoverageSummary:
+    received: int               # results received in the rounds already due
+    expected: int               # results due (rounds not yet inspected are not due)
+    coverage_pct: float | None  # None when nothing is due yet
+    missing: int                # (unit, indicator) pairs with a due result missing
+    units_complete: int         # units with every due result in
+    units_total: int
+
+
+def coverage_summary(status: pd.DataFrame) -> CoverageSummary:
+    """The headline of the coverage page, from coverage_status rows."""
+    received = int(status["num_rounds_scored"].sum())
+    expected = int(status["num_rounds_expected"].sum())
+    per_unit = coverage_rates(status, "unit_code")
+    return CoverageSummary(
+        received=received, expected=expected,
+        coverage_pct=round(100 * received / expected, 2) if expected else None,
+        missing=int((status["status"] == "missing").sum()),
+        units_complete=int((per_unit["coverage_pct"] >= 100).sum()), units_total=len(per_unit),
+    )
 
 
 def coverage_rates(status: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -258,3 +283,33 @@ def failing_indicators(indicator_points: pd.DataFrame) -> pd.DataFrame:
         "mean_points_pct": (100 * g["points"].sum() / g["max_points"].sum()).astype(float).round(1),
     }).reset_index()
     return out.sort_values(["mean_points_pct", "indicator_code"]).reset_index(drop=True)
+
+
+def in_span(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+    """The rows of fiscal years start..end (inclusive)."""
+    return frame[(frame["fiscal_year"] >= start) & (frame["fiscal_year"] <= end)]
+
+
+def trend_series(by_year: pd.DataFrame, unit_codes, names: dict[str, str], peer_codes,
+                 round_names: dict[int, str] | None = None):
+    """What a trend chart draws: a line per unit, the peer group's band and the overall mean, each
+    broken at a framework change (no line joins years whose indicators are not comparable).
+
+    `by_year`: rows shaped like unit_scores_by_year (score_pct, framework_id; whole-year rows have a
+    null inspection_round, or no such column). With `round_names` ({1: …, 2: …}) each round is a line
+    of its own, round 1 dotted."""
+    if "inspection_round" not in by_year:
+        by_year = by_year.assign(inspection_round=pd.NA)
+    lines = {}
+    for code in unit_codes:
+        mine = by_year[by_year["unit_code"] == code]
+        if round_names:
+            for r, dash in ((1, "dot"), (2, None)):
+                part = mine[mine["inspection_round"] == r].assign(dash=dash)
+                lines[f"{names[code]} · {round_names[r]}"] = break_at_framework_change(part)
+        else:
+            lines[names[code]] = break_at_framework_change(mine[mine["inspection_round"].isna()])
+    frameworks = by_year[["fiscal_year", "framework_id"]].drop_duplicates()
+    band = break_at_framework_change(band_by_year(by_year, peer_codes).merge(frameworks))
+    mean = break_at_framework_change(band_by_year(by_year).merge(frameworks))
+    return lines, band, mean

@@ -70,6 +70,13 @@ def round_visit_dates(fiscal_year: int, inspection_round: int) -> tuple[date, da
     return next((s.starts_on, s.ends_on) for s in inspection_cycle(fiscal_year) if s.key == step)
 
 
+def pending_rounds(fiscal_year: int, inspection_round: int | None, today: date) -> list[int]:
+    """The rounds of the period (one, or both when None) whose inspection visits have not ended on
+    `today`: their results are pending, not missing."""
+    rounds = [inspection_round] if inspection_round else [1, 2]
+    return [r for r in rounds if round_visit_dates(fiscal_year, r)[1] >= today]
+
+
 @dataclass(frozen=True)
 class StepStatus:
     step: CycleStep

@@ -62,3 +62,9 @@ def component_label(component_code: str, lang: str) -> str:
         return t(f"component_{component_code}", lang)
     except KeyError:
         return component_code
+
+
+def framework_indicators(source, framework_id: int) -> list[str]:
+    """The indicator codes of one framework, in code order."""
+    i = source.query("indicators_by_code")
+    return i.loc[i["framework_id"] == framework_id, "indicator_code"].tolist()

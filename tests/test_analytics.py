@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from saisaat import analytics
-from saisaat.fiscal import fiscal_year_bounds, fiscal_year_of, format_date, inspection_cycle
+from saisaat.fiscal import fiscal_year_bounds, fiscal_year_of, format_date, inspection_cycle, pending_rounds
 
 N = np.nan
 
@@ -110,6 +110,29 @@ def test_coverage_matrix_and_rates():
     assert rates.loc["B"].tolist() == [4, 2, 50.0]
 
 
+# Coverage headline: both rounds due → 9 of 12 received (75 %), A/I2 and B/I2 missing, only C complete;
+# only the incomplete units in the matrix; nothing due yet → no coverage figure at all (not 0 %).
+def test_coverage_summary():
+    status = analytics.coverage_status(POINTS, 2, 0)
+    assert analytics.coverage_summary(status) == analytics.CoverageSummary(
+        received=9, expected=12, coverage_pct=75.0, missing=2, units_complete=1, units_total=3)
+    assert analytics.coverage_matrix(status, ["I1", "I2"], only_incomplete=True).index.tolist() == ["A", "B"]
+    nothing_due = analytics.coverage_summary(analytics.coverage_status(POINTS, 1, 1))
+    assert (nothing_due.expected, nothing_due.coverage_pct, nothing_due.missing) == (0, None, 0)
+
+
+# Rounds pending on a day: FY2570's visits end 20 Apr 2027 (round 1) and 31 Aug 2027 (round 2).
+@pytest.mark.parametrize("rnd, today, expected", [
+    (None, date(2027, 4, 20), [1, 2]),
+    (None, date(2027, 4, 21), [2]),
+    (None, date(2027, 9, 1), []),
+    (1, date(2027, 4, 21), []),
+    (2, date(2027, 4, 21), [2]),
+])
+def test_pending_rounds(rnd, today, expected):
+    assert pending_rounds(2570, rnd, today) == expected
+
+
 # Failing indicators: I2 — A 3/6, C 0/6 → 25 % of max, 50 % scoring zero, 100 % below full.
 def test_failing_indicators():
     out = analytics.failing_indicators(POINTS).set_index("indicator_code")
@@ -171,3 +194,26 @@ def test_fiscal_calendar():
     assert steps["round1_visits"] == (date(2026, 4, 1), date(2026, 4, 20))
     assert steps["round2_visits"] == (date(2026, 8, 1), date(2026, 8, 31))
     assert steps["circulate_report"] == (date(2026, 11, 1), date(2026, 11, 30))
+
+
+# Trend series: a line per unit, the peer band and the mean, each broken (a gap row at x + 0.5)
+# between the last year of framework 1 and the first of framework 2; rounds as lines of their own.
+def test_trend_series_breaks_at_framework_change():
+    by_year = pd.DataFrame({
+        "fiscal_year": [2551, 2551, 2552, 2552, 2551, 2552],
+        "inspection_round": [None, None, None, None, 1, 1],
+        "unit_code": ["A", "B", "A", "B", "A", "A"],
+        "framework_id": [1, 1, 2, 2, 1, 2],
+        "score_pct": [80.0, 60.0, 70.0, 50.0, 75.0, 65.0],
+    })
+    lines, band, mean = analytics.trend_series(by_year, ["A"], {"A": "Unit A"}, ["A", "B"])
+    assert list(lines) == ["Unit A"]
+    assert lines["Unit A"]["fiscal_year"].tolist() == [2551, 2551.5, 2552]
+    assert lines["Unit A"]["score_pct"].tolist()[::2] == [80.0, 70.0]
+    assert mean["fiscal_year"].tolist() == [2551, 2551.5, 2552]
+    assert mean["mean_pct"].tolist()[::2] == [70.0, 60.0]
+    assert band["q25_pct"].tolist()[::2] == [65.0, 55.0]
+    by_round, _, _ = analytics.trend_series(by_year, ["A"], {"A": "Unit A"}, ["A"], {1: "R1", 2: "R2"})
+    assert list(by_round) == ["Unit A · R1", "Unit A · R2"]
+    assert by_round["Unit A · R1"]["score_pct"].tolist()[::2] == [75.0, 65.0]
+    assert by_round["Unit A · R2"].empty

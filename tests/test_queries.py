@@ -266,6 +266,22 @@ UNIT_SCORES_BY_YEAR = [
     (2562, N, "DEPN", 2, 8, 12.75, 24, 53.13),
 ]
 
+UNIT_INDICATOR_SCORES_BY_YEAR_COLUMNS = ["fiscal_year", "inspection_round", "unit_code", "indicator_code",
+                                         "framework_id", "value", "points", "max_points", "score_pct"]
+# One indicator over a span, both rounds added: framework 1's percent indicator (target 100, max 1) …
+T1_201_2560_2561 = [
+    (2560, N, "D01", "T1-2.01", 1, 141.67, 1.42, 2, 71.00),     # 66.67 → 0.67, 75 → 0.75
+    (2560, N, "D02", "T1-2.01", 1, 140.00, 1.40, 2, 70.00),     # 100 → 1, 40 → 0.40
+    (2560, N, "DEPA", "T1-2.01", 1, 140.00, 1.40, 2, 70.00),    # 50 → 0.50, 90 → 0.90
+    (2561, N, "D01", "T1-2.01", 1, 172.00, 1.72, 2, 86.00),     # 80 → 0.80, 92 → 0.92
+]
+# … and framework 2's (target 80, max 3): D02 has no round-2 result, so 3 points possible, not 6.
+T2_201_2562 = [
+    (2562, N, "D01", "T2-2.01", 2, 155.00, 5.25, 6, 87.50),     # 95 → 3 (capped), 60 → 2.25
+    (2562, N, "D02", "T2-2.01", 2, 45.00, 1.69, 3, 56.33),      # 45 → 1.6875 → 1.69; 169/3
+    (2562, N, "DEPN", "T2-2.01", 2, 100.00, 3.75, 6, 62.50),    # 80 → 3, 20 → 0.75
+]
+
 UNIT_THEME_SCORES_BY_YEAR_COLUMNS = ["fiscal_year", "unit_code", "theme_code", "framework_id",
                                      "points", "max_points", "score_pct"]
 # Both rounds per theme; "conscience" is objective 2 in framework 1 and objective 1 in framework 2.
@@ -512,6 +528,11 @@ QUERIES = {
         ({"fiscal_year": 2562, "inspection_round": None}, UNIT_INDICATOR_POINTS_2562_BOTH),
     ]),
     "unit_scores_by_year": (UNIT_SCORES_BY_YEAR_COLUMNS, [({}, UNIT_SCORES_BY_YEAR)]),
+    "unit_indicator_scores_by_year": (UNIT_INDICATOR_SCORES_BY_YEAR_COLUMNS, [
+        ({"indicator_code": "T1-2.01", "from_fy": 2560, "to_fy": 2561}, T1_201_2560_2561),
+        ({"indicator_code": "T1-2.01", "from_fy": 2561, "to_fy": 2563}, T1_201_2560_2561[3:]),
+        ({"indicator_code": "T2-2.01", "from_fy": 2560, "to_fy": 2563}, T2_201_2562),
+    ]),
     "unit_theme_scores_by_year": (UNIT_THEME_SCORES_BY_YEAR_COLUMNS, [({}, UNIT_THEME_SCORES_BY_YEAR)]),
     "coverage_by_round": (COVERAGE_BY_ROUND_COLUMNS, [({}, COVERAGE_BY_ROUND)]),
     "units_by_code": (UNITS_BY_CODE_COLUMNS, [({}, UNITS_BY_CODE)]),
