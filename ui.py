@@ -131,6 +131,15 @@ def query(name: str, **params) -> pd.DataFrame:
     return _query(str(default_db_path()), data_version(), name, tuple(sorted(params.items())))
 
 
+def write(action, /, *args, by: str, **kwargs):
+    """The one way a page changes data: run a write of saisaat/ (a store function, or one built on it)
+    on this process's database as the acting user `by`, then let every page read the new data. A refused
+    write raises and has changed nothing."""
+    result = action(db(), *args, by=by, **kwargs)
+    data_changed()
+    return result
+
+
 def ensure_database() -> None:
     """Build the demo database on first start (no file yet), showing progress."""
     T = translator()
@@ -223,6 +232,10 @@ def round_labeller():
 
 def objective_names(framework_id: int) -> dict[int, str]:
     return labels.objective_names(CACHED, framework_id, lang())
+
+
+def objective_themes(framework_id: int) -> dict[int, str]:
+    return labels.objective_themes(CACHED, framework_id)
 
 
 def framework_of(fy: int) -> int | None:

@@ -71,14 +71,11 @@ chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), key="com
                         max_selections=analytics.MAX_COMPARED_UNITS,
                         format_func=ui.unit_option())
 if chosen:
-    side = objective_scores[objective_scores["unit_code"].isin(chosen)].copy()
-    side["objective"] = side["objective_no"].map(objective_labels)
-    side["unit_name"] = side["unit_code"].map(names)
+    side, wide = analytics.side_by_side(objective_scores, chosen, objective_labels, names)
     overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]
     ui.chart(charts.grouped_units(side, "objective", "unit_name", "score_pct", T("col_score_pct"),
                                   [names[c] for c in chosen if c in set(side["unit_code"])]),
              "side_by_side",
-             side.pivot(index="objective", columns="unit_name", values="score_pct").reset_index(),
-             f"side_by_side_{fy}")
+             wide, f"side_by_side_{fy}")
     ui.table(overall, {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct"},
              "side_overall", {"score_pct": "%.2f"}, file_name=f"side_by_side_scores_{fy}")

@@ -67,7 +67,7 @@ else:
     objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
     by_objective = analytics.mean_by(objective_scores, "objective_no")
     by_objective["objective"] = by_objective["objective_no"].map(ui.objective_names(ui.framework_of(fy)))
-    themes = objective_scores.drop_duplicates("objective_no").set_index("objective_no")["theme_code"]
+    themes = ui.objective_themes(ui.framework_of(fy))
     ui.chart(charts.bars(by_objective, "objective", "mean_pct", T("objective"), T("col_mean_pct"),
                          colours=[charts.THEME[themes[o]] for o in by_objective["objective_no"]],
                          horizontal=True),

@@ -1,6 +1,6 @@
 """รายงาน / Reports: the cabinet / OCSC summary, unit report cards, the inspection calendar and plan
 tracking, for the secretariat's November work."""
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -8,7 +8,7 @@ import streamlit as st
 import ui
 from saisaat import documents, plans, reports
 from saisaat.db import DatabaseBusy, DatabaseError
-from saisaat.fiscal import cycle_status, fiscal_year_of, format_date
+from saisaat.fiscal import fiscal_year_of, format_date
 from saisaat.reference import today
 from saisaat.store import record_plan_steps
 
@@ -80,21 +80,10 @@ with tab_cards:
 
 with tab_cycle:
     now = today()
-    rounds = ui.query("coverage_by_round")
-    rounds = rounds[rounds["fiscal_year"] == fy]
-    reporting = {int(r.inspection_round): (int(r.num_units_reporting), int(r.num_units_expected))
-                 for r in rounds.itertuples()}
-    statuses = cycle_status(fy, now, reporting)
     st.subheader(T("cycle_title", fy=fy))
     st.caption(T("cycle_today", date=format_date(now, lang)) + " · " + T("cycle_derived"))
     ui.cycle_chart(fy, now, "cycle_calendar")
-    table = pd.DataFrame([{
-        "step": T(f"cycle_{s.step.key}"),
-        "when": f"{format_date(s.step.starts_on, lang)} – {format_date(s.step.ends_on, lang)}",
-        "state": T(f"state_{s.state}"),
-        "detail": "" if s.expected is None else T(
-            "state_detail" if "visits" in s.step.key else "state_detail_both", received=s.received, expected=s.expected),
-    } for s in statuses])
+    table = reports.cycle_table(ui.CACHED, fy, now, lang)
     ui.table(table, {"step": "col_step", "when": "col_when_period", "state": "col_state", "detail": "col_detail"},
              "cycle_status", file_name=f"inspection_cycle_{fy}")
 
@@ -103,9 +92,7 @@ with tab_plans:
     a, b, c = st.columns(3)
     kind = a.segmented_control(T("plan_kind"), list(plans.PLAN_KINDS), default="action", required=True,
                                key="plan_kind", format_func=lambda k: T(f"plan_{k}"))
-    years = sorted(ui.query("fiscal_years")["fiscal_year"].tolist(), reverse=True)
-    if kind == "strategic":
-        years = sorted({plans.strategic_start(y) for y in years}, reverse=True)
+    years = plans.plan_years(ui.query("fiscal_years")["fiscal_year"], kind)
     now_fy = fiscal_year_of(today())   # plans are watched for the year under way
     current = plans.strategic_start(now_fy) if kind == "strategic" else now_fy
     plan_year = b.selectbox(T("plan_year"), years, index=years.index(current) if current in years else 0,
@@ -113,18 +100,12 @@ with tab_plans:
                             format_func=lambda y: f"{y}–{y + 3}" if kind == "strategic" else str(y))
     late_only = c.toggle(T("late_only"), key="late_only")
     recorded = ui.query("plan_steps_by_unit")
-    status = plans.status(ui.units(), recorded, kind, plan_year, today())
-    status["unit_name"] = status["unit_code"].map(ui.unit_names())
-    status["overdue_text"] = status["overdue"].map(lambda s: ", ".join(T(f"plan_step_{x}") for x in s))
-    status["late_text"] = status["done_late"].map(lambda s: ", ".join(T(f"plan_step_{x}") for x in s))
-    status["reached_text"] = status["reached"].map(lambda s: T(f"plan_step_{s}") if isinstance(s, str) else "—")
-    for step_key in plans.STEPS:
-        status[step_key] = status[step_key].map(
-            lambda d: format_date(pd.Timestamp(d).date(), lang) if pd.notna(d) else "—")
+    status = ui.with_names(plans.status_labelled(plans.status(ui.units(), recorded, kind, plan_year, today()), lang))
+    counts = plans.status_counts(status)
     m = st.columns(3)
-    m[0].metric(T("metric_plans_done"), f"{int((status['reached'] == 'in_progress').sum())} / {len(status)}", border=True)
-    m[1].metric(T("metric_plans_late"), int(status["is_late"].sum()), border=True)
-    m[2].metric(T("metric_plans_done_late"), int(status["done_late"].map(bool).sum()), border=True)
+    m[0].metric(T("metric_plans_done"), f"{counts['done']:,} / {counts['units']:,}", border=True)
+    m[1].metric(T("metric_plans_late"), f"{counts['late']:,}", border=True)
+    m[2].metric(T("metric_plans_done_late"), f"{counts['done_late']:,}", border=True)
     shown = status[status["is_late"]] if late_only else status
     cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "reached_text": "col_reached"}
     cols |= {s: f"plan_step_{s}" for s in plans.STEPS}
@@ -142,8 +123,7 @@ with tab_plans:
             who = st.text_input(T("recorded_by"))
             if st.form_submit_button(T("save")):
                 row = pd.DataFrame([{"unit_code": unit, "plan_kind": kind, "plan_year": int(plan_year), "step": step,
-                                     "done_on": done_on, "recorded_by": who.strip(),
-                                     "recorded_at": datetime.now().replace(microsecond=0)}])
+                                     "done_on": done_on}])
                 problems = plans.check_steps(row, set(ui.units()["unit_code"]), recorded)
                 if not who.strip():
                     st.error(T("recorded_by_required"))
@@ -151,8 +131,7 @@ with tab_plans:
                     st.error("\n".join(f"- {p}" for p in problems))
                 else:
                     try:
-                        record_plan_steps(ui.db().con, row)
-                        ui.data_changed()
+                        ui.write(record_plan_steps, row, by=who.strip())
                         st.success(T("step_recorded"))
                     except (DatabaseError, DatabaseBusy) as exc:
                         st.error(str(exc))
@@ -170,10 +149,7 @@ with tab_plans:
             elif problems:
                 st.error(T("import_refused", n=len(problems)) + "\n\n" + "\n".join(f"- {p}" for p in problems))
             elif st.button(T("import_commit", n=len(frame)), disabled=not who.strip(), key="plan_csv_go"):
-                frame["recorded_by"] = who.strip()
-                frame["recorded_at"] = datetime.now().replace(microsecond=0)
-                record_plan_steps(ui.db().con, frame)
-                ui.data_changed()
+                ui.write(record_plan_steps, frame, by=who.strip())
                 st.success(T("step_recorded"))
 
     st.subheader(T("plan_structure"))

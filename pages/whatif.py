@@ -4,7 +4,6 @@ The draft ruleset lives in this browser session only; official results are never
 """
 import json
 
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -179,10 +178,8 @@ with tab_share:
         why = st.text_area(T("scenario_description"), height=80, key=f"wi_why_{gen}")
         if st.button(T("save"), disabled=scenario is None, key=f"wi_save_{gen}", icon=":material/save:"):
             try:
-                save_scenario(ui.db().con, name=name, created_by=who, description=why,
-                              framework_id=framework_id, spec_json=json.dumps(draft, ensure_ascii=False),
-                              existing=ui.query("scenarios_by_name"))
-                ui.data_changed()
+                ui.write(save_scenario, name=name, by=who, description=why, framework_id=framework_id,
+                         spec_json=json.dumps(draft, ensure_ascii=False), existing=ui.query("scenarios_by_name"))
                 st.session_state["wi_flash"] = T("saved", name=name.strip())
                 st.rerun()   # so the lists of starting points and baselines offer it at once
             except (ScenarioNameTaken, ValueError, DatabaseBusy) as exc:
@@ -235,8 +232,7 @@ with a:
              "tier_changes", fmt, file_name=f"whatif_tier_changes_{fy}")
 with b:
     st.markdown(f"**{T('rank_moves')}**")
-    ranked = pd.concat([moves["rank_up"], moves["rank_down"]])
-    ui.table(ranked, {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base", "rank_overall_scenario",
+    ui.table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base", "rank_overall_scenario",
                                            "rank_change")}, "rank_moves", fmt, file_name=f"whatif_rank_moves_{fy}")
 
 st.subheader(T("all_units"))

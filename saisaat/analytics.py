@@ -313,3 +313,14 @@ def trend_series(by_year: pd.DataFrame, unit_codes, names: dict[str, str], peer_
     band = break_at_framework_change(band_by_year(by_year, peer_codes).merge(frameworks))
     mean = break_at_framework_change(band_by_year(by_year).merge(frameworks))
     return lines, band, mean
+
+
+def side_by_side(objective_scores: pd.DataFrame, unit_codes, objective_labels: dict[int, str],
+                 names: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chosen units' objective percents: long (one row per unit × objective, labelled, for the
+    chart) and wide (one row per objective, a column per unit name, for the download)."""
+    side = objective_scores[objective_scores["unit_code"].isin(list(unit_codes))].copy()
+    side["objective"] = side["objective_no"].map(objective_labels)
+    side["unit_name"] = side["unit_code"].map(names)
+    wide = side.pivot(index="objective", columns="unit_name", values="score_pct").reset_index()
+    return side, wide

@@ -115,7 +115,7 @@ def restore(tables: dict[str, pa.Table], db_path: Path) -> None:
         with store.new_database(db_path) as cur:
             for t in store.TABLES:
                 if tables[t].num_rows:
-                    cur.append(t, tables[t].to_pandas(), by_name=True)
+                    store.append(cur, t, tables[t].to_pandas())
     except DatabaseError as exc:
         raise RestoreRefused(f"ข้อมูลในไฟล์สำรองไม่ผ่านการตรวจสอบ ฐานข้อมูลเดิมไม่เปลี่ยน ({exc}) / the export's "
                              f"rows break the database's rules, the old database is unchanged ({exc})") from exc

@@ -30,6 +30,13 @@ def objective_names(source, framework_id: int, lang: str) -> dict[int, str]:
     return {int(r.objective_no): f"{r.objective_no}. " + t(f"theme_{r.theme_code}", lang) for r in o.itertuples()}
 
 
+def objective_themes(source, framework_id: int) -> dict[int, str]:
+    """objective_no → theme_code (the theme that links the same objective across frameworks)."""
+    o = source.query("objectives_by_framework")
+    o = o[o["framework_id"] == framework_id]
+    return dict(zip(o["objective_no"].astype(int), o["theme_code"]))
+
+
 def kind_label(kind: str, lang: str) -> str:
     return t(f"kind_{kind}", lang)
 

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from saisaat import DATA_DIR
-from saisaat.fiscal import fiscal_year_bounds
+from saisaat.fiscal import fiscal_year_bounds, format_date
+from saisaat.i18n import t
 from saisaat.importer import Problem
 
 PLAN_KINDS = ("action", "strategic")
@@ -42,6 +43,34 @@ def due_date(plan_kind: str, plan_year: int, step: str) -> date:
     month, day = _deadline_days()[(plan_kind, step)]
     start, _ = fiscal_year_bounds(plan_year)
     return date(start.year, month, day)
+
+
+def plan_years(fiscal_years, plan_kind: str) -> list[int]:
+    """The plans a picker offers, newest first: each fiscal year's action plan, or each 4-year strategic
+    plan (named by its first fiscal year) that the fiscal years touch."""
+    years = {strategic_start(y) for y in fiscal_years} if plan_kind == "strategic" else set(fiscal_years)
+    return sorted(years, reverse=True)
+
+
+def status_labelled(status_frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """status() with its lists and dates written for people: step names and dates in `lang`."""
+    def steps_text(steps) -> str:
+        return ", ".join(t(f"plan_step_{x}", lang) for x in steps)
+    out = status_frame.copy()
+    out["overdue_text"] = out["overdue"].map(steps_text)
+    out["late_text"] = out["done_late"].map(steps_text)
+    out["reached_text"] = out["reached"].map(lambda s: t(f"plan_step_{s}", lang) if isinstance(s, str) else "—")
+    for step_key in STEPS:
+        out[step_key] = out[step_key].map(lambda d: format_date(pd.Timestamp(d).date(), lang) if pd.notna(d) else "—")
+    return out
+
+
+def status_counts(status_frame: pd.DataFrame) -> dict[str, int]:
+    """The plan tab's headline: plans carried through, plans late now, plans with a step done late."""
+    return {"units": len(status_frame),
+            "done": int((status_frame["reached"] == "in_progress").sum()),
+            "late": int(status_frame["is_late"].sum()),
+            "done_late": int(status_frame["done_late"].map(bool).sum())}
 
 
 def status(units: pd.DataFrame, recorded: pd.DataFrame, plan_kind: str, plan_year: int, today: date) -> pd.DataFrame:

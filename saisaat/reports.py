@@ -6,10 +6,13 @@ renderers in documents.py only lay them out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
 from saisaat import analytics, labels
+from saisaat.fiscal import cycle_status, format_date
+from saisaat.i18n import t
 from saisaat.labels import framework_of, is_demo
 from saisaat.db import Database
 
@@ -152,3 +155,20 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
             objective_changes=changes,
         ))
     return cards
+
+
+def cycle_table(source, fiscal_year: int, today: date, lang: str) -> pd.DataFrame:
+    """One row per step of the fiscal year's inspection cycle: its name, dates, state on `today` (from the
+    dates and the results received) and, for steps that wait for results, how many units are in."""
+    rounds = source.query("coverage_by_round")
+    rounds = rounds[rounds["fiscal_year"] == fiscal_year]
+    reporting = {int(r.inspection_round): (int(r.num_units_reporting), int(r.num_units_expected))
+                 for r in rounds.itertuples()}
+    return pd.DataFrame([{
+        "step": t(f"cycle_{s.step.key}", lang),
+        "when": f"{format_date(s.step.starts_on, lang)} – {format_date(s.step.ends_on, lang)}",
+        "state": t(f"state_{s.state}", lang),
+        "detail": "" if s.expected is None else t(
+            "state_detail" if "visits" in s.step.key else "state_detail_both", lang,
+            received=s.received, expected=s.expected),
+    } for s in cycle_status(fiscal_year, today, reporting)], columns=["step", "when", "state", "detail"])

@@ -124,12 +124,15 @@ def compare(base: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
 
 
 def who_moves(comparison: pd.DataFrame, n: int = 10) -> dict[str, pd.DataFrame]:
-    """Tier changes, the biggest rank moves up and down, and the biggest changes in reward money."""
+    """Tier changes, the biggest rank moves up and down (and both in one list, ups first)."""
     c = comparison
+    up = c[c["rank_change"] > 0].sort_values(["rank_change", "unit_code"], ascending=[False, True]).head(n)
+    down = c[c["rank_change"] < 0].sort_values(["rank_change", "unit_code"]).head(n)
     return {
         "tier_changes": c[c["tier_changed"]].sort_values("overall_score_change", ascending=False),
-        "rank_up": c[c["rank_change"] > 0].sort_values(["rank_change", "unit_code"], ascending=[False, True]).head(n),
-        "rank_down": c[c["rank_change"] < 0].sort_values(["rank_change", "unit_code"]).head(n),
+        "rank_up": up,
+        "rank_down": down,
+        "rank_moves": pd.concat([up, down]),
     }
 
 

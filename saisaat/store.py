@@ -113,20 +113,20 @@ class ScenarioNameTaken(ValueError):
     """A scenario with this name is already saved."""
 
 
-def save_scenario(con, *, name: str, created_by: str, description: str | None, framework_id: int,
+def save_scenario(db, *, name: str, by: str, description: str | None, framework_id: int,
                   spec_json: str, existing: pd.DataFrame) -> int:
-    """Save a what-if scenario (never applied to results). `existing`: scenarios_by_name rows."""
-    name, created_by = name.strip(), created_by.strip()
-    if not name or not created_by:
+    """Save a what-if scenario (never applied to results) as `by`. `existing`: scenarios_by_name rows."""
+    name, by = name.strip(), by.strip()
+    if not name or not by:
         raise ValueError("ต้องระบุชื่อสถานการณ์และผู้บันทึก / a scenario needs a name and who saves it")
     if name in set(existing["name"]):
         raise ScenarioNameTaken(f"มีสถานการณ์ชื่อ '{name}' อยู่แล้ว ใช้ชื่ออื่น / "
                                 f"a scenario named '{name}' is already saved: choose another name")
     scenario_id = int(existing["scenario_id"].max()) + 1 if len(existing) else 1
-    with transaction(con) as cur:
+    with transaction(db.con) as cur:
         append(cur, "scenarios", pd.DataFrame([{
             "scenario_id": scenario_id, "name": name, "description": description or None,
-            "created_by": created_by, "created_at": datetime.now().replace(microsecond=0),
+            "created_by": by, "created_at": datetime.now().replace(microsecond=0),
             "framework_id": framework_id, "spec_json": spec_json,
         }]))
     return scenario_id
@@ -176,8 +176,9 @@ def undo_batch(con, batch_id: int, *, undone_by: str, later: list[int]) -> None:
                   undone_by=undone_by)
 
 
-def record_plan_steps(con, steps: pd.DataFrame) -> None:
-    """Add checked plan steps (unit_code, plan_kind, plan_year, step, done_on, recorded_by,
-    recorded_at), all or none; a step already recorded is refused by the primary key."""
-    with transaction(con) as cur:
-        append(cur, "plan_steps", steps)
+def record_plan_steps(db, steps: pd.DataFrame, *, by: str, at: datetime | None = None) -> None:
+    """Add checked plan steps (unit_code, plan_kind, plan_year, step, done_on) recorded by `by`, all or
+    none; a step already recorded is refused by the primary key, a blank `by` by a CHECK."""
+    rows = steps.assign(recorded_by=by, recorded_at=at or datetime.now().replace(microsecond=0))
+    with transaction(db.con) as cur:
+        append(cur, "plan_steps", rows)

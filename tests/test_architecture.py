@@ -31,6 +31,12 @@ def imports(path: Path) -> set[str]:
     return found
 
 
+def called_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.func.id if isinstance(n.func, ast.Name) else n.func.attr for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, (ast.Name, ast.Attribute))}
+
+
 def string_constants(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
@@ -49,18 +55,63 @@ def test_no_sql_text_in_python(path):
     assert [s for s in string_constants(path) if SQL_WORDS.match(s)] == []
 
 
-# Only saisaat/db.py opens the database; only saisaat/store.py (and the demo and import code that
-# call it) writes: nothing else calls duckdb directly.
+# Only saisaat/db.py opens the database: nothing else calls duckdb directly (store.py writes through
+# the connection db.py opened, and new_database() opens a new file through db.connect).
 @pytest.mark.parametrize("path", LOGIC + LAYOUT, ids=lambda p: p.name)
 def test_only_the_data_layer_uses_duckdb(path):
     if path.name in ("db.py", "store.py"):
         return
     assert "duckdb" not in imports(path)
     assert "duckdb.connect" not in path.read_text(encoding="utf-8")
+    assert "connect" not in called_names(path)
 
 
-# Pages lay out widgets and results: they hold no SQL and no pandas arithmetic of their own
-# beyond joining labels, so their figures come from saisaat/.
+# Only saisaat/store.py writes: no other module runs a statement, opens a transaction or appends rows
+# on a connection or cursor; the rest of the code calls store's functions.
+WRITE_METHODS = {"execute", "executemany", "begin", "commit", "rollback", "append", "register", "unregister"}
+
+
+@pytest.mark.parametrize("path", LOGIC + LAYOUT, ids=lambda p: p.name)
+def test_only_the_store_writes(path):
+    if path.name in ("db.py", "store.py"):
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+    # list.append is fine; a cursor's or a connection's is not (cur, con, cursor(), .con)
+    on_db = [ast.unparse(c.func) for c in calls if c.func.attr in WRITE_METHODS
+             and re.search(r"(^|\.)(cur|con|cursor\(\)|connection)$", ast.unparse(c.func.value))]
+    assert on_db == []
+
+
+# Pages change data only through ui.write(), which names the acting user: no page reaches for the
+# connection (`.con`) or calls a store function itself.
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"], ids=lambda p: p.name)
+def test_pages_write_through_ui_write(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    assert [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "con"] == []
+    from saisaat import store
+    writers = {name for name in dir(store) if callable(getattr(store, name)) and not name[0].isupper()}
+    direct = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+              and n.func.id in writers]
+    assert direct == []
+
+
+# Pages lay out widgets and results: besides holding no SQL (above), they compute nothing of their own:
+# no grouping, joining, reshaping or aggregating frames (selecting rows and mapping labels is layout).
+COMPUTING = {"groupby", "merge", "pivot", "pivot_table", "agg", "aggregate", "apply", "round", "sum", "mean",
+             "median", "quantile", "cumsum", "diff", "pct_change", "concat", "value_counts", "drop_duplicates",
+             "crosstab", "melt", "resample", "rolling"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"], ids=lambda p: p.name)
+def test_pages_compute_nothing(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = [f"{n.lineno}: {n.func.attr}" for n in ast.walk(tree)
+             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in COMPUTING]
+    assert found == []
+
+
+# Every page runs inside the frame (app.py's filters and navigation) before it draws anything.
 @pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
 def test_pages_call_the_frame_guard_first(path):
     body = path.read_text(encoding="utf-8")

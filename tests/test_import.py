@@ -603,7 +603,7 @@ def busy_state(db: Database) -> dict[str, pa.Table]:
     do_import(db, REPLACE_CSV, "fix.csv", replace=True, reason="inspector typo")
     do_import(db, LONG_CSV, "fy2563-r1.csv")
     importer.undo(db, 5, undone_by="auditor")
-    store.save_scenario(db.con, name="ลองเกณฑ์ใหม่", created_by="secretariat", description=None, framework_id=2,
+    store.save_scenario(db, name="ลองเกณฑ์ใหม่", by="secretariat", description=None, framework_id=2,
                         spec_json="{}", existing=db.query("scenarios_by_name"))
     state = backup.table_frames(db)
     filled = ("units", "rule_steps", "import_batches", "results", "evaluation_components", "scenarios",

@@ -156,6 +156,23 @@ def test_status_nothing_reached_reads_as_none():
     assert [s if s else "—" for s in out["reached"]] == ["published", "approved", "—"]
 
 
+# The same status written for people (English), and the plan tab's headline counts: on 1 Nov 2026
+# nobody has carried the plan through, U2 and U3 are late, U2 drafted late.
+def test_status_labelled_and_counts():
+    out = plans.status_labelled(plans.status(UNITS, RECORDED, "action", 2570, date(2026, 11, 1)), "en")
+    assert out["reached_text"].tolist() == ["Published", "Approved by the oversight committee", "—"]
+    assert out.loc[1, "overdue_text"] == "Submitted to the Budget Bureau, Published"
+    assert out.loc[1, "late_text"] == "Drafted"
+    assert out["drafted"].tolist() == ["20 Jul 2026", "5 Aug 2026", "—"]
+    assert plans.status_counts(out) == {"units": 3, "done": 0, "late": 2, "done_late": 1}
+
+
+# Plan pickers: action plans by fiscal year; strategic plans by their first year (every 4 years).
+def test_plan_years():
+    assert plans.plan_years([2566, 2567, 2570], "action") == [2570, 2567, 2566]
+    assert plans.plan_years([2566, 2567, 2570], "strategic") == [2570, 2566]   # 2566–2569, 2570–2573
+
+
 # A database with no step recorded: every unit has every past step overdue.
 def test_status_nothing_recorded():
     empty = pd.DataFrame(columns=["unit_code", "plan_kind", "plan_year", "step", "done_on"])
@@ -239,34 +256,39 @@ def written(db) -> list[tuple]:
             .itertuples(index=False)]
 
 
-def full(unit, step_, done_on, by="secretariat", **kw) -> dict:
-    return step(unit, step_, done_on, **kw) | {"recorded_by": by, "recorded_at": datetime(2026, 11, 1, 9, 0)}
+def full(unit, step_, done_on, **kw) -> dict:
+    return step(unit, step_, done_on, **kw)
+
+
+AT = datetime(2026, 11, 1, 9, 0)
 
 
 # A clean batch lands whole (tiny database units D01, D02).
 def test_record_plan_steps_writes_a_batch(tiny_db):
-    store.record_plan_steps(tiny_db.con, pd.DataFrame([
+    store.record_plan_steps(tiny_db, pd.DataFrame([
         full("D01", "drafted", date(2026, 7, 20)), full("D01", "approved", date(2026, 8, 20)),
-        full("D02", "drafted", date(2026, 7, 25))]))
+        full("D02", "drafted", date(2026, 7, 25))]), by="secretariat", at=AT)
+    recorded = tiny_db.query("plan_steps_by_unit")
+    assert set(recorded["recorded_by"]) == {"secretariat"} and set(recorded["recorded_at"]) == {pd.Timestamp(AT)}
     assert written(tiny_db) == [("D01", "action", 2570, "approved"), ("D01", "action", 2570, "drafted"),
                                 ("D02", "action", 2570, "drafted")]
 
 
-# A batch with one bad row writes nothing: the two good rows before it are rolled back, and a step
-# already recorded stays the only row.
-@pytest.mark.parametrize("bad", [
-    pytest.param(full("ZZZ", "drafted", date(2026, 7, 25)), id="unknown_unit"),
-    pytest.param(full("D02", "drafted", date(2026, 7, 25), by="  "), id="blank_recorded_by"),
-    pytest.param(full("D02", "finished", date(2026, 7, 25)), id="bad_step"),
-    pytest.param(full("D01", "drafted", date(2026, 7, 25)), id="duplicate_in_batch"),
-    pytest.param(full("D02", "approved", date(2026, 8, 1)), id="already_recorded"),
+# A batch with one bad row (or recorded by nobody) writes nothing: the two good rows before it are
+# rolled back, and a step already recorded stays the only row.
+@pytest.mark.parametrize("bad, by", [
+    pytest.param(full("ZZZ", "drafted", date(2026, 7, 25)), "secretariat", id="unknown_unit"),
+    pytest.param(full("D02", "drafted", date(2026, 7, 25)), "  ", id="blank_recorded_by"),
+    pytest.param(full("D02", "finished", date(2026, 7, 25)), "secretariat", id="bad_step"),
+    pytest.param(full("D01", "drafted", date(2026, 7, 25)), "secretariat", id="duplicate_in_batch"),
+    pytest.param(full("D02", "approved", date(2026, 8, 1)), "secretariat", id="already_recorded"),
 ])
-def test_record_plan_steps_all_or_nothing(tiny_db, bad):
-    store.record_plan_steps(tiny_db.con, pd.DataFrame([full("D02", "approved", date(2026, 8, 1))]))
+def test_record_plan_steps_all_or_nothing(tiny_db, bad, by):
+    store.record_plan_steps(tiny_db, pd.DataFrame([full("D02", "approved", date(2026, 8, 1))]), by="secretariat")
     before = written(tiny_db)
     batch = pd.DataFrame([full("D01", "drafted", date(2026, 7, 20)), full("D01", "approved", date(2026, 8, 20)), bad])
     with pytest.raises(duckdb.ConstraintException):
-        store.record_plan_steps(tiny_db.con, batch)
+        store.record_plan_steps(tiny_db, batch, by=by)
     assert written(tiny_db) == before == [("D02", "action", 2570, "approved")]
 
 

@@ -641,6 +641,7 @@ def test_who_moves():
     assert sorted(moves["tier_changes"]["unit_code"].tolist()[2:]) == ["U5", "U6"]
     assert moves["rank_up"]["unit_code"].tolist() == ["U2", "U3"]
     assert moves["rank_down"]["unit_code"].tolist() == ["U1"]
+    assert moves["rank_moves"]["unit_code"].tolist() == ["U2", "U3", "U1"]   # the page's one list: ups first
     assert scoring.who_moves(scoring.compare(BASE, SCENARIO), n=1)["rank_up"]["unit_code"].tolist() == ["U2"]
 
 

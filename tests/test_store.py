@@ -22,7 +22,7 @@ def snapshot(db) -> dict:
 def test_save_scenario_writes_only_the_scenario(tiny_db):
     before = snapshot(tiny_db)
     spec = {"ruleset_code": "x", "framework_id": 2}
-    new_id = store.save_scenario(tiny_db.con, name=" Proposal A ", created_by="secretariat", description="why",
+    new_id = store.save_scenario(tiny_db, name=" Proposal A ", by="secretariat", description="why",
                                  framework_id=2, spec_json=json.dumps(spec),
                                  existing=tiny_db.query("scenarios_by_name"))
     after = snapshot(tiny_db)
@@ -42,11 +42,11 @@ def test_save_scenario_writes_only_the_scenario(tiny_db):
     ("Proposal B", " ", ValueError),
 ])
 def test_save_scenario_refuses(tiny_db, name, by, error):
-    store.save_scenario(tiny_db.con, name="Proposal A", created_by="s", description=None, framework_id=2,
+    store.save_scenario(tiny_db, name="Proposal A", by="s", description=None, framework_id=2,
                         spec_json="{}", existing=tiny_db.query("scenarios_by_name"))
     before = snapshot(tiny_db)
     with pytest.raises(error) as exc:
-        store.save_scenario(tiny_db.con, name=name, created_by=by, description=None, framework_id=2,
+        store.save_scenario(tiny_db, name=name, by=by, description=None, framework_id=2,
                             spec_json="{}", existing=tiny_db.query("scenarios_by_name"))
     assert " / " in str(exc.value)   # Thai / English
     assert snapshot(tiny_db) == before
