@@ -9,7 +9,7 @@ import streamlit as st
 
 from saisaat import charts, exports, labels
 from saisaat.db import Database, DatabaseBusy, default_db_path
-from saisaat.fiscal import be_year, format_date, inspection_cycle, months_short
+from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
@@ -140,6 +140,21 @@ def write(action, /, *args, by: str, **kwargs):
     return result
 
 
+@st.cache_resource(show_spinner=False)
+def _calendar_seen() -> set:
+    return set()
+
+
+def follow_the_calendar() -> None:
+    """From 1 October the new fiscal year exists: add it once per process, database and fiscal year."""
+    from saisaat.store import extend_fiscal_years
+    key = (str(default_db_path()), current_fiscal_year())
+    if key not in _calendar_seen():
+        if not db().read_only and extend_fiscal_years(db(), key[1], by="calendar"):
+            data_changed()
+        _calendar_seen().add(key)
+
+
 def ensure_database() -> None:
     """Build the demo database on first start (no file yet), showing progress."""
     T = translator()
@@ -147,6 +162,7 @@ def ensure_database() -> None:
     if path.exists():
         try:
             if db().has_schema():
+                follow_the_calendar()
                 return
         except DatabaseBusy as exc:
             st.error(T("database_busy", detail=str(exc)))

@@ -3,8 +3,7 @@ import streamlit as st
 
 import ui
 from saisaat import analytics, charts
-from saisaat.fiscal import format_date, pending_rounds, round_visit_dates
-from saisaat.reference import today
+from saisaat.fiscal import format_date, pending_rounds, round_visit_dates, today
 
 ui.require_frame()
 T = ui.translator()

@@ -3,8 +3,7 @@ import streamlit as st
 
 import ui
 from saisaat import analytics, charts
-from saisaat.fiscal import fiscal_year_of, format_date, inspection_cycle
-from saisaat.reference import today
+from saisaat.fiscal import fiscal_year_of, format_date, inspection_cycle, today
 
 ui.require_frame()
 T = ui.translator()

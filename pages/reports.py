@@ -1,6 +1,5 @@
 """รายงาน / Reports: the cabinet / OCSC summary, unit report cards, the inspection calendar and plan
 tracking, for the secretariat's November work."""
-from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -8,8 +7,7 @@ import streamlit as st
 import ui
 from saisaat import documents, plans, reports
 from saisaat.db import DatabaseBusy, DatabaseError
-from saisaat.fiscal import fiscal_year_of, format_date
-from saisaat.reference import today
+from saisaat.fiscal import fiscal_year_of, format_date, today
 from saisaat.store import record_plan_steps
 
 ui.require_frame()
@@ -119,7 +117,7 @@ with tab_plans:
             unit = st.selectbox(T("unit"), ui.units()["unit_code"].tolist(),
                                 format_func=ui.unit_option())
             step = st.selectbox(T("plan_step"), list(plans.STEPS), format_func=lambda s: T(f"plan_step_{s}"))
-            done_on = st.date_input(T("plan_done_on"), value=date.today(), max_value=date.today())
+            done_on = st.date_input(T("plan_done_on"), value=today(), max_value=today())
             who = st.text_input(T("recorded_by"))
             if st.form_submit_button(T("save")):
                 row = pd.DataFrame([{"unit_code": unit, "plan_kind": kind, "plan_year": int(plan_year), "step": step,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from saisaat import plans, reference, store
-from saisaat.fiscal import round_visit_dates
+from saisaat.fiscal import round_visit_dates, today
 
 DEMO_SEED = 2545
 LAST_FY_WITH_RESULTS = 2569
@@ -177,7 +177,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
     progress(0.15, "generate")
     results = generate_results(rng, units, indicators, assignments, fiscal_years, objectives)
     components = generate_components(rng, units, results)
-    plan_steps = plans.demo_steps(units.head(len(reference.units())), rng, reference.today())
+    plan_steps = plans.demo_steps(units.head(len(reference.units())), rng, today())
     progress(0.5, "write")
     with store.new_database(path) as cur:
         for table, frame in (("zones", zones), ("units", units), ("frameworks", frameworks),

@@ -2,6 +2,7 @@
 the yearly inspection cycle of the centre, as the BMA documents give it."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,23 @@ def ce_year(be: int) -> int:
 def fiscal_year_of(day: date) -> int:
     """The Buddhist-era fiscal year that contains `day` (1 Oct 2026 → 2570)."""
     return be_year(day.year + 1 if day.month >= 10 else day.year)
+
+
+def today() -> date:
+    """Today's date, or the day `SAISAAT_TODAY=YYYY-MM-DD` names (for demos and tests): everything in the
+    app and the CLI that depends on the calendar asks here."""
+    raw = os.environ.get("SAISAAT_TODAY", "").strip()
+    if not raw:
+        return date.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"SAISAAT_TODAY={raw!r} is not a date written YYYY-MM-DD") from None
+
+
+def current_fiscal_year() -> int:
+    """The fiscal year under way today (from 1 October the next one)."""
+    return fiscal_year_of(today())
 
 
 def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:

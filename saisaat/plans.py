@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from saisaat import DATA_DIR
-from saisaat.fiscal import fiscal_year_bounds, format_date
+from saisaat.fiscal import fiscal_year_bounds, format_date, today
 from saisaat.i18n import t
 from saisaat.importer import Problem
 
@@ -126,7 +126,7 @@ def check_steps(frame: pd.DataFrame, known_units: set[str], existing: pd.DataFra
         seen.setdefault(key, i)
         if not isinstance(r.done_on, date):
             bad("E", r.done_on, "วันที่ต้องเป็น ปปปป-ดด-วว", "the date must read yyyy-mm-dd")
-        elif r.done_on > date.today():
+        elif r.done_on > today():
             bad("E", r.done_on, "วันที่อยู่ในอนาคต", "the date is in the future")
         elif r.step in STEPS:
             # the steps come in order: none may be dated before a step it follows

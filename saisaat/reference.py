@@ -5,17 +5,13 @@ real ones replace them by editing the files in data/ or through import.
 """
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from saisaat import DATA_DIR
-from saisaat.fiscal import fiscal_year_bounds
+from saisaat.fiscal import current_fiscal_year, fiscal_year_bounds
 from saisaat.rulesets import official_ruleset_files, read_ruleset_file
-
-LATEST_FY = 2570   # FY2570 began on 1 Oct 2026
-
 
 def read_csv(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     return pd.read_csv(data_dir / name, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -59,8 +55,10 @@ def indicators(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     return df
 
 
-def fiscal_years(frames: pd.DataFrame, last_fy: int = LATEST_FY) -> pd.DataFrame:
-    """One row per fiscal year from the first framework's start to `last_fy`."""
+def fiscal_years(frames: pd.DataFrame, through_fy: int | None = None) -> pd.DataFrame:
+    """One row per fiscal year of each framework; a framework still in force (no last fiscal year)
+    runs through `through_fy`, by default the fiscal year under way today."""
+    last_fy = current_fiscal_year() if through_fy is None else through_fy
     rows = []
     for fw in frames.itertuples():
         end = last_fy if pd.isna(fw.last_fy) else int(fw.last_fy)
@@ -68,7 +66,7 @@ def fiscal_years(frames: pd.DataFrame, last_fy: int = LATEST_FY) -> pd.DataFrame
             starts_on, ends_on = fiscal_year_bounds(fy)
             rows.append({"fiscal_year": fy, "framework_id": int(fw.framework_id),
                          "starts_on": starts_on, "ends_on": ends_on})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["fiscal_year", "framework_id", "starts_on", "ends_on"])
 
 
 def assignments(unit_frame: pd.DataFrame, indicator_frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,7 +86,3 @@ def assignments(unit_frame: pd.DataFrame, indicator_frame: pd.DataFrame) -> pd.D
 
 def official_rulesets(indicator_frame: pd.DataFrame):
     return [read_ruleset_file(p, indicator_frame) for p in official_ruleset_files()]
-
-
-def today() -> date:
-    return date.today()

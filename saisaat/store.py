@@ -109,6 +109,20 @@ def insert_scored_results(cur, staged: pd.DataFrame, batch_id: int) -> None:
     run_write(cur, "drop_staged_results")
 
 
+def extend_fiscal_years(db, through_fy: int, *, by: str) -> list[int]:
+    """Add the fiscal years that have begun since the database was made: the framework in force (no last
+    fiscal year) runs through `through_fy`, so from 1 October the new fiscal year exists by itself.
+    Returns the years added (none: nothing is written)."""
+    from saisaat.reference import fiscal_years
+    have = set(db.query("fiscal_years")["fiscal_year"])
+    wanted = fiscal_years(db.query("frameworks_by_id"), through_fy)
+    new = wanted[~wanted["fiscal_year"].isin(have)]
+    if len(new):
+        with transaction(db.con) as cur:
+            append(cur, "fiscal_years", new)
+    return new["fiscal_year"].tolist()
+
+
 class ScenarioNameTaken(ValueError):
     """A scenario with this name is already saved."""
 
