@@ -53,6 +53,11 @@ def _f(x, digits: int = 2) -> str:
 SUMMARY_FIGURES = ("bands", "objective", "trend")
 
 
+def _with_headers(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
+    """The frame's columns named in `headers`, in that order, renamed to their header as shown."""
+    return frame[list(headers)].rename(columns=headers)
+
+
 def summary_figures(s: CabinetSummary) -> dict[str, go.Figure]:
     lang = s.lang
     bands = charts.bars(s.bands, "band", "num_units", t("col_score_pct", lang), t("col_num_units", lang),
@@ -78,7 +83,7 @@ def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
                 units=int(r.num_units_reporting), units_expected=int(r.num_units_expected))
               for r in comp.itertuples()]
     change = "—" if h.mean_change_pct is None else f"{h.mean_change_pct:+.2f}"
-    cols = lambda frame, mapping: frame[list(mapping)].rename(columns={k: T(v) for k, v in mapping.items()})  # noqa: E731
+    cols = lambda frame, mapping: _with_headers(frame, {k: T(v) for k, v in mapping.items()})  # noqa: E731
     return [
         (T("doc_s_centre"), [T("doc_centre", fy=s.fiscal_year)]),
         (T("doc_s_assessed"), [T("doc_assessed", assessed=h.units_assessed, expected=h.units_expected)] + rounds),
@@ -312,15 +317,12 @@ def card_context(card: ReportCard, fiscal_year: int, lang: str, demo: bool) -> d
     T = lambda key, **v: t(key, lang, **v)  # noqa: E731
     st = card.standing
     rank = T("metric_rank_value", rank=st.rank, of=st.of) if st.rank else "—"
-    losses = card.losses.rename(columns={"indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"),
-                                         "points": T("col_points"), "max_points": T("col_max_points"),
-                                         "peer_median_points": T("col_peer_median_points")})
-    loss_cols = [T("col_indicator_code"), T("col_indicator"), T("col_points"), T("col_max_points"),
-                 T("col_peer_median_points")]
-    changes = card.objective_changes.rename(columns={"objective": T("col_objective"),
-                                                     "previous_pct": T("fy_short", fy=fiscal_year - 1),
-                                                     "score_pct": T("fy_short", fy=fiscal_year),
-                                                     "change_pct": T("col_change_pct")})
+    losses = _with_headers(card.losses, {
+        "indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"), "points": T("col_points"),
+        "max_points": T("col_max_points"), "peer_median_points": T("col_peer_median_points")})
+    changes = _with_headers(card.objective_changes, {
+        "objective": T("col_objective"), "previous_pct": T("fy_short", fy=fiscal_year - 1),
+        "score_pct": T("fy_short", fy=fiscal_year), "change_pct": T("col_change_pct")})
     profile = card.profile.dropna(subset=["score_pct"])
     return {
         "title": T("card_title", fy=fiscal_year), "unit_name": card.unit_name, "unit_code": card.unit_code,
@@ -334,7 +336,7 @@ def card_context(card: ReportCard, fiscal_year: int, lang: str, demo: bool) -> d
                     "rows": [{"objective": str(r.objective), "score_pct": float(r.score_pct),
                               "peer_median_pct": _number(r.peer_median_pct)} for r in profile.itertuples()]},
         "losses_heading": T("card_losses"), "no_losses": T("card_no_losses"),
-        "losses": Table.of(losses[loss_cols]) if len(losses) else None,
+        "losses": Table.of(losses) if len(losses) else None,
         "trend_heading": T("card_trend"),
         "trend": {"points": _points(card.trend),
                   "segments": [_points(part) for _, part in card.trend.groupby("framework_id")]},
