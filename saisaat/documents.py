@@ -165,8 +165,8 @@ class Section:
 
 
 def _pdf_text(value):
-    """What a template prints, before escaping: ำ written as its two parts ํ + า, so the PDF's text
-    reads back as written (saisaat/pdf.py)."""
+    """What a template prints, before escaping: sara am (U+0E33) written as its two parts, nikhahit and
+    sara aa (U+0E4D U+0E32), so the PDF's text reads back as written (saisaat/pdf.py)."""
     return value.replace("\u0e33", "\u0e4d\u0e32") if isinstance(value, str) else value
 
 
