@@ -5,7 +5,7 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from saisaat import backup, importer, templates
+from saisaat import backup, import_templates, importer
 from saisaat.db import DatabaseBusy, default_db_path
 
 ui.require_frame()
@@ -104,7 +104,7 @@ with tab_template:
     layout = c.segmented_control(T("template_layout"), ["wide", "long"], default="wide", required=True,
                                  key="tpl_layout", format_func=lambda v: T(f"layout_{v}"))
     st.download_button(T("template_download"), icon=":material/download:", on_click="ignore",
-                       data=lambda: templates.template(ui.db(), int(t_fy), int(t_round), layout, ui.lang()),
+                       data=lambda: import_templates.template(ui.db(), int(t_fy), int(t_round), layout, ui.lang()),
                        file_name=f"saisaat_template_{t_fy}_round{t_round}_{layout}.xlsx", key="tpl_download",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -1,21 +1,28 @@
 """Rendering the November documents: the cabinet / OCSC summary as Word (TH Sarabun New 16 pt, Thai
 official layout), PDF (Thai shaped and wrapped at word boundaries) and an XLSX annex; the unit report
-cards as one A4 page per unit (a PDF each, or all in a ZIP)."""
+cards as one A4 page per unit (a PDF each, or all in a ZIP).
+
+Python builds each document's context: every string as it is shown (from the catalogue, numbers
+formatted), tables as header and rows of cells, chart data as plain numbers. The autoescaped Jinja2
+templates in document_templates/ lay it out as HTML for the PDF, so a layout change touches a
+template only; the Word file is written from the same summary context by python-docx."""
 from __future__ import annotations
 
 import base64
-import html
 import io
 import threading
 import zipfile
-from datetime import date
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
+import jinja2
 import pandas as pd
 import plotly.graph_objects as go
 
 from saisaat import charts
 from saisaat.exports import xlsx_bytes
-from saisaat.fiscal import format_date
+from saisaat.fiscal import format_date, today
 from saisaat.i18n import t
 from saisaat.reports import CabinetSummary, ReportCard
 
@@ -42,6 +49,14 @@ def _f(x, digits: int = 2) -> str:
 
 # --- the cabinet summary: one content model, three renderers ------------------------------------
 
+SUMMARY_FIGURES = ("bands", "objective", "trend")
+
+
+def _with_headers(frame: pd.DataFrame, headers: dict[str, str]) -> pd.DataFrame:
+    """The frame's columns named in `headers`, in that order, renamed to their header as shown."""
+    return frame[list(headers)].rename(columns=headers)
+
+
 def summary_figures(s: CabinetSummary) -> dict[str, go.Figure]:
     lang = s.lang
     bands = charts.bars(s.bands, "band", "num_units", t("col_score_pct", lang), t("col_num_units", lang),
@@ -67,7 +82,7 @@ def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
                 units=int(r.num_units_reporting), units_expected=int(r.num_units_expected))
               for r in comp.itertuples()]
     change = "—" if h.mean_change_pct is None else f"{h.mean_change_pct:+.2f}"
-    cols = lambda frame, mapping: frame[list(mapping)].rename(columns={k: T(v) for k, v in mapping.items()})  # noqa: E731
+    cols = lambda frame, mapping: _with_headers(frame, {k: T(v) for k, v in mapping.items()})  # noqa: E731
     return [
         (T("doc_s_centre"), [T("doc_centre", fy=s.fiscal_year)]),
         (T("doc_s_assessed"), [T("doc_assessed", assessed=h.units_assessed, expected=h.units_expected)] + rounds),
@@ -91,7 +106,7 @@ def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
                                              "num_units": "col_num_units"}), "trend"]),
         (T("doc_s_method"), [T("how_score"), T("doc_method_points")]),
         (T("doc_s_source"), [T("doc_source_demo") if s.demo else T("doc_source_real"),
-                             T("doc_generated", date=format_date(date.today(), lang))]),
+                             T("doc_generated", date=format_date(today(), lang))]),
     ]
 
 
@@ -101,6 +116,85 @@ def _cell(x) -> str:
     if isinstance(x, (int,)) and not isinstance(x, bool):
         return f"{x:,}" if abs(x) >= 10000 else str(x)
     return "" if x is None or (not isinstance(x, str) and pd.isna(x)) else str(x)
+
+
+# --- the context both the templates and the Word file lay out ----------------------------------
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: ClassVar[str] = "paragraph"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str          # as shown
+    numeric: bool      # a number: right-aligned
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[Cell]]
+    kind: ClassVar[str] = "table"
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> "Table":
+        """The frame's column names as the header; each value formatted as the documents show it."""
+        return cls(header=[str(c) for c in frame.columns],
+                   rows=[[Cell(_cell(v), isinstance(v, (int, float)) and not isinstance(v, bool)) for v in row]
+                         for row in frame.itertuples(index=False)])
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str           # bands, objective or trend (summary_figures)
+    png: bytes
+    kind: ClassVar[str] = "figure"
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode()
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    blocks: list[Paragraph | Table | Figure]
+
+
+def _pdf_text(value):
+    """What a template prints, before escaping: sara am (U+0E33) written as its two parts, nikhahit and
+    sara aa (U+0E4D U+0E32), so the PDF's text reads back as written (saisaat/pdf.py)."""
+    return value.replace("\u0e33", "\u0e4d\u0e32") if isinstance(value, str) else value
+
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).with_name("document_templates")),
+    autoescape=True,                      # names and wording are user input: always text, never markup
+    undefined=jinja2.StrictUndefined,     # a misspelt field fails instead of printing nothing
+    finalize=_pdf_text, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES.globals.update(font=PDF_FONT, highlight=charts.HIGHLIGHT, peer=charts.PEER)
+
+
+def summary_document(s: CabinetSummary, figures: dict[str, bytes]) -> dict:
+    """The summary's context, for the PDF's template and the Word file alike; a figure block is
+    left out when its image is not in `figures`."""
+    sections = []
+    for heading, blocks in summary_sections(s):
+        out = []
+        for block in blocks:
+            if isinstance(block, pd.DataFrame):
+                out.append(Table.of(block))
+            elif block in SUMMARY_FIGURES:
+                if block in figures:
+                    out.append(Figure(block, figures[block]))
+            else:
+                out.append(Paragraph(block))
+        sections.append(Section(heading, out))
+    return {"lang": "th" if s.lang == "th" else "en", "title": t("doc_title", s.lang, fy=s.fiscal_year),
+            "subtitle": t("app_subtitle", s.lang), "demo_banner": t("demo_banner", s.lang) if s.demo else None,
+            "sections": sections}
 
 
 def summary_docx(s: CabinetSummary) -> bytes:
@@ -150,87 +244,40 @@ def summary_docx(s: CabinetSummary) -> bytes:
             p.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
         return p
 
-    figures = {k: figure_png(f) for k, f in summary_figures(s).items()}
-    para(t("doc_title", s.lang, fy=s.fiscal_year), 20, True, center=True)
-    para(t("app_subtitle", s.lang), 16, False, center=True)
-    if s.demo:
-        para(t("demo_banner", s.lang), 14, True, center=True)
-    for heading, blocks in summary_sections(s):
-        para(heading, 16, True, indent=False)
-        for block in blocks:
-            if isinstance(block, str) and block in figures:
-                doc.add_picture(io.BytesIO(figures[block]), width=Cm(15.5))
+    document = summary_document(s, {k: figure_png(f) for k, f in summary_figures(s).items()})
+    para(document["title"], 20, True, center=True)
+    para(document["subtitle"], 16, False, center=True)
+    if document["demo_banner"]:
+        para(document["demo_banner"], 14, True, center=True)
+    for section in document["sections"]:
+        para(section.heading, 16, True, indent=False)
+        for block in section.blocks:
+            if isinstance(block, Figure):
+                doc.add_picture(io.BytesIO(block.png), width=Cm(15.5))
                 doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            elif isinstance(block, str):
-                para(block)
+            elif isinstance(block, Paragraph):
+                para(block.text)
             else:
-                table = doc.add_table(rows=1, cols=len(block.columns))
+                table = doc.add_table(rows=1, cols=len(block.header))
                 table.style = "Table Grid"
-                for j, col in enumerate(block.columns):
+                for j, title in enumerate(block.header):
                     cell = table.rows[0].cells[j]
                     cell.text = ""
-                    font(cell.paragraphs[0].add_run(str(col)), 14, True)
-                for row in block.itertuples(index=False):
+                    font(cell.paragraphs[0].add_run(title), 14, True)
+                for row in block.rows:
                     cells = table.add_row().cells
                     for j, value in enumerate(row):
                         cells[j].text = ""
-                        font(cells[j].paragraphs[0].add_run(_cell(value)), 14)
+                        font(cells[j].paragraphs[0].add_run(value.text), 14)
                 doc.add_paragraph()
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-def _thai_safe(text: str) -> str:
-    """HTML text with ำ written as its two parts ํ + า, so the PDF's text reads back as written."""
-    return html.escape(text).replace("\u0e33", "\u0e4d\u0e32")
-
-
-CSS = f"""
-@page {{ size: A4; margin: 2.5cm 2cm 2cm 3cm; @bottom-center {{ content: counter(page); font-size: 12pt; }} }}
-body {{ font-family: "{PDF_FONT}"; font-size: 16pt; line-height: 1.25; color: #111; }}
-h1 {{ font-size: 20pt; text-align: center; margin: 0 0 4pt; }}
-h2 {{ font-size: 16pt; margin: 14pt 0 4pt; }}
-p {{ margin: 0 0 6pt; text-indent: 2.5cm; }}
-p.center {{ text-indent: 0; text-align: center; }}
-p.demo {{ text-indent: 0; text-align: center; font-weight: bold; color: #8a1c2b; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 13pt; margin: 4pt 0 8pt; }}
-th, td {{ border: 0.6pt solid #888; padding: 1pt 4pt; vertical-align: top; }}
-th {{ background: #eef1f4; }}
-td.num {{ text-align: right; white-space: nowrap; }}
-img {{ display: block; margin: 4pt auto; width: 15.5cm; }}
-"""
-
-
-def _html_table(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{_thai_safe(str(c))}</th>" for c in frame.columns)
-    body = "".join(
-        "<tr>" + "".join(
-            f'<td class="num">{_thai_safe(_cell(v))}</td>' if isinstance(v, (int, float)) and not isinstance(v, bool)
-            else f"<td>{_thai_safe(_cell(v))}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False))
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def summary_html(s: CabinetSummary, with_figures: bool = True) -> str:
     figures = {k: figure_png(f) for k, f in summary_figures(s).items()} if with_figures else {}
-    parts = [f"<h1>{_thai_safe(t('doc_title', s.lang, fy=s.fiscal_year))}</h1>",
-             f'<p class="center">{_thai_safe(t("app_subtitle", s.lang))}</p>']
-    if s.demo:
-        parts.append(f'<p class="demo">{_thai_safe(t("demo_banner", s.lang))}</p>')
-    for heading, blocks in summary_sections(s):
-        parts.append(f"<h2>{_thai_safe(heading)}</h2>")
-        for block in blocks:
-            if isinstance(block, str) and block in ("bands", "objective", "trend"):
-                if block in figures:
-                    data = base64.b64encode(figures[block]).decode()
-                    parts.append(f'<img src="data:image/png;base64,{data}" alt="{block}">')
-            elif isinstance(block, str):
-                parts.append(f"<p>{_thai_safe(block)}</p>")
-            else:
-                parts.append(_html_table(block))
-    lang_attr = "th" if s.lang == "th" else "en"
-    return f'<html lang="{lang_attr}"><head><meta charset="utf-8"><style>{CSS}</style></head><body>{"".join(parts)}</body></html>'
+    return TEMPLATES.get_template("cabinet_summary.html.j2").render(summary_document(s, figures))
 
 
 def summary_pdf(s: CabinetSummary) -> bytes:
@@ -256,114 +303,55 @@ def summary_xlsx(s: CabinetSummary) -> bytes:
 
 # --- unit report cards --------------------------------------------------------------------------
 
-def _svg_profile(profile: pd.DataFrame, unit_label: str, median_label: str) -> str:
-    """Horizontal bars: the unit (highlight) against the peer median (grey), per objective."""
-    rows = profile.dropna(subset=["score_pct"])
-    w, bar, gap, left = 620, 11, 12, 250
-    height = 26 + len(rows) * (2 * bar + gap)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{height}" font-family="{PDF_FONT}" font-size="11">']
-    y = 6
-    out.append(f'<rect x="{left}" y="{y}" width="10" height="8" fill="{charts.HIGHLIGHT}"/>'
-               f'<text x="{left + 14}" y="{y + 8}">{_thai_safe(unit_label)}</text>'
-               f'<rect x="{left + 230}" y="{y}" width="10" height="8" fill="{charts.PEER}"/>'
-               f'<text x="{left + 244}" y="{y + 8}">{_thai_safe(median_label)}</text>')
-    y = 22
-    scale = (w - left - 40) / 100
-    for r in rows.itertuples():
-        out.append(f'<text x="0" y="{y + bar + 3}">{_thai_safe(str(r.objective))}</text>')
-        for k, (val, colour) in enumerate(((r.score_pct, charts.HIGHLIGHT), (r.peer_median_pct, charts.PEER))):
-            if val == val and val is not None:
-                yy = y + k * bar
-                out.append(f'<rect x="{left}" y="{yy}" width="{float(val) * scale:.1f}" height="{bar - 1}" fill="{colour}"/>'
-                           f'<text x="{left + float(val) * scale + 3:.1f}" y="{yy + bar - 2}">{float(val):.2f}</text>')
-        y += 2 * bar + gap
-    out.append("</svg>")
-    return "".join(out)
+def _number(x) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)
 
 
-def _svg_trend(trend: pd.DataFrame) -> str:
-    """The unit's yearly score over the last five fiscal years (points joined within a framework)."""
-    w, h, pad = 620, 125, 26
-    if trend.empty:
-        return ""
-    years = list(trend["fiscal_year"].astype(int))
-    lo, hi = min(years), max(years)
-    xs = {y: pad + (w - 2 * pad) * (0.5 if hi == lo else (y - lo) / (hi - lo)) for y in years}
-    ys = lambda v: h - pad - (h - 2 * pad) * float(v) / 100  # noqa: E731
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="{PDF_FONT}" font-size="11">']
-    for v in (0, 50, 100):
-        out.append(f'<line x1="{pad}" x2="{w - pad}" y1="{ys(v):.1f}" y2="{ys(v):.1f}" stroke="#ddd"/>'
-                   f'<text x="2" y="{ys(v) + 4:.1f}">{v}</text>')
-    for _, part in trend.groupby("framework_id"):
-        pts = " ".join(f"{xs[int(r.fiscal_year)]:.1f},{ys(r.score_pct):.1f}" for r in part.itertuples())
-        out.append(f'<polyline points="{pts}" fill="none" stroke="{charts.HIGHLIGHT}" stroke-width="2"/>')
-    for r in trend.itertuples():
-        x, y = xs[int(r.fiscal_year)], ys(r.score_pct)
-        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{charts.HIGHLIGHT}"/>'
-                   f'<text x="{x - 12:.1f}" y="{y - 6:.1f}">{float(r.score_pct):.2f}</text>'
-                   f'<text x="{x - 12:.1f}" y="{h - 8}">{int(r.fiscal_year)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+def _points(trend: pd.DataFrame) -> list[dict]:
+    return [{"fiscal_year": int(r.fiscal_year), "score_pct": float(r.score_pct)} for r in trend.itertuples()]
 
 
-CARD_CSS = f"""
-@page {{ size: A4; margin: 1.6cm 1.8cm 1.4cm 1.8cm; }}
-body {{ font-family: "{PDF_FONT}"; font-size: 12pt; line-height: 1.15; color: #111; }}
-section.card {{ page-break-after: always; }}
-h1 {{ font-size: 17pt; margin: 0; }}
-h2 {{ font-size: 13pt; margin: 6pt 0 2pt; }}
-p {{ margin: 0 0 3pt; }}
-p.demo {{ color: #8a1c2b; font-size: 11pt; }}
-table {{ border-collapse: collapse; width: 100%; font-size: 10.5pt; }}
-th, td {{ border: 0.5pt solid #999; padding: 0.5pt 3pt; vertical-align: top; }}
-th {{ background: #eef1f4; }}
-td.num {{ text-align: right; white-space: nowrap; }}
-.figures {{ margin: 2pt 0; }}
-.big {{ font-size: 22pt; font-weight: bold; color: {charts.HIGHLIGHT}; }}
-"""
-
-
-def card_html(card: ReportCard, fiscal_year: int, lang: str, demo: bool) -> str:
+def card_context(card: ReportCard, fiscal_year: int, lang: str, demo: bool) -> dict:
+    """One card's context for report_card.html.j2."""
     T = lambda key, **v: t(key, lang, **v)  # noqa: E731
     st = card.standing
     rank = T("metric_rank_value", rank=st.rank, of=st.of) if st.rank else "—"
-    change = "" if card.change_pct is None else T("card_change", previous=_f(card.previous_pct),
-                                                   change=f"{card.change_pct:+.2f}")
-    losses = card.losses.rename(columns={"indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"),
-                                         "points": T("col_points"), "max_points": T("col_max_points"),
-                                         "peer_median_points": T("col_peer_median_points")})
-    loss_cols = [T("col_indicator_code"), T("col_indicator"), T("col_points"), T("col_max_points"),
-                 T("col_peer_median_points")]
-    changes = card.objective_changes.rename(columns={"objective": T("col_objective"),
-                                                     "previous_pct": T("fy_short", fy=fiscal_year - 1),
-                                                     "score_pct": T("fy_short", fy=fiscal_year),
-                                                     "change_pct": T("col_change_pct")})
-    parts = [
-        f"<h1>{_thai_safe(T('card_title', fy=fiscal_year))}</h1>",
-        f"<h2>{_thai_safe(card.unit_name)} ({_thai_safe(card.unit_code)})</h2>",
-        f'<p class="demo">{_thai_safe(T("demo_banner"))}</p>' if demo else "",
-        f'<p><span class="big">{_f(card.score_pct)}%</span> &nbsp; '
-        f"{_thai_safe(T('card_rank', rank=rank, group=card.peer_label))} · "
-        f"{_thai_safe(T('card_median', median=_f(st.peer_median_pct)))}</p>",
-        f"<p>{_thai_safe(change)}</p>" if change else "",
-        f"<h2>{_thai_safe(T('objective_profile'))}</h2>",
-        f'<div class="figures">{_svg_profile(card.profile, card.unit_name, T("peer_median"))}</div>',
-        f"<h2>{_thai_safe(T('card_losses'))}</h2>",
-        _html_table(losses[loss_cols]) if len(losses) else f"<p>{_thai_safe(T('card_no_losses'))}</p>",
-        f"<h2>{_thai_safe(T('card_trend'))}</h2>",
-        f'<div class="figures">{_svg_trend(card.trend)}</div>',
-    ]
-    if len(changes):
-        parts += [f"<h2>{_thai_safe(T('card_changes'))}</h2>", _html_table(changes)]
-    return f'<section class="card">{"".join(parts)}</section>'
+    losses = _with_headers(card.losses, {
+        "indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"), "points": T("col_points"),
+        "max_points": T("col_max_points"), "peer_median_points": T("col_peer_median_points")})
+    changes = _with_headers(card.objective_changes, {
+        "objective": T("col_objective"), "previous_pct": T("fy_short", fy=fiscal_year - 1),
+        "score_pct": T("fy_short", fy=fiscal_year), "change_pct": T("col_change_pct")})
+    profile = card.profile.dropna(subset=["score_pct"])
+    return {
+        "title": T("card_title", fy=fiscal_year), "unit_name": card.unit_name, "unit_code": card.unit_code,
+        "demo_banner": T("demo_banner") if demo else None,
+        "score": _f(card.score_pct), "rank": T("card_rank", rank=rank, group=card.peer_label),
+        "peer_median": T("card_median", median=_f(st.peer_median_pct)),
+        "change": None if card.change_pct is None else T("card_change", previous=_f(card.previous_pct),
+                                                         change=f"{card.change_pct:+.2f}"),
+        "profile_heading": T("objective_profile"),
+        "profile": {"unit_label": card.unit_name, "median_label": T("peer_median"),
+                    "rows": [{"objective": str(r.objective), "score_pct": float(r.score_pct),
+                              "peer_median_pct": _number(r.peer_median_pct)} for r in profile.itertuples()]},
+        "losses_heading": T("card_losses"), "no_losses": T("card_no_losses"),
+        "losses": Table.of(losses) if len(losses) else None,
+        "trend_heading": T("card_trend"),
+        "trend": {"points": _points(card.trend),
+                  "segments": [_points(part) for _, part in card.trend.groupby("framework_id")]},
+        "changes_heading": T("card_changes"), "changes": Table.of(changes) if len(changes) else None,
+    }
+
+
+def cards_html(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) -> str:
+    return TEMPLATES.get_template("report_cards.html.j2").render(
+        lang=lang, cards=[card_context(c, fiscal_year, lang, demo) for c in cards])
 
 
 def cards_pdf(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) -> bytes:
     """All cards in one PDF, one page each (rendered in one pass)."""
     from saisaat.pdf import html_to_pdf
-    body = "".join(card_html(c, fiscal_year, lang, demo) for c in cards)
-    return html_to_pdf(f'<html lang="{lang}"><head><meta charset="utf-8"><style>{CARD_CSS}</style></head>'
-                       f"<body>{body}</body></html>")
+    return html_to_pdf(cards_html(cards, fiscal_year, lang, demo))
 
 
 def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) -> bytes:

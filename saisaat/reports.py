@@ -5,7 +5,7 @@ renderers in documents.py only lay them out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -36,7 +36,6 @@ class CabinetSummary:
     needs_improvement: pd.DataFrame     # bottom units with the indicators they missed
     by_year: pd.DataFrame               # BMA mean per fiscal year (the last five)
     scores: pd.DataFrame                # every unit (annex)
-    extras: dict = field(default_factory=dict)
 
 
 def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 10) -> CabinetSummary:

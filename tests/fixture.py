@@ -188,14 +188,17 @@ def _staged(rows) -> pd.DataFrame:
     } for fy, rnd, unit, ind, value in rows])
 
 
-def build_tiny(path: Path | str) -> None:
-    """Write the tiny database at `path` (which must not exist yet)."""
+def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None:
+    """Write the tiny database at `path` (which must not exist yet). `names_th` replaces the Thai
+    name of the units and indicators it names by code (names are user input: the documents' tests)."""
+    names_th = names_th or {}
     indicators = _frame(
-        [(code, fw, obj, f"ตัวชี้วัดทดสอบ {code}", f"Test indicator {code}", measure, applies)
-         for code, fw, obj, measure, applies in INDICATORS],
+        [(code, fw, obj, names_th.get(code, f"ตัวชี้วัดทดสอบ {code}"), f"Test indicator {code}",
+          measure, applies) for code, fw, obj, measure, applies in INDICATORS],
         ["indicator_code", "framework_id", "objective_no", "name_th", "name_en", "measure", "applies_to"])
     units = _frame(UNITS, ["unit_code", "name_th", "name_en", "unit_kind", "zone_code", "abbrev_th",
                            "missions", "active_from_fy"])
+    units["name_th"] = [names_th.get(code, name) for code, name in zip(units["unit_code"], units["name_th"])]
     units["active_to_fy"] = pd.array([None] * len(units), dtype="Int64")
     frameworks = _frame(FRAMEWORKS, ["framework_id", "name_th", "name_en", "first_fy", "last_fy"])
     frameworks["last_fy"] = frameworks["last_fy"].astype("Int64")

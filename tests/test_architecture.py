@@ -55,6 +55,17 @@ def test_no_sql_text_in_python(path):
     assert [s for s in string_constants(path) if SQL_WORDS.match(s)] == []
 
 
+# Documents are laid out by the templates in saisaat/document_templates/: no Python string holds an
+# HTML or SVG element of a document (Plotly's own label markup, <br> and <extra>, is not one).
+HTML_ELEMENT = re.compile(r"<(html|head|body|table|thead|tbody|tr|td|th|p|h[1-6]|div|span|section|svg|rect"
+                          r"|line|polyline|circle|text|img|style)[\s>/]")
+
+
+@pytest.mark.parametrize("path", LOGIC + LAYOUT, ids=lambda p: p.name)
+def test_no_document_markup_in_python(path):
+    assert [s for s in string_constants(path) if HTML_ELEMENT.search(s)] == []
+
+
 # Only saisaat/db.py opens the database: nothing else calls duckdb directly (store.py writes through
 # the connection db.py opened, and new_database() opens a new file through db.connect).
 @pytest.mark.parametrize("path", LOGIC + LAYOUT, ids=lambda p: p.name)

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pytest
 
 from fixture import build_tiny
-from saisaat import backup, cli, importer, store, templates
+from saisaat import backup, cli, import_templates, importer, store
 from saisaat.db import Database
 from saisaat.demo import build_demo
 
@@ -379,7 +379,7 @@ def fill(workbook_bytes: bytes, sheet: str, cells: dict[str, object]) -> bytes:
 
 # The wide template filled in: empty cells and '—' are skipped, the rest land with their points.
 def test_wide_template_filled_in(db):
-    blank = templates.template(db, 2563, 1, layout="wide")
+    blank = import_templates.template(db, 2563, 1, layout="wide")
     ws = openpyxl.load_workbook(io.BytesIO(blank))["ผลการตรวจ"]
     assert [c.value for c in ws[4]] == ["รหัสหน่วยงาน (unit_code)", "ชื่อหน่วยงาน (unit_name)",
                                         "T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02"]
@@ -414,7 +414,7 @@ def test_wide_template_filled_in(db):
 
 # The long template (one pre-filled row per assigned unit × indicator) with three values typed in.
 def test_long_template_filled_in(db):
-    blank = templates.template(db, 2563, 2, layout="long")
+    blank = import_templates.template(db, 2563, 2, layout="long")
     ws = openpyxl.load_workbook(io.BytesIO(blank))["ผลการตรวจ"]
     rows = {(ws[f"C{r}"].value, ws[f"D{r}"].value): r for r in range(2, ws.max_row + 1)}
     assert len(rows) == 14          # D01, D02, DEPN × 4 and DEPA × 2

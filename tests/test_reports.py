@@ -26,6 +26,7 @@ import time
 import unicodedata
 import zipfile
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -515,3 +516,93 @@ def test_card_pages_render(cli):
     pngs = sorted(ARTIFACTS.glob(f"{prefix}-*.png"))
     assert len(pngs) == len(PdfReader(io.BytesIO(data)).pages) >= 1
     assert pngs[0].stat().st_size > 10_000
+
+
+# --- names and wording are user input (a configuration workbook): they come out as text ----------
+
+LONG_NAME = ("สำนักงานเขตทดสอบชื่อยาวมาก " * 40)[:999] + "ก"
+HOSTILE = {
+    "D01": '<a href="https://example.com/?a=1&b=2">สำนักงานเขตลิงก์</a>',
+    "D02": '<script>alert("สำนักงานเขต")</script>',
+    "DEPN": "=cmd|' /C calc'!A0",
+    "DEPA": LONG_NAME,
+    "T2-1.02": '<img src=x onerror="alert(1)"> & ตัวชี้วัด',   # an indicator's wording
+}
+
+
+class _Elements(HTMLParser):
+    """The tags, attribute names and text nodes a browser (or WeasyPrint) would see."""
+
+    def __init__(self, document: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.attributes, self.texts = set(), set(), []
+        self.feed(document)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attributes |= {name for name, _ in attrs}
+
+    def handle_data(self, data):
+        self.texts.append(unicodedata.normalize("NFKC", data))
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hostile") / "tiny.duckdb"
+    build_tiny(path, names_th=HOSTILE)
+    with Database(path, read_only=True) as db:
+        return reports.cabinet_summary(db, 2562), reports.report_cards(db, 2562)
+
+
+# The names reach the documents' content unchanged (what the tests below look for).
+def test_hostile_names_are_in_the_content(hostile):
+    summary, cards = hostile
+    assert len(LONG_NAME) == 1000
+    assert summary.top.set_index("unit_code")["unit_name"].to_dict() == {
+        c: HOSTILE[c] for c in ("D01", "D02", "DEPN", "DEPA")}
+    assert [c.unit_name for c in cards] == [HOSTILE[c] for c in ("D01", "D02", "DEPA", "DEPN")]
+
+
+# The HTML behind both PDFs: no link, script or image element and no event or link attribute appears;
+# each name (and the indicator's wording) is one text node, as written (NFKC: ำ is printed as ํ + า).
+@pytest.mark.parametrize("document", ["summary", "cards"])
+def test_hostile_names_are_text_in_the_html(hostile, document):
+    summary, cards = hostile
+    html = (documents.summary_html(summary, with_figures=False) if document == "summary"
+            else documents.cards_html(cards, 2562, "th", demo=False))
+    seen = _Elements(html)
+    assert seen.tags & {"a", "script", "img"} == set()
+    assert seen.attributes & {"href", "src", "onerror"} == set()
+    missing = [code for code, name in HOSTILE.items()
+               if not any(unicodedata.normalize("NFKC", name) in text for text in seen.texts)]
+    assert missing == []
+
+
+# The PDFs (the summary with its charts; all four cards): each name and the wording read back as
+# written, and no page carries a link.
+@pytest.mark.parametrize("document", ["summary", "cards"])
+def test_hostile_names_read_back_from_the_pdf(hostile, document):
+    summary, cards = hostile
+    data = (documents.summary_pdf(summary) if document == "summary"
+            else documents.cards_pdf(cards, 2562, "th", demo=False))
+    _, text = pdf_text(data)
+    flat = comparable(text)
+    assert [code for code, name in HOSTILE.items() if comparable(name) not in flat] == []
+    links = [a.get_object() for page in PdfReader(io.BytesIO(data)).pages for a in page.get("/Annots") or []]
+    assert [a for a in links if a.get("/Subtype") == "/Link"] == []
+
+
+# The XLSX annex keeps each name as text (a spreadsheet never runs "=cmd|…" as a formula), and the
+# Word file holds each name as written in its tables.
+def test_hostile_names_are_text_in_the_annex_and_the_word_file(hostile):
+    summary, _ = hostile
+    wb = openpyxl.load_workbook(io.BytesIO(documents.summary_xlsx(summary)))
+    ws = wb[th("doc_sheet_scores")]
+    header = [c.value for c in ws[1]]
+    code, name = header.index("unit_code"), header.index("unit_name")
+    cells = {row[code].value: row[name] for row in ws.iter_rows(min_row=2)}
+    assert {c: (cell.value, cell.data_type) for c, cell in cells.items()} == {
+        c: (HOSTILE[c], "s") for c in ("D01", "D02", "DEPA", "DEPN")}
+    doc = Document(io.BytesIO(documents.summary_docx(summary)))
+    texts = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
+    assert {HOSTILE[c] for c in ("D01", "D02", "DEPA", "DEPN")} <= texts

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
