@@ -238,7 +238,19 @@ def with_names(frame: pd.DataFrame, column: str = "unit_code", to: str = "unit_n
 
 
 def kind_labels() -> dict[str, str]:
-    return labels.kind_labels(lang())
+    return labels.kind_labels(CACHED, lang())
+
+
+def peer_group_labeller():
+    """format_func for the peer-group choice: 'Same kind', 'Same zone' (the organisation's own word for
+    its peer groups), 'All units'; the language and names are fixed now, as translator() does."""
+    T, word = translator(), organisation()["peer_group"]
+    return lambda group: T("peer_same_group", group=word) if group == "group" else T(f"peer_{group}")
+
+
+def organisation() -> dict[str, str]:
+    """The organisation's own names in the page's language (labels.organisation)."""
+    return labels.organisation(CACHED, lang())
 
 
 def round_labeller():

@@ -14,7 +14,7 @@ ui.demo_banner()
 
 ui.url_value("peers", analytics.PEER_GROUPS, "kind")
 group = st.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", required=True,
-                             format_func=lambda g: T(f"peer_{g}"))
+                             format_func=ui.peer_group_labeller())
 units = ui.units()
 peer_units = analytics.peers(units, me, group)
 scores = ui.with_names(ui.query("unit_scores", fiscal_year=fy, inspection_round=rnd))
@@ -33,7 +33,7 @@ else:
     c[3].metric(T("metric_peer_median"), f"{stand.peer_median_pct:.2f}%", border=True)
 ui.how_computed()
 
-group_label = T(f"peer_{group}")
+group_label = ui.peer_group_labeller()(group)
 st.subheader(T("ranked_chart", group=group_label))
 ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct, T("peer_median"),
                             T("col_score_pct")),

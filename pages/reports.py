@@ -154,7 +154,7 @@ with tab_plans:
     framework_id = ui.framework_of(fy)
     structure = plans.plan_structure()
     structure = structure[structure["framework_id"] == framework_id]
-    responsibility = ui.query("indicator_responsibility", framework_id=framework_id)
+    responsibility = reports.responsibility(ui.CACHED, framework_id, lang)
     text_col = "text_th" if lang == "th" else "text_en"
     for objective_no, label in ui.objective_names(framework_id).items():
         with st.expander(f"{T('objective')} {label}"):
@@ -163,10 +163,8 @@ with tab_plans:
                 items = part[part["part"] == kind_key][text_col].tolist()
                 if items:
                     st.markdown(f"**{T('structure_' + kind_key)}**\n" + "\n".join(f"- {x}" for x in items))
-            inds = responsibility[responsibility["objective_no"] == objective_no].copy()
-            inds["indicator"] = inds["name_th" if lang == "th" else "name_en"]
+            inds = responsibility[responsibility["objective_no"] == objective_no]
             st.markdown(f"**{T('structure_indicators')}**")
-            st.dataframe(inds[["indicator_code", "indicator", "measure", "num_districts", "num_departments"]].rename(
+            st.dataframe(inds.drop(columns="objective_no").rename(
                 columns={"indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"),
-                         "measure": T("col_measure"), "num_districts": T("kind_district"),
-                         "num_departments": T("kind_department")}), hide_index=True)
+                         "measure": T("col_measure")}), hide_index=True)

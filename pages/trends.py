@@ -32,7 +32,7 @@ level = c2.segmented_control(T("trend_level"), ("unit", "objective", "indicator"
                              format_func=lambda v: T(f"level_{v}"))
 ui.url_value("peers", analytics.PEER_GROUPS, "kind")
 group = c3.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", required=True,
-                             format_func=lambda g: T(f"peer_{g}"))
+                             format_func=ui.peer_group_labeller())
 shown = shown or [me]
 first = shown[0]
 peer_codes = analytics.peers(units, first, group)["unit_code"]
@@ -43,7 +43,7 @@ if level == "unit":
     by_year = analytics.in_span(ui.query("unit_scores_by_year"), start, end)
     rounds = st.toggle(T("rounds_shown"), key="rounds_shown")
     lines, band, mean = analytics.trend_series(by_year, shown, names, peer_codes, round_names if rounds else None)
-    ui.chart(charts.trend(lines, band, T("peer_band") + f" · {T('peer_' + group)}", mean, T("bma_mean"),
+    ui.chart(charts.trend(lines, band, T("peer_band") + f" · {ui.peer_group_labeller()(group)}", mean, T("bma_mean"),
                           changes, T("framework_change"), T("col_score_pct"), T("fiscal_year")),
              "trend_units", ui.with_names(by_year[by_year["unit_code"].isin(shown)])[
                  ["fiscal_year", "inspection_round", "unit_code", "unit_name", "points", "max_points", "score_pct"]],
@@ -90,8 +90,8 @@ cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "from_pct": "col_
 fmt = {"from_pct": "%.2f", "to_pct": "%.2f", "change_pct": "%+.2f"}
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**{T('improvers')}** · {T('peer_' + group)}")
+    st.markdown(f"**{T('improvers')}** · {ui.peer_group_labeller()(group)}")
     ui.table(ui.with_names(up), cols, "improvers", fmt, file_name=f"improvers_{start}_{end}")
 with right:
-    st.markdown(f"**{T('decliners')}** · {T('peer_' + group)}")
+    st.markdown(f"**{T('decliners')}** · {ui.peer_group_labeller()(group)}")
     ui.table(ui.with_names(down), cols, "decliners", fmt, file_name=f"decliners_{start}_{end}")

@@ -28,7 +28,7 @@ final as (
     select
         expected.unit_code,
         units.unit_kind,
-        units.zone_code,
+        units.peer_group_code,
         expected.indicator_code,
         expected.objective_no,
         expected.max_points_expected,

@@ -18,7 +18,7 @@ final as (
     select
         scored.unit_code,
         units.unit_kind,
-        units.zone_code,
+        units.peer_group_code,
         scored.objective_no,
         objectives.theme_code,
         scored.num_scored,

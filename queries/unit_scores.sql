@@ -28,7 +28,7 @@ joined as (
         units.name_th,
         units.name_en,
         units.unit_kind,
-        units.zone_code,
+        units.peer_group_code,
         expected.num_expected,
         coalesce(scored.num_scored, 0) as num_scored,
         scored.points,

@@ -1,15 +1,16 @@
--- One row per unit: names, kind, zone (with its names) and active period.
+-- One row per unit: names, kind, peer group (with its names) and active period.
 select
     units.unit_code,
     units.name_th,
     units.name_en,
     units.unit_kind,
-    units.zone_code,
-    zones.name_th as zone_name_th,
-    zones.name_en as zone_name_en,
+    units.peer_group_code,
+    peer_groups.name_th as peer_group_name_th,
+    peer_groups.name_en as peer_group_name_en,
     units.abbrev_th,
     units.active_from_fy,
     units.active_to_fy
 from units
-left join zones using (zone_code)
-order by units.unit_kind desc, units.unit_code
+join unit_kinds using (unit_kind)
+left join peer_groups using (peer_group_code)
+order by unit_kinds.sort_order, units.unit_code

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-PEER_GROUPS = ("kind", "zone", "all")
+PEER_GROUPS = ("kind", "group", "all")
 MAX_COMPARED_UNITS = 5
 
 
@@ -95,10 +95,10 @@ def peers(units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
     me = me.iloc[0]
     if group == "kind":
         return units[units["unit_kind"] == me["unit_kind"]]
-    if group == "zone":
-        if pd.isna(me["zone_code"]):   # departments have no zone: their peers are all departments
+    if group == "group":
+        if pd.isna(me["peer_group_code"]):   # departments have no zone: their peers are all departments
             return units[units["unit_kind"] == me["unit_kind"]]
-        return units[units["zone_code"] == me["zone_code"]]
+        return units[units["peer_group_code"] == me["peer_group_code"]]
     if group == "all":
         return units
     raise ValueError(group)

@@ -12,7 +12,7 @@ PEER = "#B8C2CC"
 ACCENT = "#1D4E89"
 BAND = "rgba(29, 78, 137, 0.13)"
 COMPARE = ("#D1495B", "#2E86AB", "#F4A259", "#5B8E7D", "#8E6C8A")
-KIND = {"district": "#2E86AB", "department": "#F4A259"}
+KIND_PALETTE = ("#2E86AB", "#F4A259", "#5B8E7D", "#8E6C8A", "#7FB069", "#C97B84")   # unit kinds, in order
 THEME = {"environment": "#7FB069", "conscience": "#2E86AB", "systems": "#F4A259", "audit": "#8E6C8A"}
 STATUS = {"scored": "#5B8E7D", "missing": "#D1495B", "pending": "#F4D35E", "not_assigned": "#ECEFF3"}
 FONT = "Sarabun, 'TH Sarabun New', Loma, Garuda, 'Noto Sans Thai', sans-serif"
@@ -88,9 +88,10 @@ def bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
 def box_by_kind(scores: pd.DataFrame, kind_labels: dict, y_title: str, unit_code: str | None) -> go.Figure:
     fig = go.Figure()
     s = scores[scores["score_pct"].notna()]
-    for kind, label in kind_labels.items():
+    for i, (kind, label) in enumerate(kind_labels.items()):
         part = s[s["unit_kind"] == kind]
-        fig.add_trace(go.Box(y=part["score_pct"].astype(float), name=label, marker_color=KIND[kind],
+        fig.add_trace(go.Box(y=part["score_pct"].astype(float), name=label,
+                             marker_color=KIND_PALETTE[i % len(KIND_PALETTE)],
                              boxpoints="all", jitter=0.4, pointpos=0, showlegend=False))
     mine = s[s["unit_code"] == unit_code]
     if unit_code and len(mine):

@@ -37,7 +37,7 @@ def national_units(rng: np.random.Generator, bma_units: pd.DataFrame, total: int
     """Synthetic units to reach `total`, for benchmarks: 70% district-like, in 40 zones."""
     n = total - len(bma_units)
     zones = pd.DataFrame({
-        "zone_code": [f"S{i:02d}" for i in range(1, 41)],
+        "peer_group_code": [f"S{i:02d}" for i in range(1, 41)],
         "name_th": [f"กลุ่มพื้นที่สังเคราะห์ {i}" for i in range(1, 41)],
         "name_en": [f"Synthetic zone {i}" for i in range(1, 41)],
     })
@@ -51,7 +51,7 @@ def national_units(rng: np.random.Generator, bma_units: pd.DataFrame, total: int
         "name_th": [f"หน่วยงานสังเคราะห์ {i:05d}" for i in idx],
         "name_en": [f"Synthetic unit {i:05d}" for i in idx],
         "unit_kind": np.where(is_district, "district", "department"),
-        "zone_code": np.where(is_district, zones["zone_code"].to_numpy()[idx % 40], None),
+        "peer_group_code": np.where(is_district, zones["peer_group_code"].to_numpy()[idx % 40], None),
         "abbrev_th": None,
         "missions": missions,
         "active_from_fy": 2545,
@@ -162,11 +162,11 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
         raise ValueError("scale must be 'bma' or 'national'")
     rng = np.random.default_rng(seed)
     progress(0.05, "reference")
-    zones = reference.zones()
+    groups = reference.peer_groups()
     units = reference.units()
     if scale == "national":
-        nzones, nunits = national_units(rng, units, NATIONAL_UNITS)
-        zones = pd.concat([zones, nzones], ignore_index=True)
+        ngroups, nunits = national_units(rng, units, NATIONAL_UNITS)
+        groups = pd.concat([groups, ngroups], ignore_index=True)
         units = pd.concat([units, nunits], ignore_index=True)
     frameworks = reference.frameworks()
     fiscal_years = reference.fiscal_years(frameworks)
@@ -180,7 +180,8 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
     plan_steps = plans.demo_steps(units.head(len(reference.units())), rng, today())
     progress(0.5, "write")
     with store.new_database(path) as cur:
-        for table, frame in (("zones", zones), ("units", units), ("frameworks", frameworks),
+        for table, frame in (("organisation", reference.organisation()), ("unit_kinds", reference.unit_kinds()),
+                             ("peer_groups", groups), ("units", units), ("frameworks", frameworks),
                              ("fiscal_years", fiscal_years), ("objectives", objectives),
                              ("indicators", indicators), ("assignments", assignments)):
             store.append(cur, table, frame)

@@ -193,7 +193,7 @@ def summary_document(s: CabinetSummary, figures: dict[str, bytes]) -> dict:
                 out.append(Paragraph(block))
         sections.append(Section(heading, out))
     return {"lang": "th" if s.lang == "th" else "en", "title": t("doc_title", s.lang, fy=s.fiscal_year),
-            "subtitle": t("app_subtitle", s.lang), "demo_banner": t("demo_banner", s.lang) if s.demo else None,
+            "subtitle": s.organisation["centre_name"], "demo_banner": t("demo_banner", s.lang) if s.demo else None,
             "sections": sections}
 
 
@@ -288,7 +288,7 @@ def summary_pdf(s: CabinetSummary) -> bytes:
 def summary_xlsx(s: CabinetSummary) -> bytes:
     lang = s.lang
     return xlsx_bytes({
-        t("doc_sheet_scores", lang): s.scores[["unit_code", "unit_name", "unit_kind", "zone_code", "num_expected",
+        t("doc_sheet_scores", lang): s.scores[["unit_code", "unit_name", "unit_kind", "peer_group_code", "num_expected",
                                                "num_scored", "points", "max_points", "score_pct", "rank_in_kind"]],
         t("doc_sheet_completeness", lang): s.completeness,
         t("doc_sheet_bands", lang): s.bands,

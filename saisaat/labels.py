@@ -37,12 +37,21 @@ def objective_themes(source, framework_id: int) -> dict[int, str]:
     return dict(zip(o["objective_no"].astype(int), o["theme_code"]))
 
 
-def kind_label(kind: str, lang: str) -> str:
-    return t(f"kind_{kind}", lang)
+def kind_labels(source, lang: str) -> dict[str, str]:
+    """unit_kind → its name, in the configuration's order (the BMA: district offices, then departments)."""
+    k = source.query("unit_kinds_by_order")
+    return dict(zip(k["unit_kind"], k[_name_column(lang)]))
 
 
-def kind_labels(lang: str) -> dict[str, str]:
-    return {k: kind_label(k, lang) for k in ("district", "department")}
+def kind_label(source, kind: str, lang: str) -> str:
+    return kind_labels(source, lang).get(kind, kind)
+
+
+def organisation(source, lang: str) -> dict[str, str]:
+    """The organisation's own names (org_name, org_short, centre_name, secretariat, secretariat_short,
+    division, chair, peer_group), from its configuration."""
+    o = source.query("organisation_items")
+    return dict(zip(o["item"], o["value_th" if lang == "th" else "value_en"]))
 
 
 def unit_option(names: dict[str, str]):

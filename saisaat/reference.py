@@ -1,4 +1,4 @@
-"""Reference tables from data/: zones, units, frameworks, objectives, indicators, assignments, rules.
+"""Reference tables from data/: the organisation, unit kinds, peer groups, units, frameworks, objectives, indicators, assignments, rules.
 
 These are the BMA defaults (units from ../shared/reference, illustrative indicators and rules);
 real ones replace them by editing the files in data/ or through import.
@@ -21,13 +21,24 @@ def _nullable_int(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series.replace("", None), errors="raise").astype("Int64")
 
 
-def zones(data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    return read_csv("zones.csv", data_dir)
+def organisation(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    return read_csv("organisation.csv", data_dir)
+
+
+def unit_kinds(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    df = read_csv("unit_kinds.csv", data_dir)
+    df["sort_order"] = df["sort_order"].astype(int)
+    df["grouped"] = df["grouped"].str.lower().eq("true")
+    return df
+
+
+def peer_groups(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    return read_csv("peer_groups.csv", data_dir)
 
 
 def units(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     df = read_csv("units.csv", data_dir)
-    for col in ("zone_code", "abbrev_th"):
+    for col in ("peer_group_code", "abbrev_th"):
         df[col] = df[col].replace("", None)
     for col in ("active_from_fy", "active_to_fy"):
         df[col] = _nullable_int(df[col])

@@ -36,6 +36,7 @@ class CabinetSummary:
     needs_improvement: pd.DataFrame     # bottom units with the indicators they missed
     by_year: pd.DataFrame               # BMA mean per fiscal year (the last five)
     scores: pd.DataFrame                # every unit (annex)
+    organisation: dict                  # the organisation's own names in `lang` (labels.organisation)
 
 
 def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 10) -> CabinetSummary:
@@ -53,7 +54,7 @@ def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 1
     bands = pd.DataFrame([{"band": f"{lo:g}–{min(hi, 100):g}" if hi <= 100 else f"≥ {lo:g}",
                            "num_units": int(((assessed >= lo) & (assessed < hi)).sum())} for lo, hi in BANDS])
 
-    kinds = labels.kind_labels(lang)
+    kinds = labels.kind_labels(db, lang)
     by_kind = analytics.mean_by(scores, "unit_kind")
     by_kind["kind"] = by_kind["unit_kind"].map(kinds)
 
@@ -84,6 +85,7 @@ def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 1
         fiscal_year=fiscal_year, lang=lang, demo=is_demo(db), headline=head, completeness=completeness,
         bands=bands, by_kind=by_kind, by_objective=by_objective, top=top, improved=improved,
         needs_improvement=needs, by_year=by_year.reset_index(drop=True), scores=scores,
+        organisation=labels.organisation(db, lang),
     )
 
 
@@ -148,7 +150,7 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
         kind = unit_table.loc[unit_table["unit_code"] == code, "unit_kind"].iloc[0]
         cards.append(ReportCard(
             unit_code=code, unit_name=names.get(code, code), unit_kind=kind, score_pct=pct,
-            standing=analytics.standing(group, code), peer_label=labels.kind_label(kind, lang),
+            standing=analytics.standing(group, code), peer_label=labels.kind_label(db, kind, lang),
             profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
             change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
             objective_changes=changes,
@@ -171,3 +173,16 @@ def cycle_table(source, fiscal_year: int, today: date, lang: str) -> pd.DataFram
             "state_detail" if "visits" in s.step.key else "state_detail_both", lang,
             received=s.received, expected=s.expected),
     } for s in cycle_status(fiscal_year, today, reporting)], columns=["step", "when", "state", "detail"])
+
+
+def responsibility(source, framework_id: int, lang: str) -> pd.DataFrame:
+    """One row per indicator of a framework: objective, code, wording and measure in `lang`, and a column
+    per kind of unit (named in `lang`, in the configuration's order) with how many units answer for it."""
+    rows = source.query("indicator_responsibility", framework_id=framework_id)
+    kinds = labels.kind_labels(source, lang)
+    wide = rows.pivot(index=["objective_no", "indicator_code", "name_th", "name_en", "measure"],
+                      columns="unit_kind", values="num_units").reset_index()
+    wide["indicator"] = wide["name_th" if lang == "th" else "name_en"]
+    wide["measure"] = wide["measure"].map(lambda m: t(f"measure_{m}", lang))
+    out = wide[["objective_no", "indicator_code", "indicator", "measure"] + [k for k in kinds if k in wide]]
+    return out.rename(columns=kinds).rename_axis(columns=None)

@@ -1,25 +1,42 @@
 -- The warehouse of transparency-indicator results (DuckDB).
 -- Applied once by saisaat.store.create_schema(); every table and rule is explained in README.md.
 
-create table zones (
-    zone_code   varchar primary key,
-    name_th     varchar not null,
-    name_en     varchar not null
+-- The organisation running the centre: its names and those of its secretariat, as every page and
+-- document shows them (one row per item: org_name, org_short, centre_name, secretariat, …).
+create table organisation (
+    item      varchar primary key check (length(item) between 1 and 64),
+    value_th  varchar not null,
+    value_en  varchar not null
+);
+
+-- The kinds of unit the organisation has (the BMA: district offices, departments); units are compared
+-- with peers of their kind. `grouped`: units of this kind belong to a peer group.
+create table unit_kinds (
+    unit_kind   varchar primary key check (length(unit_kind) between 1 and 32),
+    name_th     varchar not null check (length(name_th) > 0),
+    name_en     varchar not null check (length(name_en) > 0),
+    sort_order  integer not null,
+    grouped     boolean not null default false
+);
+
+-- Peer groups within a kind (the BMA's six district zones, a province's amphoe groups).
+create table peer_groups (
+    peer_group_code  varchar primary key check (length(peer_group_code) between 1 and 16),
+    name_th          varchar not null,
+    name_en          varchar not null
 );
 
 create table units (
     unit_code       varchar primary key check (length(unit_code) between 1 and 16),
     name_th         varchar not null check (length(name_th) > 0),
     name_en         varchar not null check (length(name_en) > 0),
-    unit_kind       varchar not null check (unit_kind in ('district', 'department')),
-    zone_code       varchar references zones (zone_code),
+    unit_kind       varchar not null references unit_kinds (unit_kind),
+    peer_group_code varchar references peer_groups (peer_group_code),
     abbrev_th       varchar,
     missions        varchar not null default '',   -- ';'-separated tags that decide assignments
     active_from_fy  integer not null check (active_from_fy between 2400 and 2700),
     active_to_fy    integer check (active_to_fy between 2400 and 2700),
-    check (active_to_fy is null or active_to_fy >= active_from_fy),
-    -- district offices belong to a zone; departments do not
-    check ((unit_kind = 'district') = (zone_code is not null))
+    check (active_to_fy is null or active_to_fy >= active_from_fy)
 );
 
 create table frameworks (

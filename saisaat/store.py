@@ -20,7 +20,7 @@ WRITES = QUERIES_DIR / "writes"
 
 # Tables in the order they can be filled (each refers only to tables before it).
 TABLES = (
-    "zones", "units", "frameworks", "fiscal_years", "objectives", "indicators",
+    "organisation", "unit_kinds", "peer_groups", "units", "frameworks", "fiscal_years", "objectives", "indicators",
     "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
     "evaluation_components", "scenarios", "results_history", "plan_steps",
 )

@@ -4,7 +4,9 @@ It is built through saisaat.store (the app's own write path), so the points in `
 computed by the official rulesets on insert, never typed in here. Every expected value in the
 tests is worked out by hand from the values below.
 
-    zone      Z1
+    organisation  "Test organisation" (องค์กรทดสอบ), secretariat "Test secretariat"
+    unit kinds    district (grouped into peer groups), department
+    peer group    Z1
     units     D01, D02  district offices in Z1, missions 'service', active from FY2560
               DEPA      department, no mission tags: only the 'core' indicators, active from FY2560
               DEPN      department, missions 'service', active only from FY2562 (it has framework 1
@@ -31,10 +33,18 @@ from saisaat import store
 from saisaat.db import connect
 from saisaat.rulesets import parse_ruleset
 
-ZONES = [("Z1", "กลุ่มเขตทดสอบ", "Test zone")]
+ORGANISATION = [
+    ("org_name", "องค์กรทดสอบ", "Test organisation"), ("org_short", "อท.", "TO"),
+    ("centre_name", "ศูนย์ทดสอบ", "Test centre"), ("secretariat", "สำนักเลขานุการทดสอบ", "Test secretariat"),
+    ("secretariat_short", "สลท.", "TS"), ("division", "กองทดสอบ", "Test division"),
+    ("chair", "ประธานทดสอบ", "Test chair"), ("peer_group", "กลุ่มทดสอบ", "test group"),
+]
+UNIT_KINDS = [("district", "สำนักงานเขต", "District office", 1, True),
+              ("department", "สำนัก/สำนักงาน", "Department / office", 2, False)]
+PEER_GROUPS = [("Z1", "กลุ่มเขตทดสอบ", "Test zone")]
 
 UNITS = [
-    # unit_code, name_th, name_en, unit_kind, zone_code, abbrev_th, missions, active_from_fy
+    # unit_code, name_th, name_en, unit_kind, peer_group_code, abbrev_th, missions, active_from_fy
     ("D01", "สำนักงานเขตทดสอบหนึ่ง", "Test District One", "district", "Z1", None, "service", 2560),
     ("D02", "สำนักงานเขตทดสอบสอง", "Test District Two", "district", "Z1", None, "service", 2560),
     ("DEPA", "สำนักทดสอบ ก", "Test Department A", "department", None, "สทก.", "", 2560),
@@ -196,7 +206,7 @@ def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None
         [(code, fw, obj, names_th.get(code, f"ตัวชี้วัดทดสอบ {code}"), f"Test indicator {code}",
           measure, applies) for code, fw, obj, measure, applies in INDICATORS],
         ["indicator_code", "framework_id", "objective_no", "name_th", "name_en", "measure", "applies_to"])
-    units = _frame(UNITS, ["unit_code", "name_th", "name_en", "unit_kind", "zone_code", "abbrev_th",
+    units = _frame(UNITS, ["unit_code", "name_th", "name_en", "unit_kind", "peer_group_code", "abbrev_th",
                            "missions", "active_from_fy"])
     units["name_th"] = [names_th.get(code, name) for code, name in zip(units["unit_code"], units["name_th"])]
     units["active_to_fy"] = pd.array([None] * len(units), dtype="Int64")
@@ -208,7 +218,10 @@ def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None
     try:
         with store.transaction(con) as cur:
             store.create_schema(cur)
-            store.append(cur, "zones", _frame(ZONES, ["zone_code", "name_th", "name_en"]))
+            store.append(cur, "organisation", _frame(ORGANISATION, ["item", "value_th", "value_en"]))
+            store.append(cur, "unit_kinds", _frame(UNIT_KINDS, ["unit_kind", "name_th", "name_en", "sort_order",
+                                                                "grouped"]))
+            store.append(cur, "peer_groups", _frame(PEER_GROUPS, ["peer_group_code", "name_th", "name_en"]))
             store.append(cur, "units", units)
             store.append(cur, "frameworks", frameworks)
             store.append(cur, "fiscal_years",

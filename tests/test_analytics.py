@@ -15,7 +15,7 @@ N = np.nan
 SCORES = pd.DataFrame({   # five units; E has no result (not assessed), never 0
     "unit_code": ["A", "B", "C", "D", "E"],
     "unit_kind": ["district", "district", "district", "department", "department"],
-    "zone_code": ["Z1", "Z1", "Z2", None, None],
+    "peer_group_code": ["Z1", "Z1", "Z2", None, None],
     "score_pct": [90.0, 70.0, 80.0, 60.0, N],
 })
 PREVIOUS = pd.DataFrame({"unit_code": ["A", "B"], "score_pct": [80.0, 60.0]})
@@ -37,11 +37,11 @@ def test_top_bottom():
     assert bottom["unit_code"].tolist() == ["D", "B"]
 
 
-# Peer groups: same kind, same zone (a department's zone group is all departments), all.
+# Peer groups: same kind, same peer group (a unit without one: all of its kind), all.
 @pytest.mark.parametrize("unit, group, expected", [
     ("A", "kind", ["A", "B", "C"]),
-    ("A", "zone", ["A", "B"]),
-    ("D", "zone", ["D", "E"]),
+    ("A", "group", ["A", "B"]),
+    ("D", "group", ["D", "E"]),
     ("D", "all", ["A", "B", "C", "D", "E"]),
 ])
 def test_peers(unit, group, expected):

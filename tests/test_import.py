@@ -28,7 +28,6 @@ from datetime import date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pyarrow as pa
 import pytest

@@ -105,7 +105,7 @@ def test_compare_unit_and_peer_group(demo_path, monkeypatch):
     at = open_page(demo_path, monkeypatch, "compare", lang="en")
     ranked = chart_specs(at)[0]
     assert len(ranked["data"][0]["y"]) == 50          # same kind: the 50 district offices
-    at.segmented_control(key="peers").set_value("zone").run()
+    at.segmented_control(key="peers").set_value("group").run()
     ranked = chart_specs(at)[0]
     assert len(ranked["data"][0]["y"]) == 9           # Central Bangkok zone has 9 districts
     at.selectbox(key="unit").select("CSC").run()

@@ -113,7 +113,7 @@ STORED_RESULTS = [
     (2562, 2, "DEPN", "T2-2.02", 1, 3, 2),
 ]
 
-UNIT_SCORES_COLUMNS = ["unit_code", "name_th", "name_en", "unit_kind", "zone_code", "num_expected",
+UNIT_SCORES_COLUMNS = ["unit_code", "name_th", "name_en", "unit_kind", "peer_group_code", "num_expected",
                        "num_scored", "points", "max_points", "score_pct", "rank_in_kind"]
 # FY2560 round 1: 3 indicators of 1 pt each; DEPN (active from 2562) is not listed.
 UNIT_SCORES_2560_R1 = [
@@ -156,7 +156,7 @@ UNIT_SCORES_2563_BOTH = [
     DEPN + (8, 0, N, N, N, N),
 ]
 
-UNIT_OBJECTIVE_SCORES_COLUMNS = ["unit_code", "unit_kind", "zone_code", "objective_no", "theme_code",
+UNIT_OBJECTIVE_SCORES_COLUMNS = ["unit_code", "unit_kind", "peer_group_code", "objective_no", "theme_code",
                                  "num_scored", "points", "max_points", "score_pct"]
 # FY2560 round 2, framework 1: objective 1 (environment) has 2 indicators, objective 2 has 1.
 UNIT_OBJECTIVE_SCORES_2560_R2 = [
@@ -188,7 +188,7 @@ UNIT_OBJECTIVE_SCORES_2562_BOTH = [
     _kind(DEPN) + (2, "audit", 4, 6.75, 12, 56.25),     # (3 + 0) + (0.75 + 3)
 ]
 
-UNIT_INDICATOR_POINTS_COLUMNS = ["unit_code", "unit_kind", "zone_code", "indicator_code", "objective_no",
+UNIT_INDICATOR_POINTS_COLUMNS = ["unit_code", "unit_kind", "peer_group_code", "indicator_code", "objective_no",
                                  "max_points_expected", "num_rounds_scored", "value", "points", "max_points"]
 # FY2561 round 1: D01 scored; D02 and DEPA listed with null (not submitted); DEPN not yet active.
 UNIT_INDICATOR_POINTS_2561_R1 = [
@@ -317,8 +317,8 @@ COVERAGE_BY_ROUND = [
     (2563, 2, 14, 0, 0.00, 4, 0),
 ]
 
-UNITS_BY_CODE_COLUMNS = ["unit_code", "name_th", "name_en", "unit_kind", "zone_code", "zone_name_th",
-                         "zone_name_en", "abbrev_th", "active_from_fy", "active_to_fy"]
+UNITS_BY_CODE_COLUMNS = ["unit_code", "name_th", "name_en", "unit_kind", "peer_group_code", "peer_group_name_th",
+                         "peer_group_name_en", "abbrev_th", "active_from_fy", "active_to_fy"]
 # District offices first, then departments, each by code.
 UNITS_BY_CODE = [
     D01 + ("กลุ่มเขตทดสอบ", "Test zone", N, 2560, N),
@@ -400,11 +400,21 @@ IMPORT_BATCHES_BY_ID = [
      0, 0, 0, N, N, N, 0),
 ]
 
-# The twelve warehouse tables (no views, no leftover staging table).
-TABLES_IN_SCHEMA = [(t,) for t in (
+# The warehouse tables (no views, no leftover staging table).
+TABLES_IN_SCHEMA = [(t,) for t in sorted((
     "assignments", "evaluation_components", "fiscal_years", "frameworks", "import_batches",
     "indicators", "objectives", "plan_steps", "results", "results_history", "rule_steps", "rules",
-    "rulesets", "scenarios", "units", "zones")]
+    "organisation", "peer_groups", "rulesets", "scenarios", "unit_kinds", "units"))]
+# The kinds of unit in the configuration's order, with how many units each has.
+UNIT_KINDS_BY_ORDER = [("district", "สำนักงานเขต", "District office", 1, True, 2),
+                       ("department", "สำนัก/สำนักงาน", "Department / office", 2, False, 2)]
+# The organisation's names, one row per item in item order (fixture.ORGANISATION).
+ORGANISATION_ITEMS = [
+    ("centre_name", "ศูนย์ทดสอบ", "Test centre"), ("chair", "ประธานทดสอบ", "Test chair"),
+    ("division", "กองทดสอบ", "Test division"), ("org_name", "องค์กรทดสอบ", "Test organisation"),
+    ("org_short", "อท.", "TO"), ("peer_group", "กลุ่มทดสอบ", "test group"),
+    ("secretariat", "สำนักเลขานุการทดสอบ", "Test secretariat"), ("secretariat_short", "สลท.", "TS"),
+]
 
 
 # Every ruleset kept, official ones first within a framework; spec_json is the file as given.
@@ -445,11 +455,15 @@ MEASURES = {"T2-1.01": "binary", "T2-1.02": "count", "T2-2.01": "percent", "T2-2
 ASSIGNMENT_MATRIX_2562 = [(u, c, MEASURES[c], not (u == "DEPA" and c in ("T2-2.01", "T2-2.02")))
                           for u in ("D01", "D02", "DEPA", "DEPN") for c in F2_CODES]
 # Framework 2's indicators with the number of district offices and departments answering for them.
-INDICATOR_RESPONSIBILITY_F2 = [
-    (1, "T2-1.01", "ตัวชี้วัดทดสอบ T2-1.01", "Test indicator T2-1.01", "binary", "core", 2, 2),
-    (1, "T2-1.02", "ตัวชี้วัดทดสอบ T2-1.02", "Test indicator T2-1.02", "count", "core", 2, 2),
-    (2, "T2-2.01", "ตัวชี้วัดทดสอบ T2-2.01", "Test indicator T2-2.01", "percent", "service", 2, 1),
-    (2, "T2-2.02", "ตัวชี้วัดทดสอบ T2-2.02", "Test indicator T2-2.02", "binary", "service", 2, 1),
+INDICATOR_RESPONSIBILITY_F2 = [   # per indicator × kind: 2 districts; departments DEPA (core) and DEPN
+    (1, "T2-1.01", "ตัวชี้วัดทดสอบ T2-1.01", "Test indicator T2-1.01", "binary", "core", "department", 2),
+    (1, "T2-1.01", "ตัวชี้วัดทดสอบ T2-1.01", "Test indicator T2-1.01", "binary", "core", "district", 2),
+    (1, "T2-1.02", "ตัวชี้วัดทดสอบ T2-1.02", "Test indicator T2-1.02", "count", "core", "department", 2),
+    (1, "T2-1.02", "ตัวชี้วัดทดสอบ T2-1.02", "Test indicator T2-1.02", "count", "core", "district", 2),
+    (2, "T2-2.01", "ตัวชี้วัดทดสอบ T2-2.01", "Test indicator T2-2.01", "percent", "service", "department", 1),
+    (2, "T2-2.01", "ตัวชี้วัดทดสอบ T2-2.01", "Test indicator T2-2.01", "percent", "service", "district", 2),
+    (2, "T2-2.02", "ตัวชี้วัดทดสอบ T2-2.02", "Test indicator T2-2.02", "binary", "service", "department", 1),
+    (2, "T2-2.02", "ตัวชี้วัดทดสอบ T2-2.02", "Test indicator T2-2.02", "binary", "service", "district", 2),
 ]
 RELATION_QUERIES = {"stored_results_for_incoming": lambda db: {"incoming": INCOMING}}
 
@@ -577,8 +591,11 @@ QUERIES = {
                                      "stored_value", "stored_batch_id"], [({}, STORED_RESULTS_FOR_INCOMING)]),
     "plan_steps_by_unit": (["unit_code", "plan_kind", "plan_year", "step", "done_on", "recorded_by",
                             "recorded_at"], [({}, [])]),
+    "unit_kinds_by_order": (["unit_kind", "name_th", "name_en", "sort_order", "grouped", "num_units"],
+                            [({}, UNIT_KINDS_BY_ORDER)]),
+    "organisation_items": (["item", "value_th", "value_en"], [({}, ORGANISATION_ITEMS)]),
     "indicator_responsibility": (["objective_no", "indicator_code", "name_th", "name_en", "measure", "applies_to",
-                                  "num_districts", "num_departments"],
+                                  "unit_kind", "num_units"],
                                  [({"framework_id": 2}, INDICATOR_RESPONSIBILITY_F2)]),
 }
 

@@ -128,11 +128,11 @@ def test_cabinet_bands(summary_2562):
 
 
 # By kind: two departments (DEPA 100, DEPN 53.13) and two districts (D01 92.71, D02 41.38), with the
-# catalogue's labels. (The means and medians themselves are checked under rounding below.)
+# configuration's names of the kinds. (The means and medians themselves are checked under rounding below.)
 def test_cabinet_by_kind(summary_2562):
     k = summary_2562.by_kind
     assert k["unit_kind"].tolist() == ["department", "district"]
-    assert k["kind"].tolist() == [th("kind_department"), th("kind_district")]
+    assert k["kind"].tolist() == ["สำนัก/สำนักงาน", "สำนักงานเขต"]   # fixture.UNIT_KINDS
     assert k["num_units"].tolist() == [2, 2]
 
 
@@ -229,7 +229,7 @@ def test_report_card_d02(tiny):
     assert [c.unit_code for c in reports.report_cards(tiny, 2562)] == ["D01", "D02", "DEPA", "DEPN"]
     card = reports.report_cards(tiny, 2562, units=["D02"])[0]
     assert (card.unit_name, card.unit_kind, card.peer_label) == ("สำนักงานเขตทดสอบสอง", "district",
-                                                                 th("kind_district"))
+                                                                 "สำนักงานเขต")
     assert card.score_pct == 41.38
     assert card.standing == analytics.Standing(rank=2, of=2, percentile=0.0, peer_median_pct=67.05)
     assert card.profile[["objective_no", "score_pct", "peer_median_pct"]].astype(float).values.tolist() == [
@@ -351,7 +351,7 @@ def test_summary_numbers_equal_the_pages(demo, summary):
     assert head.units_assessed == 70
 
     by_kind = analytics.mean_by(scores, "unit_kind")
-    by_kind["kind"] = by_kind["unit_kind"].map({k: th(f"kind_{k}") for k in ("district", "department")})
+    by_kind["kind"] = by_kind["unit_kind"].map({"district": "สำนักงานเขต", "department": "สำนัก/สำนักงาน"})
     cols = ["kind", "mean_pct", "median_pct", "num_units"]
     pd.testing.assert_frame_equal(summary.by_kind[cols], by_kind[cols])
 

@@ -19,7 +19,7 @@ GOOD = {
     },
     "units": {
         "unit_code": "D03", "name_th": "สำนักงานเขตทดสอบสาม", "name_en": "Test District Three",
-        "unit_kind": "district", "zone_code": "Z1", "abbrev_th": None, "missions": "service",
+        "unit_kind": "district", "peer_group_code": "Z1", "abbrev_th": None, "missions": "service",
         "active_from_fy": 2560, "active_to_fy": None,
     },
     "rules": {
@@ -72,12 +72,11 @@ def test_good_rows_are_accepted(tiny_db, table):
     ("results", {"fiscal_year": 2564}, "fiscal_year: 2564"),
     # the key of an existing row (FY2562 round 1, D01, T2-1.01)
     ("results", {"fiscal_year": 2562}, "Duplicate key"),
-    ("units", {"zone_code": None}, "zone_code IS NOT NULL"),                        # district without zone
-    ("units", {"unit_kind": "department"}, "zone_code IS NOT NULL"),                # department with zone
-    ("units", {"unit_kind": "office", "zone_code": None}, "unit_kind IN"),
+    # (whether a unit's kind is grouped into peer groups is the configuration's check, not the schema's)
+    ("units", {"unit_kind": "office", "peer_group_code": None}, "unit_kind: office"),   # a kind not configured
     ("units", {"active_to_fy": 2559}, "active_to_fy >= active_from_fy"),
     ("units", {"unit_code": "D01"}, "Duplicate key"),
-    ("units", {"zone_code": "Z9"}, "zone_code: Z9"),
+    ("units", {"peer_group_code": "Z9"}, "peer_group_code: Z9"),
     ("rules", {"target_value": None}, "target_value IS NOT NULL"),                  # proportional, no target
     ("rules", {"rule_type": "binary"}, "target_value IS NOT NULL"),                 # target on a binary rule
     ("rules", {"max_points": 0}, "max_points > 0"),

@@ -19,7 +19,6 @@ Mission scores: FY2560 D01 3.5, D02 3.5, DEPA 4.0; FY2562 D01 4.0, D02 3.0, DEPN
 from __future__ import annotations
 
 import copy
-import json
 from decimal import Decimal
 
 import numpy as np
