@@ -841,9 +841,9 @@ def plan_import(db: Database, data: bytes, file_name: str) -> Plan:
     plan.not_applicable, plan.unknown_columns = parsed.not_applicable, parsed.unknown_columns
     plan.problems += parsed.problems
     if not plan.problems and rows.empty and plan.layout:
-        if plan.empty:
-            plan.problems.append(Problem(sheet.name, None, None, None, Message("imp_nothing_filled", n=f"{plan.empty:,}")))
-        elif not len(plan.not_applicable):
+        if plan.skipped:   # only empty cells and dashes
+            plan.problems.append(Problem(sheet.name, None, None, None, Message("imp_nothing_filled", n=f"{plan.skipped:,}")))
+        else:
             plan.problems.append(Problem(sheet.name, None, None, None, Message("imp_only_headers")))
     batches = db.query("import_batches_by_id")
     same = batches[(batches["sha256"] == plan.sha256) & batches["undone_at"].isna()]
@@ -889,8 +889,9 @@ def require_replace(plan: Plan, replace: bool, reason: str | None) -> list[Probl
 
 def all_problems(plan: Plan, *, replace: bool = False, reason: str | None = None,
                  ignore_columns: bool = False) -> list[Problem]:
-    """The file's problems and those of the user's choices (ignore columns, replace with a reason)."""
-    return plan.problems + require_columns(plan, ignore_columns) + require_replace(plan, replace, reason)
+    """The file's problems and those of the user's choices (ignore columns, replace with a reason); the
+    columns outside the format first, as they stand in the header."""
+    return require_columns(plan, ignore_columns) + plan.problems + require_replace(plan, replace, reason)
 
 
 def commit(db: Database, plan: Plan, *, imported_by: str, replace: bool = False, reason: str | None = None,
