@@ -408,7 +408,8 @@ def _find_header(sheet: Sheet, indicator_codes: set[str]) -> _Header | None:
         named = set(fields.values())
         if "unit_code" in named and ({"indicator_code", "value"} <= named or indicator_cols):
             return _Header(i, fields, indicator_cols, True)
-        score = len(named - {None}) + (len(indicator_cols) if len(indicator_cols) > 1 else 0)   # a long row holds one code
+        # (a long layout's data row holds one code: one code column is no header)
+        score = len(named - {None}) + (len(indicator_cols) if len(indicator_cols) > 1 else 0)
         if score > best_score:
             best, best_score = _Header(i, fields, indicator_cols, False), score
     return best
@@ -613,22 +614,24 @@ def _missing_columns(chk: _Checker, sheet: Sheet, header: _Header) -> None:
                         found=found)
 
 
-def _unknown_columns(sheet: Sheet, header: _Header, col_of: dict[str, int], codes: set[str]) -> list[UnknownColumn]:
+def _unknown_columns(sheet: Sheet, header: _Header, col_of: dict[str, int], codes: set[str],
+                     wide: bool) -> list[UnknownColumn]:
     """Columns outside the format: a header nobody knows (with the nearest known one), a points
-    column, or values under no header."""
+    column, values under no header, or (long layout) a column headed by an indicator code."""
     h, row = header.index, sheet.rows[header.index]
-    wide = bool(header.indicator_cols)
     present = {_code(row[j]).upper() for j in header.indicator_cols}
     suggestions = {name: key for key, names in HEADERS.items() if key not in col_of for name in names}
     if wide:
         suggestions |= {code: code for code in codes - present}
     found = []
     for j, key in sorted(header.fields.items()):
-        if key is not None or j in header.indicator_cols:
+        if key is not None or (wide and j in header.indicator_cols):
             continue
         text = _text(row[j])
         if any(_norm(form) in _POINTS for form in _header_forms(text)):
             reason = Message("imp_reason_points")
+        elif j in header.indicator_cols:   # long layout: an indicator's own column
+            reason = Message("imp_reason_code_in_long")
         else:
             near = _nearest(text, suggestions)
             reason = Message("imp_reason_nearest", name=FIELD_LABEL.get(near, near)) if near \
@@ -660,11 +663,12 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> _Parsed:
     col_of: dict[str, int] = {}
     for j, key in sorted(fields.items()):
         if key and key in col_of:
-            chk.problem(h + 1, column_letter(j), header_cells[j], "imp_column_repeated", first=column_letter(col_of[key]))
+            chk.problem(h + 1, column_letter(j), header_cells[j], "imp_column_repeated",
+                        first=column_letter(col_of[key]))
         elif key:
             col_of[key] = j
     wide = "value" not in col_of or "indicator_code" not in col_of
-    unknown = _unknown_columns(sheet, header, col_of, codes)
+    unknown = _unknown_columns(sheet, header, col_of, codes, wide)
     preamble = _preamble(sheet, h) if wide else {}
     # fiscal year and round given once above a wide header: checked (and reported) once
     given = {}
@@ -680,8 +684,9 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> _Parsed:
             chk.problem(h + 1, column_letter(j), header_cells[j], "imp_unknown_indicator")
         elif code in seen_codes:
             chk.problem(h + 1, column_letter(j), code, "imp_column_repeated", first=column_letter(seen_codes[code]))
-        elif given.get("fiscal_year") and _other_framework(chk, ref, given["fiscal_year"], code, h + 1, column_letter(j)):
-            pass
+        elif given.get("fiscal_year") and _other_framework(chk, ref, given["fiscal_year"], code, h + 1,
+                                                           column_letter(j)):
+            pass   # a fiscal year given once: an indicator of another framework is reported once, at its header
         else:
             seen_codes[code] = j
             value_cols.append((code, j))
@@ -842,7 +847,8 @@ def plan_import(db: Database, data: bytes, file_name: str) -> Plan:
     plan.problems += parsed.problems
     if not plan.problems and rows.empty and plan.layout:
         if plan.skipped:   # only empty cells and dashes
-            plan.problems.append(Problem(sheet.name, None, None, None, Message("imp_nothing_filled", n=f"{plan.skipped:,}")))
+            plan.problems.append(Problem(sheet.name, None, None, None,
+                                         Message("imp_nothing_filled", n=f"{plan.skipped:,}")))
         else:
             plan.problems.append(Problem(sheet.name, None, None, None, Message("imp_only_headers")))
     batches = db.query("import_batches_by_id")

@@ -266,6 +266,11 @@ REFUSED_EXACT = [
         ("misspelled_note", 1, "F", "หมายเหต", NOT_IN_FORMAT.format("did you mean หมายเหตุ / note?"))]),
     ("value_without_header.csv", {}, [
         ("value_without_header", 1, "G", "", NOT_IN_FORMAT.format("it holds values but has no header"))]),
+    # dropped: in the long layout, a column headed by an indicator code
+    ("long_extra_code_column.csv", {}, [
+        ("long_extra_code_column", 1, "F", "T2-1.02", NOT_IN_FORMAT.format(
+            "in the long layout each row names its indicator in the indicator code column: put these values in "
+            "rows of their own"))]),
     # dropped: a second column with the same header would lose one of them
     ("repeated_column.csv", {}, [
         ("repeated_column", 1, "F", "value", "this column repeats the header of column E: delete the one that is "
