@@ -26,37 +26,49 @@ with tab_import:
     upload = st.file_uploader(T("import_file"), type=["xlsx", "csv"], key=upload_key)
     if upload is not None:
         plan = importer.plan_import(ui.db(), upload.getvalue(), upload.name)
-        c = st.columns(5)
+        c = st.columns(6)
         c[0].metric(T("metric_rows_read"), f"{len(plan.rows):,}", border=True)
         c[1].metric(T("metric_added"), f"{len(plan.added):,}", border=True)
         c[2].metric(T("metric_replaced"), f"{len(plan.replaced):,}", border=True)
         c[3].metric(T("metric_unchanged"), f"{len(plan.unchanged):,}", border=True)
-        c[4].metric(T("metric_skipped"), f"{plan.skipped:,}", help=T("metric_skipped_help"), border=True)
+        c[4].metric(T("metric_skipped"), f"{plan.empty:,}", help=T("metric_skipped_help"), border=True)
+        c[5].metric(T("metric_not_applicable"), f"{len(plan.not_applicable):,}", help=T("metric_not_applicable_help"),
+                    border=True)
         st.caption(T("import_read_as", sheet=plan.sheet or "—", layout=T(f"layout_{plan.layout}") if plan.layout else "—",
                      encoding=plan.encoding or "—", sha=plan.sha256[:12]))
+        ignore = False
+        if plan.unknown_columns:   # dropped only by an explicit choice, for this file only
+            ignore = st.checkbox(T("import_ignore_columns", n=len(plan.unknown_columns)), help=T("import_ignore_help"),
+                                 key=f"import_ignore_{plan.sha256[:16]}")
         replace, reason = False, ""
         if len(plan.replaced) and not plan.problems:
             st.warning(T("replace_warning", n=len(plan.replaced)), icon=":material/warning:")
             replace = st.checkbox(T("replace_confirm"), key="import_replace")
             reason = st.text_input(T("replace_reason"), key="import_reason") if replace else ""
-        problems = plan.problems + importer.require_replace(plan, replace, reason)
+        problems = importer.all_problems(plan, replace=replace, reason=reason, ignore_columns=ignore)
         if problems:
             st.error(T("import_refused", n=len(problems)), icon=":material/block:")
-            ui.table(importer.Plan(plan.file_name, plan.sha256, problems=problems).problems_frame(),
+            ui.table(importer.problems_frame(problems, ui.lang()),
                      {"sheet": "col_sheet", "row": "col_row", "column": "col_column", "value": "col_value_raw",
-                      "problem_th" if ui.lang() == "th" else "problem_en": "col_problem"},
-                     "problems", file_name=f"problems_{upload.name}")
-        preview = {"added": plan.added, "replaced": plan.replaced, "unchanged": plan.unchanged}
-        shown = [k for k, frame in preview.items() if len(frame)]
+                      "problem": "col_problem"}, "problems", file_name=f"problems_{upload.name}")
+        preview = {"added": plan.added, "replaced": plan.replaced, "unchanged": plan.unchanged,
+                   "not_applicable": plan.not_applicable}
+        shown = [k for k, frame in preview.items() if len(frame)] + (["ignored"] if ignore else [])
         if shown:
             st.markdown(f"**{T('import_preview')}**")
             for tab, key in zip(st.tabs([T(f"preview_{k}") for k in shown]), shown):
                 with tab:
+                    if key == "ignored":
+                        st.markdown("\n".join(f"- {u.ignored().text(ui.lang())}" for u in plan.unknown_columns))
+                        continue
                     cols = {"excel_row": "col_row", "fiscal_year": "col_fiscal_year", "inspection_round": "col_round",
                             "unit_code": "col_unit_code", "indicator_code": "col_indicator_code"}
-                    if key == "replaced":
-                        cols["old_value"] = "col_old_value"
-                    cols["value"] = "col_value"
+                    if key == "not_applicable":
+                        cols["excel_col"] = "col_column"
+                    else:
+                        if key == "replaced":
+                            cols["old_value"] = "col_old_value"
+                        cols["value"] = "col_value"
                     ui.table(preview[key], cols, f"preview_{key}", {"value": "%.2f", "old_value": "%.2f"},
                              height=300, file_name=f"preview_{key}")
         if not problems:
@@ -64,13 +76,14 @@ with tab_import:
             if st.button(T("import_commit", n=len(plan.added) + len(plan.replaced)), type="primary",
                          disabled=not who.strip() or len(plan.added) + len(plan.replaced) == 0, key="import_go"):
                 try:
-                    batch = importer.commit(ui.db(), plan, imported_by=who, replace=replace, reason=reason)
+                    batch = importer.commit(ui.db(), plan, imported_by=who, replace=replace, reason=reason,
+                                            ignore_columns=ignore)
                     ui.data_changed()
                     st.session_state["data_flash"] = T("imported", batch=batch, n=len(plan.added) + len(plan.replaced))
                     st.session_state["import_n"] = st.session_state.get("import_n", 0) + 1
                     st.rerun()
                 except (importer.ImportRefused, DatabaseBusy) as exc:
-                    st.error(str(exc))
+                    st.error(exc.text(ui.lang()))
 
 with tab_history:
     batches = ui.query("import_batches_by_id").sort_values("batch_id", ascending=False)
@@ -92,7 +105,7 @@ with tab_history:
                 st.session_state["data_flash"] = T("undone", batch=batch)
                 st.rerun()
             except (importer.UndoRefused, DatabaseBusy) as exc:
-                st.error(str(exc))
+                st.error(exc.text(ui.lang()))
 
 with tab_template:
     st.caption(T("template_help"))
@@ -134,5 +147,5 @@ with tab_backup:
                 st.session_state["data_flash"] = T("restored")
                 st.session_state["restore_n"] = st.session_state.get("restore_n", 0) + 1
                 st.rerun()
-        except backup.RestoreRefused as exc:
-            st.error(str(exc))
+        except (backup.RestoreRefused, DatabaseBusy) as exc:
+            st.error(exc.text(ui.lang()))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,6 +16,7 @@ import pyarrow.parquet as pq
 from saisaat import store
 from saisaat.db import Database, DatabaseError
 from saisaat.exports import xlsx_bytes
+from saisaat.i18n import Message, MessageError
 
 XLSX_MAX_ROWS = 1_048_575
 MANIFEST = "saisaat-export.txt"
@@ -69,21 +71,20 @@ def export_xlsx(db: Database) -> bytes:
     return xlsx_bytes(sheets)
 
 
-class RestoreRefused(ValueError):
+class RestoreRefused(MessageError):
     pass
+
+
+def _read_table(name: str, read) -> pa.Table:
+    """One table of an export; a damaged or foreign file is refused naming the table."""
+    try:
+        return read()
+    except (pa.ArrowException, OSError, zipfile.BadZipFile, zlib.error) as exc:
+        raise RestoreRefused(Message("backup_table_unreadable", table=name)) from exc
 
 
 def read_export(source: Path | bytes) -> dict[str, pa.Table]:
     """The tables of an export folder or ZIP; refused when a table is missing or unreadable."""
-    try:
-        return _read_export(source)
-    except (pa.ArrowException, OSError) as exc:
-        raise RestoreRefused(f"อ่านไฟล์สำรองข้อมูลไม่ได้ ({type(exc).__name__}) ใช้ไฟล์ที่ส่งออกจากใสสะอาดโดยไม่แก้ไข / "
-                             f"the export cannot be read ({type(exc).__name__}): use an unmodified Sai Sa-at "
-                             f"export") from exc
-
-
-def _read_export(source: Path | bytes) -> dict[str, pa.Table]:
     tables = {}
     if isinstance(source, Path) and source.is_file():
         source = source.read_bytes()
@@ -93,29 +94,28 @@ def _read_export(source: Path | bytes) -> dict[str, pa.Table]:
                 names = set(z.namelist())
                 for t in store.TABLES:
                     if f"{t}.parquet" in names:
-                        tables[t] = pq.read_table(io.BytesIO(z.read(f"{t}.parquet")))
+                        tables[t] = _read_table(t, lambda: pq.read_table(io.BytesIO(z.read(f"{t}.parquet"))))
         except zipfile.BadZipFile as exc:
-            raise RestoreRefused("ไฟล์นี้ไม่ใช่ ZIP ที่ส่งออกจากใสสะอาด / this is not a Sai Sa-at export ZIP") from exc
+            raise RestoreRefused(Message("backup_not_zip")) from exc
     else:
         for t in store.TABLES:
             path = Path(source) / f"{t}.parquet"
             if path.exists():
-                tables[t] = pq.read_table(path)
+                tables[t] = _read_table(t, lambda: pq.read_table(path))
     missing = [t for t in store.TABLES if t not in tables]
     if missing:
-        raise RestoreRefused(f"ชุดสำรองข้อมูลไม่ครบ ขาดตาราง {', '.join(missing)} / the export is incomplete: "
-                             f"missing {', '.join(missing)}")
+        raise RestoreRefused(Message("backup_incomplete", tables=", ".join(missing)))
     return tables
 
 
 def restore(tables: dict[str, pa.Table], db_path: Path) -> None:
     """Build a new database from an export and move it over `db_path` (whose connection must be
     closed). Constraints check every row; any failure leaves the old file as it was."""
+    t = None   # the table being written, for the message
     try:
         with store.new_database(db_path) as cur:
             for t in store.TABLES:
                 if tables[t].num_rows:
                     store.append(cur, t, tables[t].to_pandas())
     except DatabaseError as exc:
-        raise RestoreRefused(f"ข้อมูลในไฟล์สำรองไม่ผ่านการตรวจสอบ ฐานข้อมูลเดิมไม่เปลี่ยน ({exc}) / the export's "
-                             f"rows break the database's rules, the old database is unchanged ({exc})") from exc
+        raise RestoreRefused(Message("backup_rows_invalid", table=t, detail=str(exc))) from exc

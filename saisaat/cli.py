@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from saisaat.db import Database, DatabaseBusy, default_db_path
+from saisaat.i18n import Message, MessageError, t
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
@@ -16,7 +17,7 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
                    help="database file (default: $SAISAAT_DB or data/saisaat.duckdb)")
 
 
-class NoDatabase(RuntimeError):
+class NoDatabase(MessageError):
     pass
 
 
@@ -24,8 +25,7 @@ def existing_db(args) -> Path:
     """The database a command reads or changes; it must exist (connecting would create an empty one)."""
     path = args.db or default_db_path()
     if not path.exists():
-        raise NoDatabase(f"ไม่พบฐานข้อมูล {path} / no database at {path}: run `python -m saisaat demo` first, "
-                         f"or give --db")
+        raise NoDatabase(Message("cli_no_database", path=str(path)))
     return path
 
 
@@ -72,39 +72,36 @@ def cmd_scores(args) -> int:
 
 
 def cmd_import(args) -> int:
-    import os
-
     from saisaat import importer
     path = existing_db(args)
     try:
         data = Path(args.file).read_bytes()
     except OSError as exc:
-        print(f"เปิดไฟล์ไม่ได้ / cannot open the file: {exc}", file=sys.stderr)
+        print(Message("cli_cannot_open", file=str(args.file), detail=exc.strerror or str(exc)), file=sys.stderr)
         return 2
     with Database(path, read_only=args.dry_run) as db:
         plan = importer.plan_import(db, data, Path(args.file).name)
-        problems = plan.problems + importer.require_replace(plan, args.replace, args.reason)
+        problems = importer.all_problems(plan, replace=args.replace, reason=args.reason,
+                                         ignore_columns=args.ignore_columns)
         print(f"{plan.file_name}: {plan.layout or '?'} layout, sheet '{plan.sheet}', {len(plan.rows):,} rows — "
               f"add {len(plan.added):,}, replace {len(plan.replaced):,}, unchanged {len(plan.unchanged):,}, "
-              f"empty (not submitted) {plan.skipped:,}")
+              f"empty (not submitted) {plan.empty:,}, not applicable (—) {len(plan.not_applicable):,}")
+        if args.ignore_columns:
+            for column in plan.unknown_columns:
+                print(f"- {column.ignored()}")
         if problems:
-            print(f"ไม่นำเข้า พบปัญหา {len(problems)} รายการ / refused: {len(problems)} problems", file=sys.stderr)
+            print(Message("cli_refused", n=len(problems)), file=sys.stderr)
             for p in problems:
                 print(f"- {p}", file=sys.stderr)
+            if plan.unknown_columns and not args.ignore_columns:
+                print(Message("cli_ignore_columns_hint"), file=sys.stderr)
             return 1
         if args.dry_run:
-            print("ตรวจแล้ว ไม่ได้บันทึก (--dry-run) / checked, nothing written (--dry-run)")
+            print(Message("cli_dry_run"))
             return 0
-        pause = os.environ.get("SAISAAT_PAUSE_BEFORE_COMMIT")   # tests: kill the process mid-import
-
-        def before_commit():
-            if pause:
-                print("written, about to commit", flush=True)
-                time.sleep(float(pause))
-
         batch = importer.commit(db, plan, imported_by=args.by, replace=args.replace, reason=args.reason,
-                                before_commit=before_commit)
-    print(f"นำเข้าแล้ว ชุดที่ {batch} / imported as batch {batch}")
+                                ignore_columns=args.ignore_columns)
+    print(Message("cli_imported", batch=batch))
     return 0
 
 
@@ -116,7 +113,7 @@ def cmd_undo(args) -> int:
         except importer.UndoRefused as exc:
             print(exc, file=sys.stderr)
             return 1
-    print(f"ย้อนชุดที่ {args.batch} แล้ว / batch {args.batch} undone")
+    print(Message("cli_undone", batch=args.batch))
     return 0
 
 
@@ -165,7 +162,7 @@ def cmd_report(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m saisaat",
-                                     description="ใสสะอาด: transparency-indicator warehouse")
+                                     description=f"{t('app_short')}: transparency-indicator warehouse")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="build the synthetic demo database (replaces the file)")
@@ -196,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reason", default=None, help="why stored results are replaced")
     p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who imports (default: $USER)")
     p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+    p.add_argument("--ignore-columns", action="store_true",
+                   help="import without the columns that are not part of the format (they are listed)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("undo", help="undo an import batch (restores exactly what it replaced)")

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from saisaat import DATA_DIR, QUERIES_DIR
+from saisaat.i18n import Message, MessageError
 
 DEFAULT_DB = DATA_DIR / "saisaat.duckdb"
 
@@ -26,7 +27,7 @@ def default_db_path() -> Path:
 DatabaseError = duckdb.Error   # what a refused write raises (constraints, conversions)
 
 
-class DatabaseBusy(RuntimeError):
+class DatabaseBusy(MessageError):
     """Another process holds the database file."""
 
 
@@ -73,21 +74,12 @@ def bind(query: Query, params: dict) -> dict:
     return params
 
 
-def busy_message(path: Path) -> str:
-    return (
-        f"ฐานข้อมูล {path} กำลังถูกใช้งานโดยโปรแกรมอื่น (เช่น แดชบอร์ดที่เปิดอยู่) "
-        "กรุณาปิดโปรแกรมนั้นหรือนำเข้าผ่านหน้า 'ข้อมูล' ของแดชบอร์ด แล้วลองใหม่ / "
-        f"The database {path} is in use by another process (for example the running dashboard). "
-        "Close it, or import through the dashboard's Data page, then try again."
-    )
-
-
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise DatabaseBusy(busy_message(Path(path))) from exc
+            raise DatabaseBusy(Message("store_database_busy", path=str(path))) from exc
         raise
 
 

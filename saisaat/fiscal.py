@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 BE_OFFSET = 543
+BE_FROM = 2400   # a year of 2400 or more is Buddhist era (CE 2400 is centuries away; BE 2400 was CE 1857)
 
 THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
                      "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
@@ -24,6 +25,11 @@ def be_year(ce_year: int) -> int:
 
 def ce_year(be: int) -> int:
     return be - BE_OFFSET
+
+
+def gregorian_year(year: int) -> int:
+    """A year as written in a date, typed or held by a date cell: Buddhist era from 2400, else CE."""
+    return ce_year(year) if year >= BE_FROM else year
 
 
 def fiscal_year_of(day: date) -> int:

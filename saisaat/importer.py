@@ -7,34 +7,48 @@ per indicator code, fiscal year and round given once above the header), checks e
 the valid rows into added / replaced / unchanged against the database. Nothing is written here: the
 store writes a plan in one transaction (`store.import_results`).
 
-Every problem names the sheet, row and column as Excel shows them, the value, and what to do, in Thai
-and English.
+A value is read as the sheet shows it: a percent-formatted cell showing 85 % is 85, a date cell whose
+year is 2400 or more is a Buddhist-era date, Thai digits are digits, and only what a spreadsheet would
+show as a number is a number. Nothing typed is dropped without a word: a column outside the format is
+refused unless the user chooses to ignore it (and is then named in the preview); a dash is "not
+applicable" and listed. Every problem is a `Problem`: the sheet, row and column as Excel shows them,
+the value, and a catalogue `Message` saying what is wrong and what to do, in the reader's language.
 """
 from __future__ import annotations
 
+import calendar
 import csv
+import difflib
 import hashlib
 import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 import pandas as pd
 
+from saisaat import store
 from saisaat.db import Database
-from saisaat.fiscal import fiscal_year_bounds
+from saisaat.fiscal import fiscal_year_bounds, gregorian_year
+from saisaat.i18n import Message, MessageError, t
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_COUNT = 10_000
 MAX_TEXT = 500
-IGNORED_SHEETS = {"คำแนะนำ", "instructions", "รายการรหัส", "lists", "codes"}
 CODE_SHAPED = re.compile(r"^[A-Za-z]{1,3}\d*-\d+\.\d+$")   # F2-1.01, t2-1.02: an indicator column
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-YES = {"1", "มี", "ใช่", "yes", "y", "true", "done", "ผ่าน"}
-NO = {"0", "ไม่มี", "ไม่ใช่", "no", "n", "false", "ไม่ผ่าน"}
+THAI_DIGITS = str.maketrans({chr(0x0E50 + d): str(d) for d in range(10)})   # ๐…๙ → 0…9
+NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")       # what a spreadsheet shows as a number
+THOUSANDS = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")  # 1,234.5
+DASHES = ("-", "—", "–")       # not applicable: the unit does not answer for this indicator
+NEAREST_CUTOFF = 0.75           # how alike a header must be to a known one to be suggested
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-# Header names each column may carry (compared without case, spaces or punctuation).
+# The vocabulary files are written in (parsing, not messages): header names each column may carry
+# (compared without case, spaces or punctuation), yes / no words, sheets that hold no results, and the
+# names of a points column (points are computed, never imported).
 HEADERS = {
     "fiscal_year": ("fiscal_year", "fiscal year", "fy", "ปีงบประมาณ", "ปีงบ", "ปี"),
     "inspection_round": ("inspection_round", "inspection round", "round", "รอบการตรวจ", "รอบที่", "รอบ"),
@@ -46,8 +60,22 @@ HEADERS = {
     "inspector": ("inspector", "ผู้ตรวจ", "คณะผู้ตรวจ"),
     "note": ("note", "notes", "remark", "หมายเหตุ"),
 }
-COLUMNS = ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value", "inspected_on",
-           "inspector", "note"]
+POINTS_HEADERS = ("คะแนน", "คะแนนที่ได้", "คะแนนเต็ม", "points", "score", "max_points", "max points")
+YES = {"1", "มี", "ใช่", "yes", "y", "true", "done", "ผ่าน"}
+NO = {"0", "ไม่มี", "ไม่ใช่", "no", "n", "false", "ไม่ผ่าน"}
+IGNORED_SHEETS = {"คำแนะนำ", "instructions", "รายการรหัส", "lists", "codes"}
+
+COLUMNS = store.RESULT_COLUMNS
+KEY = store.RESULT_KEY
+NA_COLUMNS = ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "excel_row", "excel_col"]
+
+
+def _is_thai(text: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+
+
+# How a column is named in messages: its Thai header and its English name, e.g. "หมายเหตุ / note".
+FIELD_LABEL = {key: f"{next(n for n in names if _is_thai(n))} / {key}" for key, names in HEADERS.items()}
 
 
 @dataclass(frozen=True)
@@ -56,20 +84,41 @@ class Problem:
     row: int | None          # as Excel numbers it (1 = first row)
     column: str | None       # as Excel letters it (A, B, …)
     value: str | None
-    th: str
-    en: str
+    message: Message
 
-    def where(self) -> str:
+    @property
+    def th(self) -> str:
+        return self.message.text("th")
+
+    @property
+    def en(self) -> str:
+        return self.message.text("en")
+
+    def where(self, lang: str = "en") -> str:
         parts = [self.sheet]
         if self.row:
-            parts.append(f"row {self.row}")
+            parts.append(t("imp_at_row", lang, row=self.row))
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(t("imp_at_column", lang, column=self.column))
         return ", ".join(parts)
 
+    def _shown(self) -> str:
+        return f" ('{self.value}')" if self.value not in (None, "") else ""
+
+    def text(self, lang: str) -> str:
+        """Where, the value and the message in one language (the page)."""
+        return f"{self.where(lang)}{self._shown()}: {self.message.text(lang)}"
+
     def __str__(self) -> str:
-        val = f" ('{self.value}')" if self.value not in (None, "") else ""
-        return f"{self.where()}{val}: {self.th} / {self.en}"
+        """Both languages (the command line)."""
+        return f"{self.where()}{self._shown()}: {self.message}"
+
+
+def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
+    """One row per problem, its message in `lang`."""
+    return pd.DataFrame([{"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
+                          "problem": p.message.text(lang)} for p in problems],
+                        columns=["sheet", "row", "column", "value", "problem"])
 
 
 class ImportRefused(ValueError):
@@ -78,6 +127,29 @@ class ImportRefused(ValueError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    def text(self, lang: str) -> str:
+        return "\n".join(p.text(lang) for p in self.problems)
+
+
+@dataclass(frozen=True)
+class UnknownColumn:
+    """A column that is not part of the format: refused, unless the user chooses to ignore it."""
+    sheet: str
+    row: int
+    column: str
+    header: str
+    reason: Message
+
+    def problem(self) -> Problem:
+        return Problem(self.sheet, self.row, self.column, self.header,
+                       Message("imp_column_not_in_format", reason=self.reason))
+
+    def ignored(self) -> Message:
+        """What the preview says once the user chose to ignore it."""
+        if not self.header:
+            return Message("imp_column_ignored_unnamed", column=self.column, reason=self.reason)
+        return Message("imp_column_ignored", column=self.column, header=self.header, reason=self.reason)
 
 
 @dataclass
@@ -94,16 +166,18 @@ class Plan:
     replaced: pd.DataFrame = field(default_factory=pd.DataFrame)   # with old_value
     unchanged: pd.DataFrame = field(default_factory=pd.DataFrame)
     same_file_batch: int | None = None
-    skipped: int = 0          # cells or rows without a value: not submitted, left out
+    skipped: int = 0          # cells left out: empty (not submitted) or a dash (not applicable)
+    not_applicable: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NA_COLUMNS))
+    unknown_columns: list[UnknownColumn] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def problems_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
-                              "problem_th": p.th, "problem_en": p.en} for p in self.problems],
-                            columns=["sheet", "row", "column", "value", "problem_th", "problem_en"])
+    @property
+    def empty(self) -> int:
+        """Cells without a value: not submitted (yet)."""
+        return self.skipped - len(self.not_applicable)
 
 
 def column_letter(index: int) -> str:
@@ -121,89 +195,156 @@ def _norm(text) -> str:
 
 
 _HEADER_LOOKUP = {_norm(name): key for key, names in HEADERS.items() for name in names}
+_POINTS = {_norm(name) for name in POINTS_HEADERS}
+
+
+def _header_forms(raw: str) -> list[str]:
+    """'รหัสหน่วยงาน (unit_code)' is read as itself, as 'unit_code' and as 'รหัสหน่วยงาน'."""
+    return [raw] + re.findall(r"\(([^)]*)\)", raw) + [re.sub(r"\([^)]*\)", "", raw)]
 
 
 def header_field(text) -> str | None:
     """The column a header names: 'รหัสหน่วยงาน (unit_code)' → unit_code."""
     if text is None:
         return None
-    raw = str(text)
-    candidates = [raw] + re.findall(r"\(([^)]*)\)", raw) + [re.sub(r"\([^)]*\)", "", raw)]
-    for c in candidates:
+    for c in _header_forms(str(text)):
         key = _HEADER_LOOKUP.get(_norm(c))
         if key:
             return key
     return None
 
 
+def _likeness(header: str, name: str) -> float:
+    return max(difflib.SequenceMatcher(None, _norm(form), _norm(name)).ratio() for form in _header_forms(header))
+
+
+def _nearest(header: str, names: dict[str, str]) -> str | None:
+    """The key of the name most like `header` (names: name → key), if alike enough."""
+    scored = [(_likeness(header, name), key) for name, key in names.items()]
+    best = max(scored, default=(0, None))
+    return best[1] if best[0] >= NEAREST_CUTOFF else None
+
+
 # --- reading the file into sheets of cells -------------------------------------------------------
+
+class Formula(str):
+    """A cell that holds a formula (its text): the sheet shows the formula's result, not this."""
+
 
 @dataclass
 class Sheet:
     name: str
-    rows: list[list]                    # cell values, row by row
+    rows: list[list]                    # cell values as the sheet shows them, row by row
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_row, min_col, max_row, max_col (0-based)
+    hidden: bool = False
 
 
 def read_sheets(data: bytes, file_name: str) -> tuple[list[Sheet], str, list[Problem]]:
     """The file's sheets, the encoding used (CSV) and any problem that stops reading."""
     name = file_name or "file"
+
+    def refused(key: str, value: str | None = None, **params):
+        return [], "", [Problem(name, None, None, value, Message(key, **params))]
+
     if len(data) > MAX_FILE_BYTES:
-        return [], "", [Problem(name, None, None, f"{len(data) / 1e6:.1f} MB",
-                                f"ไฟล์ใหญ่เกิน {MAX_FILE_BYTES // (1024 * 1024)} MB แยกไฟล์ตามรอบหรือกลุ่มหน่วยงานแล้วนำเข้าทีละไฟล์",
-                                f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: split it by round "
-                                f"or group of units and import each part")]
+        return refused("imp_file_too_large", f"{len(data) / 1e6:.1f} MB", mb=MAX_FILE_BYTES // (1024 * 1024))
     if not data.strip():
-        return [], "", [Problem(name, None, None, None, "ไฟล์ว่าง ไม่มีข้อมูล",
-                                "the file is empty: export the sheet again with its data")]
+        return refused("imp_file_empty")
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, name)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return [], "", [Problem(name, None, None, None,
-                                "ไฟล์ Excel รุ่นเก่า (.xls) ให้บันทึกเป็น .xlsx หรือ CSV ก่อน",
-                                "an old Excel file (.xls): save it as .xlsx or CSV first")]
+        not_workbook = _not_a_workbook(data)
+        return refused(not_workbook) if not_workbook else _read_xlsx(data, name)
+    if data[:8] == OLE2:
+        return refused("imp_file_old_excel")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return refused("imp_file_utf16")
+    sample = data[:4096]
+    if sum(1 for b in sample if b < 0x20 and b not in (9, 10, 13)) > max(8, len(sample) // 50):
+        return refused("imp_file_not_text")
+    if sample.lstrip().lower().startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+        return refused("imp_file_html")
     return _read_csv(data, name)
+
+
+def _not_a_workbook(data: bytes) -> str | None:
+    """What a ZIP file is when it is not an Excel workbook (a message key), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            mimetype = z.read("mimetype") if "mimetype" in names else b""
+    except Exception:  # noqa: BLE001 - a ZIP that cannot be opened is cut short or damaged
+        return "imp_xlsx_truncated"
+    if any(n.startswith("xl/") for n in names):
+        return None
+    if "word/document.xml" in names:
+        return "imp_file_word"
+    if b"opendocument.spreadsheet" in mimetype:
+        return "imp_file_ods"
+    return "imp_file_zip"
+
+
+def _is_percent(number_format: str | None) -> bool:
+    """A number format that shows value × 100 with a % sign ('0%', '0.0%'; not a quoted "%")."""
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format or "")
+    return "%" in plain
+
+
+def _shown(cell):
+    """A cell's value as the sheet shows it: a formula is marked, a percent cell is value × 100."""
+    v = cell.value
+    if cell.data_type == "f" or (v is not None and hasattr(v, "ref")):   # formula, array formula
+        return Formula(getattr(v, "text", None) or str(v))
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and _is_percent(cell.number_format):
+        return float(Decimal(repr(v)) * 100)   # exact: 0.855 → 85.5, never 85.49999999999999
+    return v
 
 
 def _read_xlsx(data: bytes, name: str):
     import openpyxl
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's to fix
-        return [], "", [Problem(name, None, None, None, f"เปิดไฟล์ Excel ไม่ได้ ({type(exc).__name__}) ให้บันทึกไฟล์ใหม่เป็น .xlsx",
-                                f"cannot open the Excel file ({type(exc).__name__}): save it again as .xlsx")]
+    except Exception:  # noqa: BLE001 - any damaged part inside: the user saves the workbook again
+        return [], "", [Problem(name, None, None, None, Message("imp_xlsx_damaged"))]
     sheets = []
     for ws in wb.worksheets:
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        rows = [[_shown(c) for c in r] for r in ws.iter_rows()]
         merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
-        sheets.append(Sheet(ws.title, rows, merged))
+        sheets.append(Sheet(ws.title, rows, merged, hidden=ws.sheet_state != "visible"))
     return sheets, "xlsx", []
 
 
-def _read_csv(data: bytes, name: str):
+def _decode(data: bytes) -> tuple[str, str, bool]:
+    """The text, the encoding, and whether some bytes could not be read (marked U+FFFD)."""
     if data[:3] == b"\xef\xbb\xbf":
-        text, encoding = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        body, label, candidates = data[3:], "utf-8-sig", ("utf-8",)
     else:
+        body, label, candidates = data, None, ("utf-8", "cp874")
+    for encoding in candidates:
         try:
-            text, encoding = data.decode("utf-8"), "utf-8"
+            return body.decode(encoding), label or encoding, False
         except UnicodeDecodeError:
-            try:
-                text, encoding = data.decode("cp874"), "cp874"
-            except UnicodeDecodeError:
-                return [], "", [Problem(name, None, None, None,
-                                        "อ่านตัวอักษรในไฟล์ไม่ได้ ให้บันทึกเป็น CSV UTF-8",
-                                        "the file's characters cannot be read: save it as CSV UTF-8")]
-    if "\x00" in text:
-        return [], "", [Problem(name, None, None, None, "ไฟล์นี้ไม่ใช่ CSV หรือ Excel",
-                                "this is not a CSV or Excel file")]
+            pass
+    # neither reads every byte: take the one that reads more, and name the cells it cannot read
+    encoding = min(candidates, key=lambda e: body.decode(e, errors="replace").count("\ufffd"))
+    return body.decode(encoding, errors="replace"), label or encoding, True
+
+
+def _read_csv(data: bytes, name: str):
+    text, encoding, lossy = _decode(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     sheet = re.sub(r"\.[^.]*$", "", name) or "CSV"
-    return [Sheet(sheet, rows)], encoding, []
+    problems = []
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if "\x00" in v:
+                problems.append(Problem(sheet, i + 1, column_letter(j), v.replace("\x00", "")[:80],
+                                        Message("imp_cell_nul")))
+            elif lossy and "\ufffd" in v:
+                problems.append(Problem(sheet, i + 1, column_letter(j), v[:80], Message("imp_cell_undecodable")))
+    return [Sheet(sheet, rows)], encoding, problems
 
 
 # --- understanding a sheet ----------------------------------------------------------------------
@@ -222,21 +363,56 @@ def _text(v) -> str:
     return str(v).strip()
 
 
+def _code(v) -> str:
+    """A unit or indicator code as written, Thai digits read (๑๐๐๑ → 1001)."""
+    return _text(v).translate(THAI_DIGITS)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _rows_text(rows) -> str:
+    """[2, 3, 4, 7] → '2–4, 7'."""
+    rows = sorted(set(int(r) for r in rows))
+    runs: list[list[int]] = []
+    for r in rows:
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
 def _data_sheets(sheets: list[Sheet]) -> list[Sheet]:
     return [s for s in sheets if _norm(s.name) not in IGNORED_SHEETS
             and any(not _blank(v) for row in s.rows for v in row)]
 
 
-def _find_header(sheet: Sheet, indicator_codes: set[str]):
-    """Index of the header row and its fields per column, or None."""
+@dataclass
+class _Header:
+    index: int                     # 0-based row
+    fields: dict[int, str | None]  # column → field it names (None: not a known header)
+    indicator_cols: set[int]       # wide layout: columns headed by an indicator code
+    complete: bool
+
+
+def _find_header(sheet: Sheet, indicator_codes: set[str]) -> _Header | None:
+    """The header row: the first that names unit_code and either indicator_code and value (long) or
+    indicator codes (wide); else the row naming most columns (to say what is missing); else None."""
+    best, best_score = None, 0
     for i, row in enumerate(sheet.rows[:30]):
         fields = {j: header_field(v) for j, v in enumerate(row) if not _blank(v)}
-        indicator_cols = {j for j, v in enumerate(row) if not _blank(v) and
-                          (_text(v).upper() in indicator_codes or CODE_SHAPED.match(_text(v)))}
+        indicator_cols = {j for j, v in enumerate(row) if not _blank(v) and fields[j] is None and
+                          (_code(v).upper() in indicator_codes or CODE_SHAPED.match(_code(v)))}
         named = set(fields.values())
         if "unit_code" in named and ({"indicator_code", "value"} <= named or indicator_cols):
-            return i, fields, indicator_cols
-    return None
+            return _Header(i, fields, indicator_cols, True)
+        # (a long layout's data row holds one code: one code column is no header)
+        score = len(named - {None}) + (len(indicator_cols) if len(indicator_cols) > 1 else 0)
+        if score > best_score:
+            best, best_score = _Header(i, fields, indicator_cols, False), score
+    return best
 
 
 def _preamble(sheet: Sheet, header_row: int) -> dict[str, tuple[object, int, int]]:
@@ -271,152 +447,228 @@ class Reference:
         )
 
 
+def _gregorian_day(y: int, mo: int, dd: int) -> date | Message:
+    """The day, a Buddhist-era year (2400 or more) converted; or why no such day exists."""
+    year = gregorian_year(y)
+    if year < 1:
+        return Message("imp_date_format")
+    if not 1 <= mo <= 12:
+        return Message("imp_date_no_month", month=mo)
+    days = calendar.monthrange(year, mo)[1]
+    if not 1 <= dd <= days:
+        return Message("imp_date_no_day", month=Message(f"month_{mo}"), year=y, days=days)
+    return date(year, mo, dd)
+
+
 class _Checker:
     def __init__(self, ref: Reference, sheet: str):
         self.ref = ref
         self.sheet = sheet
         self.problems: list[Problem] = []
 
-    def problem(self, row, col, value, th, en):
-        self.problems.append(Problem(self.sheet, row, col, None if value is None else _text(value)[:80], th, en))
+    def problem(self, row, col, value, key: str, **params):
+        self.problems.append(Problem(self.sheet, row, col, None if value is None else _text(value)[:80],
+                                     Message(key, **params)))
+
+    def formula(self, v, row, col) -> bool:
+        """A formula cell is refused wherever it is: the file must hold what the sheet shows."""
+        if isinstance(v, Formula):
+            self.problem(row, col, v, "imp_formula_cell")
+            return True
+        return False
 
     def fiscal_year(self, v, row, col):
+        if self.formula(v, row, col):
+            return None
         t = _text(v).translate(THAI_DIGITS)
-        if not re.fullmatch(r"\d{4}", t):
-            self.problem(row, col, v, "ปีงบประมาณต้องเป็นปี พ.ศ. 4 หลัก เช่น 2569",
-                         "the fiscal year must be a 4-digit Buddhist-era year, e.g. 2569")
+        if not re.fullmatch(r"[0-9]{4}", t):
+            self.problem(row, col, v, "imp_fiscal_year_format")
             return None
         fy = int(t)
         if fy not in self.ref.years:
-            lo, hi = min(self.ref.years), max(self.ref.years)
-            self.problem(row, col, v, f"ไม่มีปีงบประมาณ {fy} ในกรอบตัวชี้วัดที่รู้จัก (มี {lo}–{hi}) ตรวจปี พ.ศ.",
-                         f"fiscal year {fy} is outside the known frameworks ({lo}–{hi}): check the Buddhist-era year")
+            self.problem(row, col, v, "imp_fiscal_year_unknown", fy=fy, lo=min(self.ref.years), hi=max(self.ref.years))
             return None
         return fy
 
     def round(self, v, row, col):
-        t = _text(v).translate(THAI_DIGITS)
-        if t not in ("1", "2"):
-            self.problem(row, col, v, "รอบการตรวจต้องเป็น 1 หรือ 2", "the inspection round must be 1 or 2")
+        if self.formula(v, row, col):
             return None
-        return int(t)
+        if _text(v).translate(THAI_DIGITS) not in ("1", "2"):
+            self.problem(row, col, v, "imp_round")
+            return None
+        return int(_text(v).translate(THAI_DIGITS))
+
+    def unit(self, v, row, col):
+        if self.formula(v, row, col):
+            return None
+        unit = _code(v)
+        if not unit:
+            self.problem(row, col, None, "imp_unit_missing")
+            return None
+        if unit not in self.ref.units:
+            self.problem(row, col, unit, "imp_unknown_unit")
+            return None
+        return unit
 
     def value(self, v, measure: str, row, col):
-        if isinstance(v, str) and v.strip().startswith("="):
-            self.problem(row, col, v, "ช่องนี้เป็นสูตร ให้พิมพ์ค่าที่วัดได้เป็นตัวเลข (คัดลอกแล้ววางแบบค่า)",
-                         "this cell holds a formula: type the measured value as a number (paste as values)")
+        if isinstance(v, Formula) or (isinstance(v, str) and v.strip().startswith("=")):
+            self.problem(row, col, v, "imp_formula_value")
             return None
-        t = _text(v).translate(THAI_DIGITS).replace("%", "").strip()
-        if "," in t:
-            if not re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", t):   # 1,234.5 is a thousands comma
-                self.problem(row, col, v, "ใช้จุด (.) เป็นจุดทศนิยม ไม่ใช้จุลภาค (,) เช่น 1.5",
-                             "use a point for decimals, not a comma: e.g. 1.5")
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            x = float(v)
+        else:
+            t = _text(v).translate(THAI_DIGITS).replace("%", "").strip()
+            if "," in t:
+                if not THOUSANDS.fullmatch(t):
+                    self.problem(row, col, v, "imp_decimal_comma")
+                    return None
+                t = t.replace(",", "")
+            if measure == "binary" and t.lower() in YES | NO:
+                return 1.0 if t.lower() in YES else 0.0
+            if not NUMBER.fullmatch(t):   # not 1_0, 1e3, inf: only what a spreadsheet shows as a number
+                self.problem(row, col, v, "imp_not_a_number")
                 return None
-            t = t.replace(",", "")
-        if measure == "binary" and t.lower() in YES | NO:
-            return 1.0 if t.lower() in YES else 0.0
-        try:
             x = float(t)
-        except ValueError:
-            self.problem(row, col, v, "ค่าที่วัดได้ต้องเป็นตัวเลข", "the measured value must be a number")
-            return None
         if not math.isfinite(x):
-            self.problem(row, col, v, "ค่าที่วัดได้ต้องเป็นตัวเลข", "the measured value must be a number")
+            self.problem(row, col, v, "imp_not_a_number")
             return None
         if measure == "binary" and x not in (0, 1):
-            self.problem(row, col, v, "ตัวชี้วัดนี้เป็นแบบมี/ไม่มี ใส่ 1 (มี) หรือ 0 (ไม่มี)",
-                         "this indicator is yes / no: enter 1 (yes) or 0 (no)")
+            self.problem(row, col, v, "imp_binary")
             return None
         if measure == "count" and (x < 0 or x != int(x) or x > MAX_COUNT):
-            self.problem(row, col, v, f"ตัวชี้วัดนี้นับจำนวน ใส่จำนวนเต็ม 0–{MAX_COUNT:,}",
-                         f"this indicator is a count: enter a whole number from 0 to {MAX_COUNT:,}")
+            self.problem(row, col, v, "imp_count", max=f"{MAX_COUNT:,}")
             return None
         if measure == "percent" and not 0 <= x <= 100:
-            self.problem(row, col, v, "ตัวชี้วัดนี้เป็นร้อยละ ใส่ค่า 0–100", "this indicator is a percentage: enter 0 to 100")
+            self.problem(row, col, v, "imp_percent")
             return None
         if round(x, 2) != x:
-            self.problem(row, col, v, "ใส่ทศนิยมไม่เกิน 2 ตำแหน่ง", "use at most 2 decimal places")
+            self.problem(row, col, v, "imp_decimals")
             return None
         return x
 
     def text(self, v, row, col):
-        if _blank(v):
+        """Text is stored as written (exports neutralise what a spreadsheet would run)."""
+        if _blank(v) or self.formula(v, row, col):
             return None
         t = _text(v)
-        if t[:1] in ("=", "+", "@") or (t[:1] == "-" and len(t) > 1 and not t[1:2].isdigit()):
-            self.problem(row, col, v, "ข้อความขึ้นต้นด้วย = + - @ ซึ่งโปรแกรมตารางคำนวณอาจตีความเป็นสูตร ให้ลบเครื่องหมายนั้น",
-                         "text starting with = + - @ can run as a formula in a spreadsheet: remove that sign")
-            return None
         if len(t) > MAX_TEXT:
-            self.problem(row, col, t[:40] + "…", f"ข้อความยาวเกิน {MAX_TEXT} ตัวอักษร", f"text longer than {MAX_TEXT} characters")
+            self.problem(row, col, t[:40] + "…", "imp_text_too_long", max=MAX_TEXT)
             return None
         return t
 
     def day(self, v, fy, row, col):
-        if _blank(v):
+        if _blank(v) or self.formula(v, row, col):
             return None
         if isinstance(v, datetime):
-            d = v.date()
-        elif isinstance(v, date):
-            d = v
+            v = v.date()
+        if isinstance(v, date):
+            d = _gregorian_day(v.year, v.month, v.day)
         else:
             t = _text(v).translate(THAI_DIGITS)
-            m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t) or None
-            m2 = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", t)
-            try:
-                if m:
-                    y, mo, dd = map(int, m.groups())
-                elif m2:
-                    dd, mo, y = map(int, m2.groups())
-                else:
-                    raise ValueError
-                d = date(y - 543 if y > 2400 else y, mo, dd)
-            except ValueError:
-                self.problem(row, col, v, "วันที่ตรวจต้องเป็น วว/ดด/ปปปป หรือ ปปปป-ดด-วว",
-                             "the inspection date must read dd/mm/yyyy or yyyy-mm-dd")
-                return None
+            iso = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", t)
+            dmy = re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", t)
+            if iso:
+                d = _gregorian_day(*map(int, iso.groups()))
+            elif dmy:
+                dd, mo, y = map(int, dmy.groups())
+                d = _gregorian_day(y, mo, dd)
+            else:
+                d = Message("imp_date_format")
+        if isinstance(d, Message):
+            self.problems.append(Problem(self.sheet, row, col, _text(v)[:80], d))
+            return None
         if fy is not None:
             lo, hi = fiscal_year_bounds(fy)
             if not lo <= d <= hi:
-                self.problem(row, col, v, f"วันที่ตรวจไม่อยู่ในปีงบประมาณ {fy}",
-                             f"the inspection date is not in fiscal year {fy}")
+                self.problem(row, col, v, "imp_date_outside", fy=fy)
                 return None
         return d
 
 
-def _parse_sheet(sheet: Sheet, ref: Reference) -> tuple[pd.DataFrame, str, list[Problem]]:
+@dataclass
+class _Parsed:
+    rows: pd.DataFrame
+    layout: str
+    problems: list[Problem]
+    skipped: int = 0
+    not_applicable: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NA_COLUMNS))
+    unknown_columns: list[UnknownColumn] = field(default_factory=list)
+
+
+def _missing_columns(chk: _Checker, sheet: Sheet, header: _Header) -> None:
+    """An incomplete header: each missing column named, with the headers found and the nearest one."""
+    h, row = header.index, sheet.rows[header.index]
+    named = set(header.fields.values())
+    needed = ["unit_code"] + ([] if header.indicator_cols else ["indicator_code", "value"])
+    found = ", ".join(_text(v) for v in row if not _blank(v))[:200]
+    unknown = {j: _text(row[j]) for j, key in header.fields.items() if key is None and j not in header.indicator_cols}
+    for key in (k for k in needed if k not in named):
+        names = {name: key for name in HEADERS[key]}
+        near = [j for j, text in unknown.items() if _nearest(text, names)]
+        if near:
+            j = max(near, key=lambda j: max(_likeness(unknown[j], n) for n in names))
+            chk.problem(h + 1, column_letter(j), unknown.pop(j), "imp_missing_column_nearest",
+                        column=FIELD_LABEL[key], header_row=h + 1, found=found, letter=column_letter(j))
+        else:
+            chk.problem(h + 1, None, None, "imp_missing_column", column=FIELD_LABEL[key], header_row=h + 1,
+                        found=found)
+
+
+def _unknown_columns(sheet: Sheet, header: _Header, col_of: dict[str, int], codes: set[str],
+                     wide: bool) -> list[UnknownColumn]:
+    """Columns outside the format: a header nobody knows (with the nearest known one), a points
+    column, values under no header, or (long layout) a column headed by an indicator code."""
+    h, row = header.index, sheet.rows[header.index]
+    present = {_code(row[j]).upper() for j in header.indicator_cols}
+    suggestions = {name: key for key, names in HEADERS.items() if key not in col_of for name in names}
+    if wide:
+        suggestions |= {code: code for code in codes - present}
+    found = []
+    for j, key in sorted(header.fields.items()):
+        if key is not None or (wide and j in header.indicator_cols):
+            continue
+        text = _text(row[j])
+        if any(_norm(form) in _POINTS for form in _header_forms(text)):
+            reason = Message("imp_reason_points")
+        elif j in header.indicator_cols:   # long layout: an indicator's own column
+            reason = Message("imp_reason_code_in_long")
+        else:
+            near = _nearest(text, suggestions)
+            reason = Message("imp_reason_nearest", name=FIELD_LABEL.get(near, near)) if near \
+                else Message("imp_reason_unknown")
+        found.append(UnknownColumn(sheet.name, h + 1, column_letter(j), text, reason))
+    with_values = {j for r in sheet.rows[h + 1:] for j, v in enumerate(r) if not _blank(v)}
+    for j in sorted(with_values - set(header.fields)):
+        found.append(UnknownColumn(sheet.name, h + 1, column_letter(j), "", Message("imp_reason_no_header")))
+    return sorted(found, key=lambda u: (len(u.column), u.column))
+
+
+def _parse_sheet(sheet: Sheet, ref: Reference) -> _Parsed:
     chk = _Checker(ref, sheet.name)
     codes = set(ref.indicators.index)
-    found = _find_header(sheet, codes)
-    if found is None:
+    header = _find_header(sheet, codes)
+    if header is None:
         first = next((i for i, r in enumerate(sheet.rows) if any(not _blank(v) for v in r)), 0)
         seen = ", ".join(_text(v) for v in sheet.rows[first] if not _blank(v))[:200] if sheet.rows else ""
-        chk.problem(first + 1, None, seen,
-                    "ไม่พบแถวหัวตาราง ต้องมีคอลัมน์ รหัสหน่วยงาน, รหัสตัวชี้วัด, ค่าที่วัดได้ (แบบยาว) หรือ "
-                    "รหัสหน่วยงาน และคอลัมน์รหัสตัวชี้วัด เช่น F2-1.01 (แบบกว้าง) ใช้แม่แบบจากหน้า 'ข้อมูล'",
-                    "no header row found: name the columns unit_code, indicator_code, value (long layout) or "
-                    "unit_code plus one column per indicator code such as F2-1.01 (wide layout); the Data page "
-                    "has templates")
-        return pd.DataFrame(columns=COLUMNS), "", chk.problems
-    h, fields, indicator_cols = found
+        chk.problem(first + 1, None, seen, "imp_no_header")
+        return _Parsed(pd.DataFrame(columns=COLUMNS), "", chk.problems)
+    if not header.complete:
+        _missing_columns(chk, sheet, header)
+        return _Parsed(pd.DataFrame(columns=COLUMNS), "", chk.problems)
+    h, fields, indicator_cols = header.index, header.fields, header.indicator_cols
     header_cells = sheet.rows[h]
     for (r0, c0, r1, c1) in sheet.merged:
         if r0 <= h <= r1 and c1 > c0:
-            chk.problem(h + 1, column_letter(c0), _text(header_cells[c0]),
-                        "หัวตารางมีเซลล์ที่ผสานไว้ ให้ยกเลิกการผสานเซลล์ ให้แต่ละคอลัมน์มีหัวของตัวเอง",
-                        "the header has merged cells: unmerge them so each column has its own header")
-    col_of = {}
-    for j, key in fields.items():
-        if key and key not in col_of:
+            chk.problem(h + 1, column_letter(c0), header_cells[c0], "imp_merged_header")
+    col_of: dict[str, int] = {}
+    for j, key in sorted(fields.items()):
+        if key and key in col_of:
+            chk.problem(h + 1, column_letter(j), header_cells[j], "imp_column_repeated",
+                        first=column_letter(col_of[key]))
+        elif key:
             col_of[key] = j
     wide = "value" not in col_of or "indicator_code" not in col_of
-    if wide:   # in a wide sheet a column nobody recognises may be a mistyped code: never drop it silently
-        for j, key in fields.items():
-            if key is None and j not in indicator_cols:
-                chk.problem(h + 1, column_letter(j), _text(header_cells[j]),
-                            "ไม่รู้จักหัวคอลัมน์นี้ ถ้าเป็นตัวชี้วัดให้ใช้รหัส เช่น F2-1.01 ถ้าไม่ใช่ให้ลบคอลัมน์",
-                            "unknown column header: if it is an indicator, use its code such as F2-1.01; "
-                            "otherwise delete the column")
+    unknown = _unknown_columns(sheet, header, col_of, codes, wide)
     preamble = _preamble(sheet, h) if wide else {}
     # fiscal year and round given once above a wide header: checked (and reported) once
     given = {}
@@ -424,7 +676,21 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> tuple[pd.DataFrame, str, list[
         if key in preamble and key not in col_of:
             v, pi, pj = preamble[key]
             given[key] = check(v, pi + 1, column_letter(pj))
-    records = []
+    # a wide sheet's indicator columns: each header checked once, at its cell
+    value_cols, seen_codes = [], {}
+    for j in sorted(indicator_cols) if wide else []:
+        code = _code(header_cells[j]).upper()
+        if code not in ref.indicators.index:
+            chk.problem(h + 1, column_letter(j), header_cells[j], "imp_unknown_indicator")
+        elif code in seen_codes:
+            chk.problem(h + 1, column_letter(j), code, "imp_column_repeated", first=column_letter(seen_codes[code]))
+        elif given.get("fiscal_year") and _other_framework(chk, ref, given["fiscal_year"], code, h + 1,
+                                                           column_letter(j)):
+            pass   # a fiscal year given once: an indicator of another framework is reported once, at its header
+        else:
+            seen_codes[code] = j
+            value_cols.append((code, j))
+    records, not_applicable = [], []
     skipped = 0
     for i in range(h + 1, len(sheet.rows)):
         row = sheet.rows[i]
@@ -439,64 +705,118 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> tuple[pd.DataFrame, str, list[
         elif "fiscal_year" in given:
             fy = given["fiscal_year"]
         else:
-            chk.problem(excel_row, None, None, "ไม่มีปีงบประมาณ เพิ่มคอลัมน์ ปีงบประมาณ หรือระบุไว้เหนือหัวตาราง",
-                        "no fiscal year: add a fiscal_year column or give it above the header")
+            chk.problem(excel_row, None, None, "imp_no_fiscal_year")
             break
         if "inspection_round" in col_of:
             rnd = chk.round(get("inspection_round"), excel_row, letter("inspection_round"))
         elif "inspection_round" in given:
             rnd = given["inspection_round"]
         else:
-            chk.problem(excel_row, None, None, "ไม่มีรอบการตรวจ เพิ่มคอลัมน์ รอบการตรวจ หรือระบุไว้เหนือหัวตาราง",
-                        "no inspection round: add an inspection_round column or give it above the header")
+            chk.problem(excel_row, None, None, "imp_no_round")
             break
-        unit = _text(get("unit_code"))
-        if unit not in ref.units:
-            chk.problem(excel_row, letter("unit_code"), unit or "(ว่าง / empty)",
-                        "ไม่รู้จักรหัสหน่วยงานนี้ ใช้รหัสจากรายการในแม่แบบ (เช่น 1001 หรือ CSC)",
-                        "unknown unit code: use a code from the template's list (e.g. 1001 or CSC)")
-            unit = None
+        unit = chk.unit(get("unit_code"), excel_row, letter("unit_code"))
         day = chk.day(get("inspected_on"), fy, excel_row, letter("inspected_on"))
         inspector = chk.text(get("inspector"), excel_row, letter("inspector"))
         note = chk.text(get("note"), excel_row, letter("note"))
         if wide:
-            cells = [(sheet.rows[h][j], row[j] if j < len(row) else None, j) for j in sorted(indicator_cols)]
+            cells = [(code, row[j] if j < len(row) else None, j) for code, j in value_cols]
         else:
-            cells = [(get("indicator_code"), get("value"), col_of["value"])]
-        for code_cell, raw, j in cells:
-            code = _text(code_cell).upper()
-            if _blank(raw) or (wide and _text(raw) in ("-", "—", "–")):
-                skipped += 1   # an empty value is not submitted (yet); a dash marks "not assigned"
+            cells = [(_code(get("indicator_code")).upper(), get("value"), col_of["value"])]
+        for code, raw, j in cells:
+            if _blank(raw):
+                skipped += 1   # an empty value is not submitted (yet)
+                continue
+            if _text(raw) in DASHES:   # one rule in both layouts: not applicable, listed in the preview
+                skipped += 1
+                not_applicable.append({"fiscal_year": fy, "inspection_round": rnd,
+                                       "unit_code": unit or _code(get("unit_code")), "indicator_code": code,
+                                       "excel_row": excel_row, "excel_col": column_letter(j)})
                 continue
             code_col = column_letter(j) if wide else letter("indicator_code")
-            rec = _check_row(chk, ref, fy, rnd, unit, code, raw, excel_row, code_col, column_letter(j))
+            rec = _check_row(chk, ref, fy, rnd, unit, code, raw, excel_row, code_col, column_letter(j),
+                             framework_checked=wide and "fiscal_year" in given)
             if rec:
                 records.append({**rec, "inspected_on": day, "inspector": inspector, "note": note,
                                 "excel_row": excel_row, "excel_col": column_letter(j)})
     frame = pd.DataFrame(records, columns=COLUMNS + ["excel_row", "excel_col"])
-    frame.attrs["skipped"] = skipped
-    return frame, "wide" if wide else "long", chk.problems
+    layout = "wide" if wide else "long"
+    duplicates = _duplicates(frame, sheet.name, layout, column_letter(col_of["unit_code"]))
+    return _Parsed(frame, layout, chk.problems + duplicates, skipped,
+                   pd.DataFrame(not_applicable, columns=NA_COLUMNS), unknown)
 
 
-def _check_row(chk: _Checker, ref: Reference, fy, rnd, unit, code, raw, row, code_col, value_col):
-    if code not in ref.indicators.index:
-        chk.problem(row, code_col, code or "(ว่าง / empty)", "ไม่รู้จักรหัสตัวชี้วัดนี้ ใช้รหัสจากแม่แบบ เช่น F2-1.01",
-                    "unknown indicator code: use a code from the template, e.g. F2-1.01")
-        return None
-    measure = ref.indicators.loc[code, "measure"]
-    value = chk.value(raw, measure, row, value_col)
-    if None in (fy, rnd, unit, value):
-        return None
+def _other_framework(chk: _Checker, ref: Reference, fy: int, code: str, row, col) -> bool:
     framework = int(ref.indicators.loc[code, "framework_id"])
     if framework != ref.years[fy]:
-        chk.problem(row, code_col, code, f"ตัวชี้วัดนี้อยู่ในกรอบที่ {framework} แต่ปีงบประมาณ {fy} ใช้กรอบที่ {ref.years[fy]}",
-                    f"this indicator belongs to framework {framework}, but fiscal year {fy} uses framework {ref.years[fy]}")
+        chk.problem(row, col, code, "imp_other_framework", framework=framework, fy=fy, year_framework=ref.years[fy])
+        return True
+    return False
+
+
+def _check_row(chk: _Checker, ref: Reference, fy, rnd, unit, code, raw, row, code_col, value_col,
+               framework_checked: bool = False):
+    if not code:
+        chk.problem(row, code_col, None, "imp_indicator_missing")
+        return None
+    if code not in ref.indicators.index:
+        chk.problem(row, code_col, code, "imp_unknown_indicator")
+        return None
+    value = chk.value(raw, ref.indicators.loc[code, "measure"], row, value_col)
+    if None in (fy, rnd, unit, value):
+        return None
+    if not framework_checked and _other_framework(chk, ref, fy, code, row, code_col):
         return None
     if (fy, unit, code) not in ref.assigned:
-        chk.problem(row, code_col, code, f"หน่วยงาน {unit} ไม่ได้รับมอบหมายตัวชี้วัดนี้ในปีงบประมาณ {fy} ลบค่านี้ออก",
-                    f"unit {unit} does not answer for this indicator in fiscal year {fy}: remove this value")
+        chk.problem(row, code_col, code, "imp_not_assigned", unit=unit, fy=fy)
         return None
     return {"fiscal_year": fy, "inspection_round": rnd, "unit_code": unit, "indicator_code": code, "value": value}
+
+
+def _same(a, b) -> bool:
+    return (pd.isna(a) and pd.isna(b)) if (pd.isna(a) or pd.isna(b)) else a == b
+
+
+def _duplicates(rows: pd.DataFrame, sheet: str, layout: str, unit_col: str) -> list[Problem]:
+    """Rows for the same fiscal year, round, unit and indicator: an exact copy (keep one) or a
+    contradiction (which is right?). In the wide layout a unit listed twice is one problem."""
+    problems = []
+    details = ["inspected_on", "inspector", "note"]
+    if layout == "wide":
+        by_row = {r: g for r, g in rows.groupby("excel_row", sort=True)}
+        first_row = {}
+        for r, g in by_row.items():
+            unit_key = (g["fiscal_year"].iloc[0], g["inspection_round"].iloc[0], g["unit_code"].iloc[0])
+            if unit_key not in first_row:
+                first_row[unit_key] = r
+                continue
+            first = by_row[first_row[unit_key]]
+            unit = unit_key[2]
+            a = dict(zip(first["indicator_code"], first["value"]))
+            b = dict(zip(g["indicator_code"], g["value"]))
+            differ = [c for c in dict.fromkeys(list(a) + list(b)) if a.get(c) != b.get(c)]
+            if differ:
+                c = differ[0]
+                shown = lambda x: "—" if x is None else _num(x)  # noqa: E731
+                problems.append(Problem(sheet, int(r), unit_col, unit, Message(
+                    "imp_unit_twice_conflict", unit=unit, first=int(first_row[unit_key]), code=c,
+                    first_value=shown(a.get(c)), value=shown(b.get(c)))))
+            else:
+                problems.append(Problem(sheet, int(r), unit_col, unit,
+                                        Message("imp_unit_twice_copy", unit=unit, first=int(first_row[unit_key]))))
+        return problems
+    dup = rows[rows.duplicated(KEY, keep=False)]
+    for _, group in dup.groupby(KEY, sort=False):
+        first = group.iloc[0]
+        for r in group.iloc[1:].itertuples():
+            if r.value != first.value:
+                message = Message("imp_duplicate_conflict", first=int(first.excel_row),
+                                  first_value=_num(first.value), value=_num(r.value))
+            elif all(_same(getattr(r, d), first[d]) for d in details):
+                message = Message("imp_duplicate_copy", first=int(first.excel_row))
+            else:
+                message = Message("imp_duplicate_details", first=int(first.excel_row))
+            problems.append(Problem(sheet, int(r.excel_row), r.excel_col, _num(r.value), message))
+    return problems
 
 
 def plan_import(db: Database, data: bytes, file_name: str) -> Plan:
@@ -507,45 +827,35 @@ def plan_import(db: Database, data: bytes, file_name: str) -> Plan:
         plan.problems = problems
         return plan
     data_sheets = _data_sheets(sheets)
+    hidden = [s for s in data_sheets if s.hidden]
+    if hidden:
+        plan.problems = [Problem(s.name, None, None, None, Message("imp_hidden_sheet", sheet=s.name)) for s in hidden]
+        return plan
     if not data_sheets:
-        plan.problems = [Problem(file_name, None, None, None, "ไม่มีข้อมูลในไฟล์ (มีแต่แผ่นงานว่าง)",
-                                 "the file has no data (only empty sheets)")]
+        plan.problems = [Problem(file_name, None, None, None, Message("imp_no_data_sheets"))]
         return plan
     if len(data_sheets) > 1:
         plan.problems = [Problem(file_name, None, None, ", ".join(s.name for s in data_sheets),
-                                 "มีข้อมูลมากกว่าหนึ่งแผ่นงาน ให้รวมผลไว้ในแผ่นงานเดียว หรือแยกเป็นไฟล์ละแผ่นงาน",
-                                 "more than one sheet holds data: put all results in one sheet, or one sheet per file")]
+                                 Message("imp_many_sheets"))]
         return plan
     sheet = data_sheets[0]
     plan.sheet = sheet.name
     ref = Reference.load(db)
-    rows, plan.layout, problems = _parse_sheet(sheet, ref)
-    plan.skipped = rows.attrs.get("skipped", 0)
-    plan.problems += problems
-    if not plan.problems and rows.empty:
-        if plan.skipped:
+    parsed = _parse_sheet(sheet, ref)
+    rows, plan.layout, plan.skipped = parsed.rows, parsed.layout, parsed.skipped
+    plan.not_applicable, plan.unknown_columns = parsed.not_applicable, parsed.unknown_columns
+    plan.problems += parsed.problems
+    if not plan.problems and rows.empty and plan.layout:
+        if plan.skipped:   # only empty cells and dashes
             plan.problems.append(Problem(sheet.name, None, None, None,
-                                         f"ยังไม่ได้กรอกค่าที่วัดได้เลย ({plan.skipped:,} ช่องว่าง) กรอกค่าแล้วนำเข้าอีกครั้ง",
-                                         f"no measured value is filled in ({plan.skipped:,} empty cells): fill in "
-                                         f"the values and import again"))
+                                         Message("imp_nothing_filled", n=f"{plan.skipped:,}")))
         else:
-            plan.problems.append(Problem(sheet.name, None, None, None, "มีแต่หัวตาราง ไม่มีแถวผลการตรวจ",
-                                         "only headers: the sheet has no result rows"))
-    key = ["fiscal_year", "inspection_round", "unit_code", "indicator_code"]
-    dup = rows[rows.duplicated(key, keep=False)]
-    for _, group in dup.groupby(key, sort=False):
-        first = group.iloc[0]
-        for r in group.iloc[1:].itertuples():
-            plan.problems.append(Problem(sheet.name, r.excel_row, r.excel_col, r.indicator_code,
-                                         f"ซ้ำกับแถว {first.excel_row} (หน่วยงาน ตัวชี้วัด ปี และรอบเดียวกัน) เก็บไว้แถวเดียว",
-                                         f"duplicates row {first.excel_row} (same unit, indicator, year and round): keep one"))
+            plan.problems.append(Problem(sheet.name, None, None, None, Message("imp_only_headers")))
     batches = db.query("import_batches_by_id")
     same = batches[(batches["sha256"] == plan.sha256) & batches["undone_at"].isna()]
     if len(same):
         plan.same_file_batch = int(same["batch_id"].iloc[0])
-        plan.problems.append(Problem(file_name, None, None, None,
-                                     f"ไฟล์นี้นำเข้าแล้ว (ชุดที่ {plan.same_file_batch}) ไม่ต้องนำเข้าซ้ำ",
-                                     f"this exact file was already imported (batch {plan.same_file_batch})"))
+        plan.problems.append(Problem(file_name, None, None, None, Message("imp_same_file", batch=plan.same_file_batch)))
     plan.rows = rows
     if not rows.empty:
         _classify(db, plan)
@@ -554,15 +864,19 @@ def plan_import(db: Database, data: bytes, file_name: str) -> Plan:
 
 def _classify(db: Database, plan: Plan) -> None:
     """Sort the file's rows into added (new), replaced (a different stored value) and unchanged."""
-    keys = plan.rows[["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value"]]
+    keys = plan.rows[KEY + ["value"]]
     stored = db.query_with("stored_results_for_incoming", {"incoming": keys})
-    merged = plan.rows.merge(stored, on=["fiscal_year", "inspection_round", "unit_code", "indicator_code"],
-                             how="left")
+    merged = plan.rows.merge(stored, on=KEY, how="left")
     has = merged["stored_value"].notna()
     same = has & (merged["stored_value"].astype(float) == merged["value"].astype(float))
     plan.added = merged[~has].drop(columns=["stored_value", "stored_batch_id"])
     plan.replaced = merged[has & ~same].rename(columns={"stored_value": "old_value"})
     plan.unchanged = merged[same].drop(columns=["stored_value", "stored_batch_id"])
+
+
+def require_columns(plan: Plan, ignore_columns: bool) -> list[Problem]:
+    """Columns outside the format are dropped only when the user explicitly chooses to ignore them."""
+    return [] if ignore_columns else [u.problem() for u in plan.unknown_columns]
 
 
 def require_replace(plan: Plan, replace: bool, reason: str | None) -> list[Problem]:
@@ -571,49 +885,50 @@ def require_replace(plan: Plan, replace: bool, reason: str | None) -> list[Probl
         return []
     if not replace:
         return [Problem(plan.sheet, int(r.excel_row), r.excel_col, f"{r.old_value:g} → {r.value:g}",
-                        f"จะเปลี่ยนผลที่บันทึกไว้แล้ว (ชุดที่ {int(r.stored_batch_id)}) ถ้าตั้งใจแก้ ให้เลือก 'แทนที่' และระบุเหตุผล",
-                        f"would change a stored result (batch {int(r.stored_batch_id)}): to correct it, choose replace "
-                        f"and give a reason")
+                        Message("imp_would_replace", batch=int(r.stored_batch_id)))
                 for r in plan.replaced.itertuples()]
     if not (reason or "").strip():
-        return [Problem(plan.sheet, None, None, None, "การแทนที่ผลเดิมต้องระบุเหตุผล",
-                        "replacing stored results needs a reason")]
+        return [Problem(plan.sheet, None, None, None,
+                        Message("imp_replace_reason", rows=_rows_text(plan.replaced["excel_row"])))]
     return []
 
 
+def all_problems(plan: Plan, *, replace: bool = False, reason: str | None = None,
+                 ignore_columns: bool = False) -> list[Problem]:
+    """The file's problems and those of the user's choices (ignore columns, replace with a reason); the
+    columns outside the format first, as they stand in the header."""
+    return require_columns(plan, ignore_columns) + plan.problems + require_replace(plan, replace, reason)
+
+
 def commit(db: Database, plan: Plan, *, imported_by: str, replace: bool = False, reason: str | None = None,
-           before_commit=None) -> int:
+           ignore_columns: bool = False) -> int:
     """Write a plan (all or nothing) and return its batch id; refuse with every problem otherwise."""
-    from saisaat import store
-    problems = plan.problems + require_replace(plan, replace, reason)
+    problems = all_problems(plan, replace=replace, reason=reason, ignore_columns=ignore_columns)
     if problems:
         raise ImportRefused(problems)
     batches = db.query("import_batches_by_id")
     next_id = int(batches["batch_id"].max()) + 1 if len(batches) else 1
     return store.import_results(db.con, plan, imported_by=imported_by or "unknown",
-                                replace_reason=(reason or "").strip() or None, next_batch_id=next_id,
-                                before_commit=before_commit)
+                                replace_reason=(reason or "").strip() or None, next_batch_id=next_id)
 
 
-class UndoRefused(ValueError):
+class UndoRefused(MessageError):
     pass
 
 
 def undo(db: Database, batch_id: int, *, undone_by: str) -> None:
     """Take an import back exactly; refused for the demo, restores, undone batches, or a batch whose
     results a later import replaced (undo that one first)."""
-    from saisaat import store
     batches = db.query("import_batches_by_id").set_index("batch_id")
     if batch_id not in batches.index:
-        raise UndoRefused(f"ไม่มีชุดนำเข้าที่ {batch_id} / there is no import batch {batch_id}")
+        raise UndoRefused(Message("imp_undo_no_batch", batch=batch_id))
     b = batches.loc[batch_id]
     if b["source"] != "import":
-        raise UndoRefused(f"ชุดที่ {batch_id} ไม่ใช่การนำเข้าไฟล์ ย้อนไม่ได้ / batch {batch_id} is not a file "
-                          f"import and cannot be undone")
+        raise UndoRefused(Message("imp_undo_not_import", batch=batch_id))
     if pd.notna(b["undone_at"]):
-        raise UndoRefused(f"ชุดที่ {batch_id} ย้อนไปแล้ว / batch {batch_id} was already undone")
+        raise UndoRefused(Message("imp_undo_done_already", batch=batch_id))
     later = [int(x) for x in db.query("batches_replacing_batch", batch_id=batch_id)["batch_id"]]
     try:
         store.undo_batch(db.con, batch_id, undone_by=undone_by or "unknown", later=later)
-    except ValueError as exc:
-        raise UndoRefused(str(exc)) from exc
+    except store.UndoOrder as exc:
+        raise UndoRefused(*exc.messages) from exc

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from saisaat import DATA_DIR
-from saisaat.fiscal import fiscal_year_bounds, format_date, today
-from saisaat.i18n import t
+from saisaat.fiscal import fiscal_year_bounds, format_date, gregorian_year, today
+from saisaat.i18n import Message, t
 from saisaat.importer import Problem
 
 PLAN_KINDS = ("action", "strategic")
@@ -107,35 +107,33 @@ def check_steps(frame: pd.DataFrame, known_units: set[str], existing: pd.DataFra
             dated.setdefault((r.unit_code, r.plan_kind, int(r.plan_year), r.step), r.done_on)
     seen = {}
     for i, r in enumerate(frame.itertuples(index=False), start=2):
-        def bad(col, value, th, en):
-            problems.append(Problem(sheet, i, col, None if value is None else str(value), th, en))
+        def bad(col, value, key, **params):
+            problems.append(Problem(sheet, i, col, None if value is None else str(value), Message(key, **params)))
         if r.unit_code not in known_units:
-            bad("A", r.unit_code, "ไม่รู้จักรหัสหน่วยงานนี้", "unknown unit code")
+            bad("A", r.unit_code, "steps_unknown_unit")
         if r.plan_kind not in PLAN_KINDS:
-            bad("B", r.plan_kind, "ชนิดแผนต้องเป็น strategic หรือ action", "plan_kind must be strategic or action")
+            bad("B", r.plan_kind, "steps_bad_kind")
         elif r.plan_kind == "strategic" and (int(r.plan_year) - STRATEGIC_FIRST_YEAR) % 4:
-            bad("C", r.plan_year, f"แผนยุทธศาสตร์ 4 ปีเริ่มปี {strategic_start(int(r.plan_year))} ใช้ปีเริ่มต้นของแผน",
-                f"4-year strategic plans start in {strategic_start(int(r.plan_year))}: give the plan's first year")
+            bad("C", r.plan_year, "steps_strategic_start", start=strategic_start(int(r.plan_year)))
         if r.step not in STEPS:
-            bad("D", r.step, f"ขั้นตอนต้องเป็น {', '.join(STEPS)}", f"step must be one of {', '.join(STEPS)}")
+            bad("D", r.step, "steps_bad_step", steps=", ".join(STEPS))
         key = (r.unit_code, r.plan_kind, int(r.plan_year), r.step)
         if key in keys:
-            bad("D", r.step, "บันทึกขั้นตอนนี้ไว้แล้ว", "this step is already recorded")
+            bad("D", r.step, "steps_recorded")
         elif key in seen:
-            bad("D", r.step, f"ซ้ำกับแถว {seen[key]}", f"duplicates row {seen[key]}")
+            bad("D", r.step, "steps_duplicate", row=seen[key])
         seen.setdefault(key, i)
         if not isinstance(r.done_on, date):
-            bad("E", r.done_on, "วันที่ต้องเป็น ปปปป-ดด-วว", "the date must read yyyy-mm-dd")
+            bad("E", r.done_on, "steps_date_format")
         elif r.done_on > today():
-            bad("E", r.done_on, "วันที่อยู่ในอนาคต", "the date is in the future")
+            bad("E", r.done_on, "steps_date_future")
         elif r.step in STEPS:
             # the steps come in order: none may be dated before a step it follows
             earlier = [(s, dated[(r.unit_code, r.plan_kind, int(r.plan_year), s)])
                        for s in STEPS[:STEPS.index(r.step)] if (r.unit_code, r.plan_kind, int(r.plan_year), s) in dated]
             later_than = [s for s, d in earlier if d > r.done_on]
             if later_than:
-                bad("E", r.done_on, f"วันที่ก่อนขั้นตอนที่ต้องทำก่อน ({', '.join(later_than)})",
-                    f"dated before a step it follows ({', '.join(later_than)})")
+                bad("E", r.done_on, "steps_before", steps=", ".join(later_than))
     return problems
 
 
@@ -148,7 +146,7 @@ def parse_csv(data: bytes) -> pd.DataFrame:
     def day(text):
         try:
             y, m, d = (int(x) for x in text.strip().split("-"))
-            return date(y - 543 if y > 2400 else y, m, d)
+            return date(gregorian_year(y), m, d)
         except ValueError:
             return text
     frame["done_on"] = frame["done_on"].map(day)

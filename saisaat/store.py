@@ -14,6 +14,7 @@ import pandas as pd
 
 from saisaat import QUERIES_DIR, ROOT
 from saisaat.db import bind, connect, load_query
+from saisaat.i18n import Message, MessageError
 
 SCHEMA = ROOT / "saisaat" / "schema.sql"
 WRITES = QUERIES_DIR / "writes"
@@ -24,6 +25,12 @@ TABLES = (
     "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
     "evaluation_components", "scenarios", "results_history", "plan_steps",
 )
+
+# A result's columns as an import gives them, and its key (one result per fiscal year, round, unit
+# and indicator); points are computed on insert.
+RESULT_COLUMNS = ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value",
+                  "inspected_on", "inspector", "note"]
+RESULT_KEY = ["fiscal_year", "inspection_round", "unit_code", "indicator_code"]
 
 
 @contextmanager
@@ -123,8 +130,12 @@ def extend_fiscal_years(db, through_fy: int, *, by: str) -> list[int]:
     return new["fiscal_year"].tolist()
 
 
-class ScenarioNameTaken(ValueError):
+class ScenarioNameTaken(MessageError):
     """A scenario with this name is already saved."""
+
+
+class UndoOrder(MessageError):
+    """A batch whose results a later batch replaced must wait for that one to be undone."""
 
 
 def save_scenario(db, *, name: str, by: str, description: str | None, framework_id: int,
@@ -132,10 +143,9 @@ def save_scenario(db, *, name: str, by: str, description: str | None, framework_
     """Save a what-if scenario (never applied to results) as `by`. `existing`: scenarios_by_name rows."""
     name, by = name.strip(), by.strip()
     if not name or not by:
-        raise ValueError("ต้องระบุชื่อสถานการณ์และผู้บันทึก / a scenario needs a name and who saves it")
+        raise MessageError(Message("store_scenario_needs_name"))
     if name in set(existing["name"]):
-        raise ScenarioNameTaken(f"มีสถานการณ์ชื่อ '{name}' อยู่แล้ว ใช้ชื่ออื่น / "
-                                f"a scenario named '{name}' is already saved: choose another name")
+        raise ScenarioNameTaken(Message("store_scenario_taken", name=name))
     scenario_id = int(existing["scenario_id"].max()) + 1 if len(existing) else 1
     with transaction(db.con) as cur:
         append(cur, "scenarios", pd.DataFrame([{
@@ -146,17 +156,9 @@ def save_scenario(db, *, name: str, by: str, description: str | None, framework_
     return scenario_id
 
 
-RESULT_COLUMNS = ["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value",
-                  "inspected_on", "inspector", "note"]
-KEY = ["fiscal_year", "inspection_round", "unit_code", "indicator_code"]
-
-
-def import_results(con, plan, *, imported_by: str, replace_reason: str | None,
-                   next_batch_id: int, before_commit=None) -> int:
+def import_results(con, plan, *, imported_by: str, replace_reason: str | None, next_batch_id: int) -> int:
     """Write a checked import plan in one transaction: replaced results go to results_history,
-    new and replacing rows are scored by the official rules. All of it lands, or none of it.
-
-    `before_commit` (tests) is called inside the transaction once everything is written."""
+    new and replacing rows are scored by the official rules. All of it lands, or none of it."""
     with transaction(con) as cur:
         add_batch(cur, batch_id=next_batch_id, source="import", file_name=plan.file_name,
                   sha256=plan.sha256, imported_by=imported_by, row_count=len(plan.rows),
@@ -164,15 +166,13 @@ def import_results(con, plan, *, imported_by: str, replace_reason: str | None,
                   num_unchanged=len(plan.unchanged),
                   replace_reason=replace_reason if len(plan.replaced) else None)
         if len(plan.replaced):
-            cur.register("replaced_keys", plan.replaced[KEY])
+            cur.register("replaced_keys", plan.replaced[RESULT_KEY])
             run_write(cur, "archive_replaced_results", batch_id=next_batch_id)
             run_write(cur, "delete_replaced_results")
             cur.unregister("replaced_keys")
         incoming = pd.concat([plan.added[RESULT_COLUMNS], plan.replaced[RESULT_COLUMNS]], ignore_index=True)
         if len(incoming):
             insert_scored_results(cur, incoming, batch_id=next_batch_id)
-        if before_commit:
-            before_commit()
     return next_batch_id
 
 
@@ -180,8 +180,7 @@ def undo_batch(con, batch_id: int, *, undone_by: str, later: list[int]) -> None:
     """Take an import back: its rows leave, the rows it replaced return exactly, in one transaction.
     `later`: batches that replaced this one's rows (batches_replacing_batch); they go first."""
     if later:
-        raise ValueError(f"ต้องย้อนชุดที่ {', '.join(map(str, later))} ก่อน เพราะแทนที่ผลของชุดนี้ไว้ / "
-                         f"undo batch {', '.join(map(str, later))} first: it replaced results of this batch")
+        raise UndoOrder(Message("store_undo_later_first", batches=", ".join(map(str, later))))
     with transaction(con) as cur:
         run_write(cur, "delete_batch_results", batch_id=batch_id)
         run_write(cur, "restore_replaced_results", batch_id=batch_id)

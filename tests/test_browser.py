@@ -102,21 +102,29 @@ def test_whatif_save_and_reload(browser):
     assert browser.error_count() == 0
 
 
-# The secretariat imports a file: a bad one is refused with its problems listed by row and column
-# and nothing saved; a good one is previewed, saved as a batch, and appears in the import history.
+# The secretariat imports a file: a bad one is refused with its problems listed by row and column (in the
+# page's language) and nothing saved; a good one with a typed-in points column is refused until she chooses
+# to ignore that column, then previewed (the ignored column named), saved as a batch, and listed in the history.
 def test_import_in_browser(browser, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("ปีงบประมาณ,รอบการตรวจ,รหัสหน่วยงาน,รหัสตัวชี้วัด,ค่าที่วัดได้\n"
                    "2570,3,9999,F2-1.01,abc\n", encoding="utf-8")
     good = tmp_path / "good.csv"
-    good.write_text("fiscal_year,inspection_round,unit_code,indicator_code,value\n"
-                    "2570,1,1001,F2-1.01,1\n2570,1,1001,F2-1.03,4\n", encoding="utf-8-sig")
+    good.write_text("fiscal_year,inspection_round,unit_code,indicator_code,value,คะแนน\n"
+                    "2570,1,1001,F2-1.01,1,3\n2570,1,1001,F2-1.03,4,3\n", encoding="utf-8-sig")
     browser.goto("/data?lang=en")
     uploader = browser.page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
     browser.wait_for_rerun(lambda: uploader.set_input_files(str(bad)))
     expect(browser.page.get_by_text("Not imported: 3 problems")).to_be_visible()   # round, unit, value
     expect(browser.page.get_by_text("the inspection round must be 1 or 2")).to_be_attached()   # a grid cell
+    expect(browser.page.get_by_text("รอบการตรวจต้องเป็น 1 หรือ 2")).to_have_count(0)            # English only
     browser.wait_for_rerun(lambda: uploader.set_input_files(str(good)))
+    expect(browser.page.get_by_text("Not imported: 1 problems")).to_be_visible()
+    expect(browser.page.get_by_text("(points are computed from the values)", exact=False)).to_be_attached()
+    browser.wait_for_rerun(lambda: browser.page.get_by_text(
+        "Ignore the columns that are not in the format (1)").click())
+    browser.page.get_by_role("tab", name="Ignored columns").click()
+    expect(browser.page.get_by_text("column F 'คะแนน' is ignored: points are computed from the values")).to_be_visible()
     browser.page.get_by_label("Imported by").fill("browser test")
     browser.page.get_by_label("Imported by").press("Tab")
     browser.wait_for_idle()

@@ -145,6 +145,122 @@ def truncated_workbook() -> bytes:
     return merged_header()[:700]
 
 
+def percent_cells() -> bytes:
+    """Percent-formatted cells as Excel keeps them (85 % is 0.85): read as the sheet shows them."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append(EN_HEADER)
+    for unit, value, number_format in (("D01", 0.85, "0%"), ("D02", 0.855, "0.0%"), ("DEPN", 0.6667, "0.00%")):
+        ws.append([2563, 1, unit, "T2-2.01", value])
+        ws.cell(row=ws.max_row, column=5).number_format = number_format
+    ws.append([2563, 1, "D01", "T2-1.01", 1])        # general format: 1
+    return _xlsx(wb)
+
+
+def percent_cell_decimals() -> bytes:
+    """A percent cell with a third decimal (85.555 %, shown rounded as 85.56 %) and a yes / no
+    indicator formatted as percent (shows 100 %): both refused for what the cell holds."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append(EN_HEADER)
+    ws.append([2563, 1, "D01", "T2-2.01", 0.85555])
+    ws["E2"].number_format = "0.00%"
+    ws.append([2563, 1, "D02", "T2-1.01", 1])
+    ws["E3"].number_format = "0%"
+    return _xlsx(wb)
+
+
+def be_date_cells() -> bytes:
+    """Real date cells: 10/04/2563 typed into a Gregorian Excel becomes the date 2563-04-10 (a
+    Buddhist-era year), beside an ordinary Gregorian date."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append(EN_HEADER + ["inspected_on"])
+    ws.append([2563, 1, "D01", "T2-1.01", 1, datetime(2563, 4, 10)])
+    ws.append([2563, 1, "D02", "T2-1.01", 0, datetime(2020, 4, 11)])
+    for row in (2, 3):
+        ws.cell(row=row, column=6).number_format = "DD/MM/YYYY"
+    return _xlsx(wb)
+
+
+def hidden_sheet() -> bytes:
+    """A visible results sheet and a hidden one that still holds results."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append(EN_HEADER)
+    ws.append([2563, 1, "D01", "T2-1.01", 1])
+    old = wb.create_sheet("round 1 (old)")
+    old.append(EN_HEADER)
+    old.append([2563, 1, "D01", "T2-1.01", 0])
+    old.sheet_state = "hidden"
+    return _xlsx(wb)
+
+
+def formula_cell_note() -> bytes:
+    """A note that is a formula (the sheet shows its result, the file holds the formula)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append(EN_HEADER + ["note"])
+    ws.append([2563, 1, "D01", "T2-1.01", 1, '=C2&" ok"'])
+    ws.append([2563, 1, "D02", "T2-1.01", 1, "typed note"])
+    return _xlsx(wb)
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for name, body in files.items():
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            info.external_attr = 0o600 << 16
+            z.writestr(info, body)
+    return out.getvalue()
+
+
+def word_document() -> bytes:
+    """A Word document saved with an .xlsx name."""
+    return _zip({"[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
+                 "word/document.xml": b'<?xml version="1.0"?><w:document/>'})
+
+
+def ods_renamed() -> bytes:
+    """A LibreOffice (OpenDocument) spreadsheet saved with an .xlsx name."""
+    return _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
+                 "content.xml": b'<?xml version="1.0"?><office:document-content/>'})
+
+
+def zip_archive() -> bytes:
+    """A ZIP archive holding a CSV, named .xlsx."""
+    return _zip({"results.csv": b"fiscal_year,inspection_round,unit_code,indicator_code,value\r\n"})
+
+
+def damaged_xml() -> bytes:
+    """A workbook whose sheet XML is cut in half: the ZIP is fine, its contents are not."""
+    data = merged_header()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        files = {name: src.read(name) for name in src.namelist()}
+    sheet = files["xl/worksheets/sheet1.xml"]
+    files["xl/worksheets/sheet1.xml"] = sheet[:len(sheet) // 2]
+    return _zip(files)
+
+
+def nul_in_note() -> bytes:
+    """A CSV whose note in row 3 holds a NUL byte (pasted from another program)."""
+    return ("fiscal_year,inspection_round,unit_code,indicator_code,value,note\r\n"
+            "2563,1,D01,T2-1.01,1,ok\r\n"
+            "2563,1,D02,T2-1.01,1,sent\x00\r\n").encode("utf-8")
+
+
+def one_bad_byte() -> bytes:
+    """A UTF-8 file with Thai headers whose note in row 3 ends with one byte that no encoding reads."""
+    return (THAI_HEADER + "2563,1,D01,T2-1.01,มี,,,ส่งครบ\r\n").encode("utf-8") + \
+        "2563,1,D02,T2-1.01,มี,,,ส่งครบ".encode("utf-8") + b"\xff\r\n"
+
+
 def undecodable() -> bytes:
     """Bytes that are neither UTF-8 nor cp874 (0xFC-0xFF are unassigned in cp874)."""
     return b"fiscal_year,inspection_round,unit_code,indicator_code,value\r\n2563,1,D01,T2-1.01,\xfc\xfd\xfe\xff\r\n"
@@ -162,6 +278,17 @@ FILES = {
     "utf16_text.csv": utf16_text,
     "truncated_workbook.xlsx": truncated_workbook,
     "undecodable.csv": undecodable,
+    "percent_cells.xlsx": percent_cells,
+    "percent_cell_decimals.xlsx": percent_cell_decimals,
+    "be_date_cells.xlsx": be_date_cells,
+    "hidden_sheet.xlsx": hidden_sheet,
+    "formula_cell_note.xlsx": formula_cell_note,
+    "word_document.xlsx": word_document,
+    "ods_renamed.xlsx": ods_renamed,
+    "zip_archive.xlsx": zip_archive,
+    "damaged_xml.xlsx": damaged_xml,
+    "nul_in_note.csv": nul_in_note,
+    "one_bad_byte.csv": one_bad_byte,
 }
 
 
