@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from saisaat import plans, reference, store
+from saisaat.configuration import initial_snapshot
 from saisaat.fiscal import round_visit_dates, today
 
 DEMO_SEED = 2545
@@ -162,7 +163,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
         raise ValueError("scale must be 'bma' or 'national'")
     rng = np.random.default_rng(seed)
     progress(0.05, "reference")
-    groups = reference.peer_groups()
+    organisation, kinds, groups = reference.organisation(), reference.unit_kinds(), reference.peer_groups()
     units = reference.units()
     if scale == "national":
         ngroups, nunits = national_units(rng, units, NATIONAL_UNITS)
@@ -180,7 +181,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
     plan_steps = plans.demo_steps(units.head(len(reference.units())), rng, today())
     progress(0.5, "write")
     with store.new_database(path) as cur:
-        for table, frame in (("organisation", reference.organisation()), ("unit_kinds", reference.unit_kinds()),
+        for table, frame in (("organisation", organisation), ("unit_kinds", kinds),
                              ("peer_groups", groups), ("units", units), ("frameworks", frameworks),
                              ("fiscal_years", fiscal_years), ("objectives", objectives),
                              ("indicators", indicators), ("assignments", assignments)):
@@ -189,6 +190,10 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
             store.append(cur, "rulesets", rs.ruleset)
             store.append(cur, "rules", rs.rules)
             store.append(cur, "rule_steps", rs.rule_steps)
+        store.add_configuration_version(cur, version_id=1, by=f"saisaat demo --seed {seed}", snapshot=initial_snapshot(
+            {"organisation": organisation, "unit_kinds": kinds, "peer_groups": groups, "units": units,
+             "frameworks": frameworks, "objectives": objectives, "indicators": indicators,
+             "assignments": assignments}, rulesets))
         store.add_batch(cur, batch_id=1, source="demo", file_name=DEMO_FILE_NAME,
                         sha256=hashlib.sha256(f"{DEMO_FILE_NAME}:{scale}:{seed}".encode()).hexdigest(),
                         imported_by=f"saisaat demo --seed {seed}", row_count=len(results), note=DEMO_NOTE)

@@ -24,6 +24,14 @@ def runs_as_formula(value) -> bool:
             and not PLAIN_NUMBER.fullmatch(value))
 
 
+def keep_as_text(cell) -> None:
+    """An openpyxl cell whose text would run as a formula becomes a text cell (Excel's quote prefix):
+    shown exactly as stored, never run."""
+    if runs_as_formula(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def csv_safe(value):
     """`value`, or the text with a leading apostrophe when a spreadsheet would run it."""
     return "'" + value if runs_as_formula(value) else value
@@ -50,9 +58,7 @@ def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
             for col in ws.columns:
                 width = 0
                 for c in col:
-                    if runs_as_formula(c.value):   # openpyxl made it a formula cell: make it text again
-                        c.data_type = "s"
-                        c.quotePrefix = True
+                    keep_as_text(c)   # openpyxl made such text a formula cell: make it text again
                     width = max(width, len(str(c.value)) if c.value is not None else 0)
                 ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width + 2))
     return buf.getvalue()

@@ -218,7 +218,7 @@ def _likeness(header: str, name: str) -> float:
     return max(difflib.SequenceMatcher(None, _norm(form), _norm(name)).ratio() for form in _header_forms(header))
 
 
-def _nearest(header: str, names: dict[str, str]) -> str | None:
+def nearest(header: str, names: dict[str, str]) -> str | None:
     """The key of the name most like `header` (names: name → key), if alike enough."""
     scored = [(_likeness(header, name), key) for name, key in names.items()]
     best = max(scored, default=(0, None))
@@ -349,11 +349,11 @@ def _read_csv(data: bytes, name: str):
 
 # --- understanding a sheet ----------------------------------------------------------------------
 
-def _blank(v) -> bool:
+def is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and math.isnan(v))
 
 
-def _text(v) -> str:
+def cell_text(v) -> str:
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -363,9 +363,9 @@ def _text(v) -> str:
     return str(v).strip()
 
 
-def _code(v) -> str:
+def cell_code(v) -> str:
     """A unit or indicator code as written, Thai digits read (๑๐๐๑ → 1001)."""
-    return _text(v).translate(THAI_DIGITS)
+    return cell_text(v).translate(THAI_DIGITS)
 
 
 def _num(x: float) -> str:
@@ -386,7 +386,7 @@ def _rows_text(rows) -> str:
 
 def _data_sheets(sheets: list[Sheet]) -> list[Sheet]:
     return [s for s in sheets if _norm(s.name) not in IGNORED_SHEETS
-            and any(not _blank(v) for row in s.rows for v in row)]
+            and any(not is_blank(v) for row in s.rows for v in row)]
 
 
 @dataclass
@@ -402,9 +402,9 @@ def _find_header(sheet: Sheet, indicator_codes: set[str]) -> _Header | None:
     indicator codes (wide); else the row naming most columns (to say what is missing); else None."""
     best, best_score = None, 0
     for i, row in enumerate(sheet.rows[:30]):
-        fields = {j: header_field(v) for j, v in enumerate(row) if not _blank(v)}
-        indicator_cols = {j for j, v in enumerate(row) if not _blank(v) and fields[j] is None and
-                          (_code(v).upper() in indicator_codes or CODE_SHAPED.match(_code(v)))}
+        fields = {j: header_field(v) for j, v in enumerate(row) if not is_blank(v)}
+        indicator_cols = {j for j, v in enumerate(row) if not is_blank(v) and fields[j] is None and
+                          (cell_code(v).upper() in indicator_codes or CODE_SHAPED.match(cell_code(v)))}
         named = set(fields.values())
         if "unit_code" in named and ({"indicator_code", "value"} <= named or indicator_cols):
             return _Header(i, fields, indicator_cols, True)
@@ -419,7 +419,7 @@ def _preamble(sheet: Sheet, header_row: int) -> dict[str, tuple[object, int, int
     """Key-value cells above the header (wide layout): fiscal year and round given once."""
     found = {}
     for i, row in enumerate(sheet.rows[:header_row]):
-        cells = [(j, v) for j, v in enumerate(row) if not _blank(v)]
+        cells = [(j, v) for j, v in enumerate(row) if not is_blank(v)]
         if len(cells) >= 2:
             key = header_field(cells[0][1])
             if key in ("fiscal_year", "inspection_round"):
@@ -467,7 +467,7 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def problem(self, row, col, value, key: str, **params):
-        self.problems.append(Problem(self.sheet, row, col, None if value is None else _text(value)[:80],
+        self.problems.append(Problem(self.sheet, row, col, None if value is None else cell_text(value)[:80],
                                      Message(key, **params)))
 
     def formula(self, v, row, col) -> bool:
@@ -480,7 +480,7 @@ class _Checker:
     def fiscal_year(self, v, row, col):
         if self.formula(v, row, col):
             return None
-        t = _text(v).translate(THAI_DIGITS)
+        t = cell_text(v).translate(THAI_DIGITS)
         if not re.fullmatch(r"[0-9]{4}", t):
             self.problem(row, col, v, "imp_fiscal_year_format")
             return None
@@ -493,15 +493,15 @@ class _Checker:
     def round(self, v, row, col):
         if self.formula(v, row, col):
             return None
-        if _text(v).translate(THAI_DIGITS) not in ("1", "2"):
+        if cell_text(v).translate(THAI_DIGITS) not in ("1", "2"):
             self.problem(row, col, v, "imp_round")
             return None
-        return int(_text(v).translate(THAI_DIGITS))
+        return int(cell_text(v).translate(THAI_DIGITS))
 
     def unit(self, v, row, col):
         if self.formula(v, row, col):
             return None
-        unit = _code(v)
+        unit = cell_code(v)
         if not unit:
             self.problem(row, col, None, "imp_unit_missing")
             return None
@@ -517,7 +517,7 @@ class _Checker:
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             x = float(v)
         else:
-            t = _text(v).translate(THAI_DIGITS).replace("%", "").strip()
+            t = cell_text(v).translate(THAI_DIGITS).replace("%", "").strip()
             if "," in t:
                 if not THOUSANDS.fullmatch(t):
                     self.problem(row, col, v, "imp_decimal_comma")
@@ -548,23 +548,23 @@ class _Checker:
 
     def text(self, v, row, col):
         """Text is stored as written (exports neutralise what a spreadsheet would run)."""
-        if _blank(v) or self.formula(v, row, col):
+        if is_blank(v) or self.formula(v, row, col):
             return None
-        t = _text(v)
+        t = cell_text(v)
         if len(t) > MAX_TEXT:
             self.problem(row, col, t[:40] + "…", "imp_text_too_long", max=MAX_TEXT)
             return None
         return t
 
     def day(self, v, fy, row, col):
-        if _blank(v) or self.formula(v, row, col):
+        if is_blank(v) or self.formula(v, row, col):
             return None
         if isinstance(v, datetime):
             v = v.date()
         if isinstance(v, date):
             d = _gregorian_day(v.year, v.month, v.day)
         else:
-            t = _text(v).translate(THAI_DIGITS)
+            t = cell_text(v).translate(THAI_DIGITS)
             iso = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", t)
             dmy = re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", t)
             if iso:
@@ -575,7 +575,7 @@ class _Checker:
             else:
                 d = Message("imp_date_format")
         if isinstance(d, Message):
-            self.problems.append(Problem(self.sheet, row, col, _text(v)[:80], d))
+            self.problems.append(Problem(self.sheet, row, col, cell_text(v)[:80], d))
             return None
         if fy is not None:
             lo, hi = fiscal_year_bounds(fy)
@@ -600,11 +600,11 @@ def _missing_columns(chk: _Checker, sheet: Sheet, header: _Header) -> None:
     h, row = header.index, sheet.rows[header.index]
     named = set(header.fields.values())
     needed = ["unit_code"] + ([] if header.indicator_cols else ["indicator_code", "value"])
-    found = ", ".join(_text(v) for v in row if not _blank(v))[:200]
-    unknown = {j: _text(row[j]) for j, key in header.fields.items() if key is None and j not in header.indicator_cols}
+    found = ", ".join(cell_text(v) for v in row if not is_blank(v))[:200]
+    unknown = {j: cell_text(row[j]) for j, key in header.fields.items() if key is None and j not in header.indicator_cols}
     for key in (k for k in needed if k not in named):
         names = {name: key for name in HEADERS[key]}
-        near = [j for j, text in unknown.items() if _nearest(text, names)]
+        near = [j for j, text in unknown.items() if nearest(text, names)]
         if near:
             j = max(near, key=lambda j: max(_likeness(unknown[j], n) for n in names))
             chk.problem(h + 1, column_letter(j), unknown.pop(j), "imp_missing_column_nearest",
@@ -619,7 +619,7 @@ def _unknown_columns(sheet: Sheet, header: _Header, col_of: dict[str, int], code
     """Columns outside the format: a header nobody knows (with the nearest known one), a points
     column, values under no header, or (long layout) a column headed by an indicator code."""
     h, row = header.index, sheet.rows[header.index]
-    present = {_code(row[j]).upper() for j in header.indicator_cols}
+    present = {cell_code(row[j]).upper() for j in header.indicator_cols}
     suggestions = {name: key for key, names in HEADERS.items() if key not in col_of for name in names}
     if wide:
         suggestions |= {code: code for code in codes - present}
@@ -627,17 +627,17 @@ def _unknown_columns(sheet: Sheet, header: _Header, col_of: dict[str, int], code
     for j, key in sorted(header.fields.items()):
         if key is not None or (wide and j in header.indicator_cols):
             continue
-        text = _text(row[j])
+        text = cell_text(row[j])
         if any(_norm(form) in _POINTS for form in _header_forms(text)):
             reason = Message("imp_reason_points")
         elif j in header.indicator_cols:   # long layout: an indicator's own column
             reason = Message("imp_reason_code_in_long")
         else:
-            near = _nearest(text, suggestions)
+            near = nearest(text, suggestions)
             reason = Message("imp_reason_nearest", name=FIELD_LABEL.get(near, near)) if near \
                 else Message("imp_reason_unknown")
         found.append(UnknownColumn(sheet.name, h + 1, column_letter(j), text, reason))
-    with_values = {j for r in sheet.rows[h + 1:] for j, v in enumerate(r) if not _blank(v)}
+    with_values = {j for r in sheet.rows[h + 1:] for j, v in enumerate(r) if not is_blank(v)}
     for j in sorted(with_values - set(header.fields)):
         found.append(UnknownColumn(sheet.name, h + 1, column_letter(j), "", Message("imp_reason_no_header")))
     return sorted(found, key=lambda u: (len(u.column), u.column))
@@ -648,8 +648,8 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> _Parsed:
     codes = set(ref.indicators.index)
     header = _find_header(sheet, codes)
     if header is None:
-        first = next((i for i, r in enumerate(sheet.rows) if any(not _blank(v) for v in r)), 0)
-        seen = ", ".join(_text(v) for v in sheet.rows[first] if not _blank(v))[:200] if sheet.rows else ""
+        first = next((i for i, r in enumerate(sheet.rows) if any(not is_blank(v) for v in r)), 0)
+        seen = ", ".join(cell_text(v) for v in sheet.rows[first] if not is_blank(v))[:200] if sheet.rows else ""
         chk.problem(first + 1, None, seen, "imp_no_header")
         return _Parsed(pd.DataFrame(columns=COLUMNS), "", chk.problems)
     if not header.complete:
@@ -679,7 +679,7 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> _Parsed:
     # a wide sheet's indicator columns: each header checked once, at its cell
     value_cols, seen_codes = [], {}
     for j in sorted(indicator_cols) if wide else []:
-        code = _code(header_cells[j]).upper()
+        code = cell_code(header_cells[j]).upper()
         if code not in ref.indicators.index:
             chk.problem(h + 1, column_letter(j), header_cells[j], "imp_unknown_indicator")
         elif code in seen_codes:
@@ -694,7 +694,7 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> _Parsed:
     skipped = 0
     for i in range(h + 1, len(sheet.rows)):
         row = sheet.rows[i]
-        if all(_blank(v) for v in row):
+        if all(is_blank(v) for v in row):
             continue
         excel_row = i + 1
         get = lambda key: row[col_of[key]] if key in col_of and col_of[key] < len(row) else None  # noqa: E731
@@ -721,15 +721,15 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> _Parsed:
         if wide:
             cells = [(code, row[j] if j < len(row) else None, j) for code, j in value_cols]
         else:
-            cells = [(_code(get("indicator_code")).upper(), get("value"), col_of["value"])]
+            cells = [(cell_code(get("indicator_code")).upper(), get("value"), col_of["value"])]
         for code, raw, j in cells:
-            if _blank(raw):
+            if is_blank(raw):
                 skipped += 1   # an empty value is not submitted (yet)
                 continue
-            if _text(raw) in DASHES:   # one rule in both layouts: not applicable, listed in the preview
+            if cell_text(raw) in DASHES:   # one rule in both layouts: not applicable, listed in the preview
                 skipped += 1
                 not_applicable.append({"fiscal_year": fy, "inspection_round": rnd,
-                                       "unit_code": unit or _code(get("unit_code")), "indicator_code": code,
+                                       "unit_code": unit or cell_code(get("unit_code")), "indicator_code": code,
                                        "excel_row": excel_row, "excel_col": column_letter(j)})
                 continue
             code_col = column_letter(j) if wide else letter("indicator_code")

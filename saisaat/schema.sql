@@ -30,8 +30,10 @@ create table units (
     unit_code       varchar primary key check (length(unit_code) between 1 and 16),
     name_th         varchar not null check (length(name_th) > 0),
     name_en         varchar not null check (length(name_en) > 0),
-    unit_kind       varchar not null references unit_kinds (unit_kind),
-    peer_group_code varchar references peer_groups (peer_group_code),
+    -- unit_kind and peer_group_code are checked by the configuration's checks, not foreign keys: DuckDB
+    -- cannot update a foreign-key column of a row that results refer to, and a unit may change zone
+    unit_kind       varchar not null,
+    peer_group_code varchar,
     abbrev_th       varchar,
     missions        varchar not null default '',   -- ';'-separated tags that decide assignments
     active_from_fy  integer not null check (active_from_fy between 2400 and 2700),
@@ -72,13 +74,18 @@ create table indicators (
     name_th         varchar not null,
     name_en         varchar not null,
     measure         varchar not null check (measure in ('binary', 'count', 'percent')),
-    applies_to      varchar not null,   -- mission tag: core, service, procurement, personnel
-    foreign key (framework_id, objective_no) references objectives (framework_id, objective_no)
+    applies_to      varchar not null    -- mission tag: core, service, procurement, personnel
+    -- (framework_id, objective_no) names an objective: checked by the configuration's checks rather than a
+    -- foreign key, so that an indicator with results can move to another objective of its framework
 );
 
+-- The configuration's own references (assignments to units and indicators, rules to rulesets and
+-- indicators, steps to rules) are kept by the configuration's checks, not foreign keys: DuckDB refuses
+-- to delete a row whose referring rows were deleted earlier in the same transaction, and a new
+-- configuration is written in one transaction. Results keep their foreign keys.
 create table assignments (
-    unit_code       varchar not null references units (unit_code),
-    indicator_code  varchar not null references indicators (indicator_code),
+    unit_code       varchar not null,
+    indicator_code  varchar not null,
     primary key (unit_code, indicator_code)
 );
 
@@ -97,8 +104,8 @@ create table rulesets (
 );
 
 create table rules (
-    ruleset_code    varchar not null references rulesets (ruleset_code),
-    indicator_code  varchar not null references indicators (indicator_code),
+    ruleset_code    varchar not null,
+    indicator_code  varchar not null,
     rule_type       varchar not null check (rule_type in ('binary', 'steps', 'proportional')),
     max_points      decimal(6, 2) not null check (max_points > 0),
     target_value    decimal(12, 2) check (target_value > 0),
@@ -111,8 +118,7 @@ create table rule_steps (
     indicator_code  varchar not null,
     min_value       decimal(12, 2) not null check (min_value >= 0),
     points          decimal(6, 2) not null check (points >= 0),
-    primary key (ruleset_code, indicator_code, min_value),
-    foreign key (ruleset_code, indicator_code) references rules (ruleset_code, indicator_code)
+    primary key (ruleset_code, indicator_code, min_value)
 );
 
 -- The other components of each unit's yearly performance evaluation (1–5 scale), which the
@@ -152,7 +158,7 @@ create table scenarios (
 
 create table import_batches (
     batch_id        integer primary key,
-    source          varchar not null check (source in ('demo', 'import', 'restore')),
+    source          varchar not null check (source in ('demo', 'import', 'restore', 'rescore')),
     file_name       varchar not null,
     sha256          varchar not null check (length(sha256) = 64),
     imported_at     timestamp not null,
@@ -165,6 +171,21 @@ create table import_batches (
     replace_reason  varchar,
     undone_at       timestamp,
     undone_by       varchar
+);
+
+-- Every configuration the organisation has applied (units, frameworks, indicators, rules, …): who, when,
+-- why, and the whole configuration as applied (JSON, the workbook's parts), so any version can be
+-- looked at and an apply undone exactly. Version 1 is the configuration the database was made with.
+create table configuration_versions (
+    version_id  integer primary key,
+    applied_at  timestamp not null,
+    applied_by  varchar not null check (length(trim(applied_by)) > 0),
+    reason      varchar,
+    file_name   varchar,
+    sha256      varchar,
+    undoes      integer references configuration_versions (version_id),
+    rescore_batch integer references import_batches (batch_id),
+    snapshot    varchar not null
 );
 
 create table results (

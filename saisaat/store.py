@@ -23,7 +23,7 @@ WRITES = QUERIES_DIR / "writes"
 TABLES = (
     "organisation", "unit_kinds", "peer_groups", "units", "frameworks", "fiscal_years", "objectives", "indicators",
     "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
-    "evaluation_components", "scenarios", "results_history", "plan_steps",
+    "evaluation_components", "scenarios", "results_history", "plan_steps", "configuration_versions",
 )
 
 # A result's columns as an import gives them, and its key (one result per fiscal year, round, unit
@@ -176,17 +176,22 @@ def import_results(con, plan, *, imported_by: str, replace_reason: str | None, n
     return next_batch_id
 
 
+def _take_back_batch(cur, batch_id: int, *, by: str) -> None:
+    """A batch's rows leave, the rows it replaced return exactly (inside the caller's transaction)."""
+    run_write(cur, "delete_batch_results", batch_id=batch_id)
+    run_write(cur, "restore_replaced_results", batch_id=batch_id)
+    run_write(cur, "delete_batch_history", batch_id=batch_id)
+    run_write(cur, "mark_batch_undone", batch_id=batch_id, undone_at=datetime.now().replace(microsecond=0),
+              undone_by=by)
+
+
 def undo_batch(con, batch_id: int, *, undone_by: str, later: list[int]) -> None:
     """Take an import back: its rows leave, the rows it replaced return exactly, in one transaction.
     `later`: batches that replaced this one's rows (batches_replacing_batch); they go first."""
     if later:
         raise UndoOrder(Message("store_undo_later_first", batches=", ".join(map(str, later))))
     with transaction(con) as cur:
-        run_write(cur, "delete_batch_results", batch_id=batch_id)
-        run_write(cur, "restore_replaced_results", batch_id=batch_id)
-        run_write(cur, "delete_batch_history", batch_id=batch_id)
-        run_write(cur, "mark_batch_undone", batch_id=batch_id, undone_at=datetime.now().replace(microsecond=0),
-                  undone_by=undone_by)
+        _take_back_batch(cur, batch_id, by=undone_by)
 
 
 def record_plan_steps(db, steps: pd.DataFrame, *, by: str, at: datetime | None = None) -> None:
@@ -195,3 +200,135 @@ def record_plan_steps(db, steps: pd.DataFrame, *, by: str, at: datetime | None =
     rows = steps.assign(recorded_by=by, recorded_at=at or datetime.now().replace(microsecond=0))
     with transaction(db.con) as cur:
         append(cur, "plan_steps", rows)
+
+
+# --- the configuration ------------------------------------------------------------------------------
+
+CONFIG_TABLES = ("organisation", "unit_kinds", "peer_groups", "units", "frameworks", "fiscal_years",
+                 "objectives", "indicators", "assignments")   # in the order they can be written
+
+
+def _staged(cur, name: str, frame: pd.DataFrame, **params) -> None:
+    cur.register("staged", frame)
+    try:
+        run_write(cur, name, **params)
+    finally:
+        cur.unregister("staged")
+
+
+def write_configuration(cur, tables: dict[str, pd.DataFrame], rulesets: list) -> None:
+    """Make the configuration tables hold exactly `tables` (and the official rules `rulesets`): rows
+    added or replaced in place first, in dependency order, then the rows no longer there deleted in
+    reverse order. Results keep referring to their units and indicators throughout."""
+    for table in CONFIG_TABLES:
+        _staged(cur, f"config/replace_{table}", tables[table])
+    run_write(cur, "config/delete_official_rule_steps")
+    run_write(cur, "config/delete_official_rules")
+    official = pd.concat([rs.ruleset for rs in rulesets], ignore_index=True)
+    _staged(cur, "config/replace_rulesets", official)
+    for rs in rulesets:
+        append(cur, "rules", rs.rules)
+        append(cur, "rule_steps", rs.rule_steps)
+    _staged(cur, "config/delete_official_rulesets_not_staged", official[["ruleset_code"]])
+    for table in reversed(CONFIG_TABLES):
+        _staged(cur, f"config/delete_{table}_not_staged", tables[table])
+
+
+def _configuration_tables(db, config) -> dict[str, pd.DataFrame]:
+    """The configuration's rows per table, with the fiscal years its frameworks cover (the framework in
+    force through the fiscal year under way, or the last year with results)."""
+    from saisaat.fiscal import current_fiscal_year
+    from saisaat.reference import fiscal_years
+    facts = db.query("stored_result_facts")
+    stored_years = [int(c) for c in facts.loc[facts["kind"] == "fiscal_year", "code"]]
+    tables = {k: config[k] for k in CONFIG_TABLES if k != "fiscal_years"}
+    tables["fiscal_years"] = fiscal_years(config["frameworks"], max([current_fiscal_year()] + stored_years))
+    tables["units"] = tables["units"].assign(missions=tables["units"]["missions"].fillna(""))
+    return tables
+
+
+def add_configuration_version(cur, *, version_id: int, by: str, snapshot: str, reason: str | None = None,
+                              file_name: str | None = None, sha256: str | None = None,
+                              undoes: int | None = None, rescore_batch: int | None = None,
+                              applied_at: datetime | None = None) -> None:
+    append(cur, "configuration_versions", pd.DataFrame([{
+        "version_id": version_id, "applied_at": applied_at or datetime.now().replace(microsecond=0), "applied_by": by,
+        "reason": reason or None, "file_name": file_name, "sha256": sha256, "undoes": undoes,
+        "rescore_batch": rescore_batch, "snapshot": snapshot}]))
+
+
+def _rescore(cur, rescored: pd.DataFrame, *, batch_id: int, by: str, reason: str, file_name: str,
+             sha256: str) -> None:
+    """Score these stored results again under the official rules now in force: the old rows go to
+    results_history under a 'rescore' batch (so undoing it puts them back), the values stay."""
+    add_batch(cur, batch_id=batch_id, source="rescore", file_name=file_name, sha256=sha256,
+              imported_by=by, row_count=len(rescored), num_replaced=len(rescored), replace_reason=reason)
+    keys = rescored[RESULT_KEY]
+    cur.register("replaced_keys", keys)
+    try:
+        staged = cur.execute(load_query("stored_results_for_keys").sql).df()
+        run_write(cur, "archive_replaced_results", batch_id=batch_id)
+        run_write(cur, "delete_replaced_results")
+    finally:
+        cur.unregister("replaced_keys")
+    insert_scored_results(cur, staged[RESULT_COLUMNS], batch_id=batch_id)
+
+
+def apply_configuration(db, plan, *, by: str, reason: str | None = None, rescore: bool = False,
+                        undoes: int | None = None) -> int:
+    """Apply a checked configuration plan (configuration.plan_configuration) in one transaction and
+    record it as a new version; returns the version. Stored results whose points the new official rules
+    change are scored again only when `rescore` is confirmed with a reason (their old points stay in
+    history); otherwise nothing is written."""
+    from saisaat.configuration import snapshot_json
+    if not by or not by.strip():
+        raise MessageError(Message("store_needs_by"))
+    if not plan.ok or plan.config is None:
+        raise MessageError(Message("cfg_not_checked"))
+    if len(plan.rescored) and not (rescore and reason and reason.strip()):
+        raise MessageError(Message("cfg_rescore_needs_confirmation", n=len(plan.rescored)))
+    config = plan.config
+    versions = db.query("configuration_versions_by_id")
+    version_id = int(versions["version_id"].max()) + 1 if len(versions) else 1
+    batches = db.query("import_batches_by_id")
+    batch_id = int(batches["batch_id"].max()) + 1 if len(batches) else 1
+    tables = _configuration_tables(db, config)
+    rescore_batch = batch_id if len(plan.rescored) else None
+    try:
+        with transaction(db.con) as cur:
+            write_configuration(cur, tables, plan.rulesets)
+            if rescore_batch:
+                _rescore(cur, plan.rescored, batch_id=batch_id, by=by, reason=reason, file_name=plan.file_name,
+                         sha256=plan.sha256)
+            add_configuration_version(cur, version_id=version_id, by=by, snapshot=snapshot_json(config),
+                                      reason=reason, file_name=plan.file_name, sha256=plan.sha256, undoes=undoes,
+                                      rescore_batch=rescore_batch)
+    except duckdb.ConstraintException as exc:
+        raise MessageError(Message("cfg_apply_refused", detail=str(exc).splitlines()[0])) from exc
+    return version_id
+
+
+def undo_configuration(db, plan, version_id: int, *, by: str, reason: str | None = None) -> int:
+    """Undo the latest configuration version (plan: configuration.plan_undo): the previous configuration
+    is written again, the results it rescored get their old points back, in one transaction; recorded as
+    a new version that says what it undid."""
+    from saisaat.configuration import snapshot_json
+    if not by or not by.strip():
+        raise MessageError(Message("store_needs_by"))
+    if not plan.ok:
+        raise MessageError(Message("cfg_not_checked"))
+    versions = db.query("configuration_versions_by_id")
+    undone = versions[versions["version_id"] == version_id].iloc[0]
+    tables = _configuration_tables(db, plan.config)
+    new_version = int(versions["version_id"].max()) + 1
+    try:
+        with transaction(db.con) as cur:
+            write_configuration(cur, tables, plan.rulesets)
+            if pd.notna(undone["rescore_batch"]):
+                _take_back_batch(cur, int(undone["rescore_batch"]), by=by)
+            add_configuration_version(cur, version_id=new_version, by=by, snapshot=snapshot_json(plan.config),
+                                      reason=reason, file_name=plan.file_name, sha256=plan.sha256 or None,
+                                      undoes=version_id)
+    except duckdb.ConstraintException as exc:
+        raise MessageError(Message("cfg_apply_refused", detail=str(exc).splitlines()[0])) from exc
+    return new_version

@@ -31,6 +31,7 @@ import pandas as pd
 
 from saisaat import store
 from saisaat.db import connect
+from saisaat.configuration import initial_snapshot
 from saisaat.rulesets import parse_ruleset
 
 ORGANISATION = [
@@ -234,6 +235,15 @@ def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None
                 store.append(cur, "rulesets", rs.ruleset)
                 store.append(cur, "rules", rs.rules)
                 store.append(cur, "rule_steps", rs.rule_steps)
+            config = {"organisation": _frame(ORGANISATION, ["item", "value_th", "value_en"]),
+                      "unit_kinds": _frame(UNIT_KINDS, ["unit_kind", "name_th", "name_en", "sort_order", "grouped"]),
+                      "peer_groups": _frame(PEER_GROUPS, ["peer_group_code", "name_th", "name_en"]),
+                      "units": units, "frameworks": frameworks,
+                      "objectives": _frame(OBJECTIVES, ["framework_id", "objective_no", "theme_code", "name_th",
+                                                        "name_en"]),
+                      "indicators": indicators, "assignments": _frame(ASSIGNMENTS, ["unit_code", "indicator_code"])}
+            store.add_configuration_version(cur, version_id=1, by="tests/fixture.py", applied_at=datetime(2018, 10, 1, 8, 0),
+                                            snapshot=initial_snapshot(config, [r for r in rulesets if r.spec.get("is_official")]))
         for batch, rows in zip(BATCHES, (RESULTS_BATCH_1, RESULTS_BATCH_2, [])):
             batch_id, source, file_name, sha256, imported_at, imported_by, row_count, note = batch
             with store.transaction(con) as cur:

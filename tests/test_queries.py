@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import fixture
 from fixture import REWARD, RULESET_SPECS
 from saisaat import scoring
 from saisaat.db import load_query, query_names
@@ -404,7 +405,35 @@ IMPORT_BATCHES_BY_ID = [
 TABLES_IN_SCHEMA = [(t,) for t in sorted((
     "assignments", "evaluation_components", "fiscal_years", "frameworks", "import_batches",
     "indicators", "objectives", "plan_steps", "results", "results_history", "rule_steps", "rules",
-    "organisation", "peer_groups", "rulesets", "scenarios", "unit_kinds", "units"))]
+    "organisation", "peer_groups", "rulesets", "scenarios", "unit_kinds", "units", "configuration_versions"))]
+
+
+class ConfigurationSnapshot:
+    """Equal to a snapshot (JSON) holding every part of the configuration with the tiny database's row
+    counts: 8 organisation items, 2 kinds, 1 peer group, 4 units, 2 frameworks, 4 objectives, 7 indicators,
+    26 assignments, 6 official rules (3 measures × 2 frameworks) and 22 settings (11 per framework)."""
+    COUNTS = {"organisation": 8, "unit_kinds": 2, "peer_groups": 1, "units": 4, "frameworks": 2, "objectives": 4,
+              "indicators": 7, "assignments": 26, "rules": 6, "settings": 22}
+
+    def __eq__(self, other):
+        return {k: len(v) for k, v in json.loads(other).items()} == self.COUNTS
+
+
+# Version 1 is the configuration the tiny database was built with.
+CONFIGURATION_VERSIONS = [(1, datetime(2018, 10, 1, 8, 0), "tests/fixture.py", N, N, N, N, N, ConfigurationSnapshot())]
+# What stored results refer to: the 4 units, the 7 indicators (with framework and measure) and 3 years.
+STORED_RESULT_FACTS = (
+    [("fiscal_year", str(fy), N, N) for fy in (2560, 2561, 2562)]
+    + [("indicator", code, fw, measure) for code, fw, _, measure, _ in fixture.INDICATORS]
+    + [("unit", code, N, N) for code in ("D01", "D02", "DEPA", "DEPN")]
+)
+# The stored rows behind two keys (the inspectors' visit day and team come from the fixture).
+RESCORE_KEYS = pd.DataFrame({"fiscal_year": [2562, 2560], "inspection_round": [1, 2], "unit_code": ["D01", "D02"],
+                             "indicator_code": ["T2-2.01", "T1-2.01"]})
+STORED_RESULTS_FOR_KEYS = [
+    (2560, 2, "D02", "T1-2.01", 40.00, pd.Timestamp(2017, 8, 15), "ชุดตรวจที่ 2", N),   # through a DataFrame
+    (2562, 1, "D01", "T2-2.01", 95.00, pd.Timestamp(2019, 4, 10), "ชุดตรวจที่ 1", N),
+]
 # The kinds of unit in the configuration's order, with how many units each has.
 UNIT_KINDS_BY_ORDER = [("district", "สำนักงานเขต", "District office", 1, True, 2),
                        ("department", "สำนัก/สำนักงาน", "Department / office", 2, False, 2)]
@@ -465,7 +494,8 @@ INDICATOR_RESPONSIBILITY_F2 = [   # per indicator × kind: 2 districts; departme
     (2, "T2-2.02", "ตัวชี้วัดทดสอบ T2-2.02", "Test indicator T2-2.02", "binary", "service", "department", 1),
     (2, "T2-2.02", "ตัวชี้วัดทดสอบ T2-2.02", "Test indicator T2-2.02", "binary", "service", "district", 2),
 ]
-RELATION_QUERIES = {"stored_results_for_incoming": lambda db: {"incoming": INCOMING}}
+RELATION_QUERIES = {"stored_results_for_incoming": lambda db: {"incoming": INCOMING},
+                    "stored_results_for_keys": lambda db: {"replaced_keys": RESCORE_KEYS}}
 
 
 def official_f2_relations(db):
@@ -591,6 +621,11 @@ QUERIES = {
                                      "stored_value", "stored_batch_id"], [({}, STORED_RESULTS_FOR_INCOMING)]),
     "plan_steps_by_unit": (["unit_code", "plan_kind", "plan_year", "step", "done_on", "recorded_by",
                             "recorded_at"], [({}, [])]),
+    "configuration_versions_by_id": (["version_id", "applied_at", "applied_by", "reason", "file_name", "sha256",
+                                      "undoes", "rescore_batch", "snapshot"], [({}, CONFIGURATION_VERSIONS)]),
+    "stored_result_facts": (["kind", "code", "framework_id", "measure"], [({}, STORED_RESULT_FACTS)]),
+    "stored_results_for_keys": (["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value",
+                                 "inspected_on", "inspector", "note"], [({}, STORED_RESULTS_FOR_KEYS)]),
     "unit_kinds_by_order": (["unit_kind", "name_th", "name_en", "sort_order", "grouped", "num_units"],
                             [({}, UNIT_KINDS_BY_ORDER)]),
     "organisation_items": (["item", "value_th", "value_en"], [({}, ORGANISATION_ITEMS)]),

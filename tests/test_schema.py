@@ -72,11 +72,10 @@ def test_good_rows_are_accepted(tiny_db, table):
     ("results", {"fiscal_year": 2564}, "fiscal_year: 2564"),
     # the key of an existing row (FY2562 round 1, D01, T2-1.01)
     ("results", {"fiscal_year": 2562}, "Duplicate key"),
-    # (whether a unit's kind is grouped into peer groups is the configuration's check, not the schema's)
-    ("units", {"unit_kind": "office", "peer_group_code": None}, "unit_kind: office"),   # a kind not configured
+    # (a unit's kind and peer group, and an indicator's objective, are the configuration's checks: see
+    # tests/test_configuration.py)
     ("units", {"active_to_fy": 2559}, "active_to_fy >= active_from_fy"),
     ("units", {"unit_code": "D01"}, "Duplicate key"),
-    ("units", {"peer_group_code": "Z9"}, "peer_group_code: Z9"),
     ("rules", {"target_value": None}, "target_value IS NOT NULL"),                  # proportional, no target
     ("rules", {"rule_type": "binary"}, "target_value IS NOT NULL"),                 # target on a binary rule
     ("rules", {"max_points": 0}, "max_points > 0"),

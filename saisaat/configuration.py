@@ -1,0 +1,600 @@
+"""The organisation's configuration as one workbook: its names, unit kinds, peer groups, units,
+frameworks, objectives, indicators, assignments and the official point rules of each framework.
+
+`export_workbook` writes it (one sheet per part, Thai headers with English in a second header row);
+`plan_configuration` reads an edited workbook the way the results importer reads results (the same
+reader, located problems as catalogue messages, nothing written) and says what would change;
+`store.apply_configuration` applies a checked plan in one transaction and records the version.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from saisaat.i18n import Message, t
+from saisaat.importer import Problem, cell_code, cell_text, column_letter, is_blank, read_sheets
+
+HEADER_ROWS = 2   # Thai headers, then English
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str = "text"      # text, code, opt_text, int, opt_int, number, opt_number, bool
+
+
+@dataclass(frozen=True)
+class Part:
+    key: str                 # the part's name: sheet key, table name where it is one
+    cols: tuple[Col, ...]
+    row_key: tuple[str, ...]
+    table: str | None = None  # the table it is stored in (rules and settings become rulesets)
+
+    @property
+    def columns(self) -> list[str]:
+        return [c.name for c in self.cols]
+
+
+PARTS = (
+    Part("organisation", (Col("item", "code"), Col("value_th"), Col("value_en")), ("item",), "organisation"),
+    Part("unit_kinds", (Col("unit_kind", "code"), Col("name_th"), Col("name_en"), Col("sort_order", "int"),
+                        Col("grouped", "bool")), ("unit_kind",), "unit_kinds"),
+    Part("peer_groups", (Col("peer_group_code", "code"), Col("name_th"), Col("name_en")), ("peer_group_code",),
+         "peer_groups"),
+    Part("units", (Col("unit_code", "code"), Col("name_th"), Col("name_en"), Col("unit_kind", "code"),
+                   Col("peer_group_code", "opt_text"), Col("abbrev_th", "opt_text"), Col("missions", "opt_text"),
+                   Col("active_from_fy", "int"), Col("active_to_fy", "opt_int")), ("unit_code",), "units"),
+    Part("frameworks", (Col("framework_id", "int"), Col("name_th"), Col("name_en"), Col("first_fy", "int"),
+                        Col("last_fy", "opt_int")), ("framework_id",), "frameworks"),
+    Part("objectives", (Col("framework_id", "int"), Col("objective_no", "int"), Col("theme_code", "code"),
+                        Col("name_th"), Col("name_en")), ("framework_id", "objective_no"), "objectives"),
+    Part("indicators", (Col("indicator_code", "code"), Col("framework_id", "int"), Col("objective_no", "int"),
+                        Col("name_th"), Col("name_en"), Col("measure", "code"), Col("applies_to", "code")),
+         ("indicator_code",), "indicators"),
+    Part("assignments", (Col("unit_code", "code"), Col("indicator_code", "code")), ("unit_code", "indicator_code"),
+         "assignments"),
+    Part("rules", (Col("framework_id", "int"), Col("scope", "code"), Col("rule_type", "code"),
+                   Col("max_points", "number"), Col("target_value", "opt_number"), Col("steps", "opt_text")),
+         ("framework_id", "scope")),
+    Part("settings", (Col("framework_id", "int"), Col("setting", "code"), Col("value")),
+         ("framework_id", "setting")),
+)
+PART = {p.key: p for p in PARTS}
+TABLE_PARTS = [p for p in PARTS if p.table]
+ORGANISATION_ITEMS = ("org_name", "org_short", "centre_name", "secretariat", "secretariat_short", "division",
+                      "chair", "peer_group")
+MEASURES = ("binary", "count", "percent")
+
+
+def header(col: str, lang: str) -> str:
+    return t(f"cfg_col_{col}", lang)
+
+
+def sheet_title(part: str) -> str:
+    """'หน่วยงาน (units)': the Thai name a clerk reads, the key the reader relies on."""
+    return f"{t(f'cfg_sheet_{part}', 'th')} ({part})"[:31]
+
+
+# --- the configuration in the database, as frames -------------------------------------------------
+
+Configuration = dict   # part key → DataFrame with the part's columns
+
+
+def _official_specs(tables: dict[str, pd.DataFrame]) -> dict[int, dict]:
+    rs = tables["rulesets"]
+    rs = rs[rs["is_official"].astype(bool)]
+    return {int(r.framework_id): json.loads(r.spec_json) for r in rs.itertuples()}
+
+
+def rules_rows(specs: dict[int, dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The official rulesets as the workbook's rules and settings rows."""
+    from saisaat.whatif import rules_table
+    rules, settings = [], []
+    for fw, spec in sorted(specs.items()):
+        table = rules_table(spec)
+        table.insert(0, "framework_id", fw)
+        rules.append(table)
+        reward = spec.get("reward", {})
+        items = [("name_th", spec.get("name_th", "")), ("name_en", spec.get("name_en", "")),
+                 ("round_aggregation", spec.get("round_aggregation", "score_each_round")),
+                 ("levels", ", ".join(f"{v:g}" for v in reward.get("levels", []))),
+                 ("transparency_weight", f"{reward.get('transparency_weight', 1):g}"),
+                 ("tier_basis", reward.get("tier_basis", "overall_score")),
+                 ("pool_baht", f"{reward.get('pool_baht', 0):g}")]
+        items += [(f"component.{c}", f"{w:g}") for c, w in reward.get("component_weights", {}).items()]
+        items += [(f"objective_weight.{o}", f"{w:g}") for o, w in (spec.get("objective_weights") or {}).items()]
+        items += [(f"tier.{i + 1}", f"{tier['tier']}, {tier['min_value']:g}, {tier['multiplier']:g}")
+                  for i, tier in enumerate(reward.get("tiers", []))]
+        settings += [{"framework_id": fw, "setting": k, "value": v} for k, v in items]
+    rules_frame = pd.concat(rules, ignore_index=True) if rules else pd.DataFrame(columns=PART["rules"].columns)
+    return rules_frame[PART["rules"].columns], pd.DataFrame(settings, columns=PART["settings"].columns)
+
+
+def from_tables(tables: dict[str, pd.DataFrame], official_specs: dict[int, dict]) -> Configuration:
+    """The configuration held by these tables (organisation, unit_kinds, …) and official ruleset files."""
+    config = {p.key: _normalised(p, tables[p.table]) for p in TABLE_PARTS}
+    rules, settings = rules_rows(official_specs)
+    config["rules"] = _normalised(PART["rules"], rules)
+    config["settings"] = _normalised(PART["settings"], settings)
+    return config
+
+
+def initial_snapshot(frames: dict[str, pd.DataFrame], rulesets: list) -> str:
+    """Version 1's snapshot for a database being built from these tables and official rulesets."""
+    return snapshot_json(from_tables(frames, {int(rs.framework_id): rs.spec for rs in rulesets}))
+
+
+def current(db) -> Configuration:
+    """The configuration the database holds now."""
+    from saisaat.backup import table_frames
+    tables = {k: v.to_pandas() for k, v in table_frames(db).items()}
+    return from_tables(tables, _official_specs(tables))
+
+
+def _normalised(part: Part, frame: pd.DataFrame) -> pd.DataFrame:
+    """Values as plain Python types in the part's column order, sorted by key (comparable, JSON-able)."""
+    out = {}
+    for c in part.cols:
+        values = frame[c.name].tolist() if c.name in frame else [None] * len(frame)
+        out[c.name] = [_plain(v, c.kind) for v in values]
+    return pd.DataFrame(out, columns=part.columns, dtype=object).sort_values(list(part.row_key), ignore_index=True)
+
+
+def _plain(v, kind: str):
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return "" if kind == "opt_text" else None
+    if kind in ("int", "opt_int"):
+        return int(v)
+    if kind in ("number", "opt_number"):
+        v = float(v)
+        return int(v) if v.is_integer() else v
+    if kind == "bool":
+        return bool(v)
+    return str(v)
+
+
+def snapshot_json(config: Configuration) -> str:
+    return json.dumps({k: config[k].to_dict(orient="records") for k in PART}, ensure_ascii=False, sort_keys=True)
+
+
+def from_snapshot(text: str) -> Configuration:
+    data = json.loads(text)
+    return {p.key: _normalised(p, pd.DataFrame(data.get(p.key, []), columns=p.columns)) for p in PARTS}
+
+
+# --- the workbook ------------------------------------------------------------------------------------
+
+def export_workbook(config: Configuration, lang_note: str | None = None) -> bytes:
+    """One sheet per part: Thai headers in row 1, English in row 2, then the rows; names stay text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    from saisaat.exports import keep_as_text
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF5")
+    for part in PARTS:
+        ws = wb.create_sheet(sheet_title(part.key))
+        for j, col in enumerate(part.columns, start=1):
+            for i, lang in enumerate(("th", "en"), start=1):
+                cell = ws.cell(row=i, column=j, value=header(col, lang))
+                cell.font, cell.fill = bold, fill
+        for i, row in enumerate(config[part.key].itertuples(index=False), start=HEADER_ROWS + 1):
+            for j, value in enumerate(row, start=1):
+                cell = ws.cell(row=i, column=j, value=None if value == "" else value)
+                keep_as_text(cell)
+        for j, col in enumerate(part.columns, start=1):
+            width = max([len(header(col, "en"))] + [len(str(v)) for v in config[part.key][col].tolist()[:500]])
+            ws.column_dimensions[column_letter(j - 1)].width = min(60, max(10, width + 2))
+        ws.freeze_panes = ws.cell(row=HEADER_ROWS + 1, column=1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@dataclass
+class ConfigPlan:
+    """What applying a configuration workbook would do; nothing is written until the store applies it."""
+    file_name: str
+    sha256: str
+    config: Configuration | None = None
+    problems: list[Problem] = field(default_factory=list)
+    changes: dict = field(default_factory=dict)        # part → {"added": [...], "removed": [...], "changed": [...]}
+    summary: dict = field(default_factory=dict)        # what a person reads first (counts)
+    rescored: pd.DataFrame = field(default_factory=pd.DataFrame)   # stored results whose points would change
+    rulesets: list = field(default_factory=list)       # parsed official Ruleset per framework
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c["added"] or c["removed"] or c["changed"] for c in self.changes.values())
+
+
+def _sheet_part(name: str) -> str | None:
+    text = name.strip()
+    for part in PART:
+        if text == part or text.endswith(f"({part})") or text == t(f"cfg_sheet_{part}", "th") \
+                or text.lower() == t(f"cfg_sheet_{part}", "en").lower():
+            return part
+    return None
+
+
+def _header_lookup(part: Part) -> dict[str, str]:
+    out = {}
+    for col in part.columns:
+        for form in (col, header(col, "th"), header(col, "en")):
+            out[form.strip().lower()] = col
+    return out
+
+
+class _Reader:
+    def __init__(self, sheet_name: str):
+        self.sheet = sheet_name
+        self.problems: list[Problem] = []
+
+    def problem(self, row, col, value, key, **params):
+        self.problems.append(Problem(self.sheet, row, col, None if value is None else cell_text(value)[:80],
+                                     Message(key, **params)))
+
+    def cell(self, value, kind: str, row: int, col: str, name: str):
+        if is_blank(value):
+            if kind.startswith("opt_"):
+                return "" if kind == "opt_text" else None
+            self.problem(row, col, None, "cfg_required", column=Message(f"cfg_col_{name}"))
+            return None
+        text = cell_code(value) if kind in ("code", "int", "opt_int", "number", "opt_number") else cell_text(value)
+        if kind in ("int", "opt_int"):
+            try:
+                number = float(text)
+                if not number.is_integer():
+                    raise ValueError
+                return int(number)
+            except ValueError:
+                self.problem(row, col, value, "cfg_not_whole_number")
+                return None
+        if kind in ("number", "opt_number"):
+            try:
+                number = float(text.replace(",", ""))
+                return int(number) if number.is_integer() else number
+            except ValueError:
+                self.problem(row, col, value, "cfg_not_number")
+                return None
+        if kind == "bool":
+            low = text.lower()
+            if low in ("1", "true", "yes", "y", "ใช่", "มี"):
+                return True
+            if low in ("0", "false", "no", "n", "ไม่ใช่", "ไม่มี"):
+                return False
+            self.problem(row, col, value, "cfg_not_yes_no")
+            return None
+        return text
+
+
+def read_workbook(data: bytes, file_name: str) -> tuple[Configuration | None, list[Problem], dict]:
+    """The workbook's parts as frames, with every problem located; `where` maps (part, key) → Excel row."""
+    sheets, _, problems = read_sheets(data, file_name)
+    if problems:
+        return None, problems, {}
+    found: dict[str, object] = {}
+    for sheet in sheets:
+        part = _sheet_part(sheet.name)
+        if part is None:
+            problems.append(Problem(sheet.name, None, None, sheet.name, Message(
+                "cfg_unknown_sheet", sheets=", ".join(sheet_title(p) for p in PART))))
+        elif part in found:
+            problems.append(Problem(sheet.name, None, None, None, Message("cfg_sheet_twice", part=part)))
+        else:
+            found[part] = sheet
+    for part in PART:
+        if part not in found:
+            problems.append(Problem(file_name, None, None, sheet_title(part), Message("cfg_missing_sheet")))
+    config, where = {}, {}
+    for key, sheet in found.items():
+        part = PART[key]
+        reader = _Reader(sheet.name)
+        lookup = _header_lookup(part)
+        head = sheet.rows[0] if sheet.rows else []
+        col_of = {}
+        for j, raw in enumerate(head):
+            if is_blank(raw):
+                continue
+            name = lookup.get(cell_text(raw).lower())
+            if name is None:
+                reader.problem(1, column_letter(j), raw, "cfg_unknown_column",
+                               columns=", ".join(header(c, "th") for c in part.columns))
+            elif name in col_of:
+                reader.problem(1, column_letter(j), raw, "cfg_column_twice")
+            else:
+                col_of[name] = j
+        for col in part.columns:
+            if col not in col_of and not part.cols[part.columns.index(col)].kind.startswith("opt_"):
+                reader.problem(1, None, None, "cfg_missing_column", column=Message(f"cfg_col_{col}"))
+        # the English header row is optional: skip it when it is there
+        first = 1
+        if len(sheet.rows) > 1 and sheet.rows[1] and any(
+                lookup.get(cell_text(v).lower()) for v in sheet.rows[1] if not is_blank(v)):
+            first = 2
+        rows, seen = [], {}
+        kinds = {c.name: c.kind for c in part.cols}
+        for i, raw in enumerate(sheet.rows[first:], start=first + 1):
+            if all(is_blank(v) for v in raw):
+                continue
+            rec = {}
+            for col in part.columns:
+                j = col_of.get(col)
+                value = raw[j] if j is not None and j < len(raw) else None
+                rec[col] = reader.cell(value, kinds[col], i, column_letter(j) if j is not None else None, col)
+            key_value = tuple(rec[k] for k in part.row_key)
+            if key_value in seen:
+                reader.problem(i, column_letter(col_of.get(part.row_key[-1], 0)), " / ".join(map(str, key_value)),
+                               "cfg_duplicate_key", row=seen[key_value])
+            else:
+                seen[key_value] = i
+            rows.append(rec)
+        problems += reader.problems
+        frame = pd.DataFrame(rows, columns=part.columns)
+        config[key] = frame
+        where[key] = {k: r for k, r in seen.items()}
+    if problems:
+        return None, problems, where
+    return {k: _normalised(PART[k], config[k]) for k in PART}, problems, where
+
+
+# --- checks ----------------------------------------------------------------------------------------
+
+def _specs(config: Configuration) -> tuple[dict[int, dict], list[tuple[int, str, str, dict]]]:
+    """Official ruleset specs per framework from the rules and settings rows, and their problems
+    (framework, setting, key, params)."""
+    from saisaat.rulesets import RulesetError
+    from saisaat.whatif import apply_rules_table
+    specs, issues = {}, []
+    settings = config["settings"]
+    for fw in sorted(set(config["frameworks"]["framework_id"])):
+        values = dict(zip(settings.loc[settings["framework_id"] == fw, "setting"],
+                          settings.loc[settings["framework_id"] == fw, "value"]))
+        spec = {"ruleset_code": f"official-f{fw}", "framework_id": int(fw), "is_official": True,
+                "name_th": values.get("name_th") or f"official-f{fw}", "name_en": values.get("name_en") or f"official-f{fw}",
+                "round_aggregation": values.get("round_aggregation", "score_each_round"),
+                "by_measure": {}, "indicators": {}, "objective_weights": {}}
+        rules = config["rules"][config["rules"]["framework_id"] == fw].drop(columns="framework_id")
+        if rules.empty:
+            issues.append((fw, "", "cfg_framework_without_rules", {}))
+            continue
+        try:
+            spec = apply_rules_table(spec, rules.assign(target_value=rules["target_value"].astype(float)))
+            reward = {
+                "levels": [float(x) for x in str(values.get("levels", "")).replace(";", ",").split(",") if x.strip()],
+                "transparency_weight": float(values.get("transparency_weight", 1)),
+                "component_weights": {k.split(".", 1)[1]: float(v) for k, v in values.items()
+                                      if k.startswith("component.")},
+                "tier_basis": values.get("tier_basis", "overall_score"),
+                "tiers": [],
+                "pool_baht": float(values.get("pool_baht", 0)),
+            }
+            for k in sorted((k for k in values if k.startswith("tier.")), key=lambda k: int(k.split(".", 1)[1])):
+                name, min_value, multiplier = [x.strip() for x in str(values[k]).split(",")]
+                reward["tiers"].append({"tier": name, "min_value": float(min_value), "multiplier": float(multiplier)})
+            spec["reward"] = reward
+            spec["objective_weights"] = {k.split(".", 1)[1]: float(v) for k, v in values.items()
+                                         if k.startswith("objective_weight.")}
+        except RulesetError as exc:
+            issues.append((fw, "", "cfg_ruleset_problem", {"detail": exc}))
+            continue
+        except ValueError:
+            issues.append((fw, "", "cfg_setting_unreadable", {}))
+            continue
+        specs[int(fw)] = spec
+    return specs, issues
+
+
+def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[list[Problem], list]:
+    """Every rule a configuration must keep, each broken one located; and the parsed official rulesets.
+    `stored`: what stored results refer to (units, indicators, fiscal years)."""
+    from saisaat.rulesets import RulesetError, parse_ruleset
+    problems: list[Problem] = []
+
+    def bad(part, key, col, value, msg, **params):
+        row = where.get(part, {}).get(key)
+        column = None
+        if col in PART[part].columns:
+            column = column_letter(PART[part].columns.index(col))
+        problems.append(Problem(sheet_title(part), row, column, None if value is None else str(value)[:80],
+                                Message(msg, **params)))
+
+    org = config["organisation"]
+    for item in ORGANISATION_ITEMS:
+        if item not in set(org["item"]):
+            bad("organisation", None, "item", item, "cfg_org_item_missing")
+    for r in org.itertuples():
+        if r.item not in ORGANISATION_ITEMS:
+            bad("organisation", (r.item,), "item", r.item, "cfg_org_item_unknown", items=", ".join(ORGANISATION_ITEMS))
+    kinds = config["unit_kinds"]
+    if kinds.empty:
+        bad("unit_kinds", None, "unit_kind", None, "cfg_no_kinds")
+    grouped = dict(zip(kinds["unit_kind"], kinds["grouped"]))
+    groups = set(config["peer_groups"]["peer_group_code"])
+    units = config["units"]
+    for r in units.itertuples():
+        key = (r.unit_code,)
+        if r.unit_kind not in grouped:
+            bad("units", key, "unit_kind", r.unit_kind, "cfg_unknown_kind", kinds=", ".join(grouped))
+        elif grouped[r.unit_kind] and not r.peer_group_code:
+            bad("units", key, "peer_group_code", None, "cfg_needs_group")
+        elif not grouped[r.unit_kind] and r.peer_group_code:
+            bad("units", key, "peer_group_code", r.peer_group_code, "cfg_kind_not_grouped")
+        if r.peer_group_code and r.peer_group_code not in groups:
+            bad("units", key, "peer_group_code", r.peer_group_code, "cfg_unknown_group")
+        if r.active_to_fy is not None and not pd.isna(r.active_to_fy) and r.active_to_fy < r.active_from_fy:
+            bad("units", key, "active_to_fy", r.active_to_fy, "cfg_retired_before_start", start=r.active_from_fy)
+        for fy in (r.active_from_fy, r.active_to_fy):
+            if fy is not None and not pd.isna(fy) and not 2400 <= fy <= 2700:
+                bad("units", key, "active_from_fy", fy, "cfg_fiscal_year_range")
+    frameworks = config["frameworks"].sort_values("first_fy")
+    previous = None
+    for r in frameworks.itertuples():
+        key = (r.framework_id,)
+        last = None if r.last_fy is None or pd.isna(r.last_fy) else int(r.last_fy)
+        if last is not None and last < r.first_fy:
+            bad("frameworks", key, "last_fy", last, "cfg_framework_ends_before_start")
+        if previous is not None:
+            prev_last = previous[1]
+            if prev_last is None:
+                bad("frameworks", (previous[0],), "last_fy", None, "cfg_framework_open_not_last", next=r.framework_id)
+            elif r.first_fy <= prev_last:
+                bad("frameworks", key, "first_fy", r.first_fy, "cfg_frameworks_overlap", other=previous[0])
+            elif r.first_fy > prev_last + 1:
+                bad("frameworks", key, "first_fy", r.first_fy, "cfg_frameworks_gap", first=prev_last + 1,
+                    last=r.first_fy - 1)
+        previous = (r.framework_id, last)
+    framework_ids = set(frameworks["framework_id"])
+    objectives = config["objectives"]
+    for r in objectives.itertuples():
+        if r.framework_id not in framework_ids:
+            bad("objectives", (r.framework_id, r.objective_no), "framework_id", r.framework_id, "cfg_unknown_framework")
+    objective_keys = set(zip(objectives["framework_id"], objectives["objective_no"]))
+    indicators = config["indicators"]
+    for r in indicators.itertuples():
+        key = (r.indicator_code,)
+        if r.framework_id not in framework_ids:
+            bad("indicators", key, "framework_id", r.framework_id, "cfg_unknown_framework")
+        elif (r.framework_id, r.objective_no) not in objective_keys:
+            bad("indicators", key, "objective_no", r.objective_no, "cfg_unknown_objective", framework=r.framework_id)
+        if r.measure not in MEASURES:
+            bad("indicators", key, "measure", r.measure, "cfg_unknown_measure", measures=", ".join(MEASURES))
+    unit_codes, indicator_codes = set(units["unit_code"]), set(indicators["indicator_code"])
+    for r in config["assignments"].itertuples():
+        key = (r.unit_code, r.indicator_code)
+        if r.unit_code not in unit_codes:
+            bad("assignments", key, "unit_code", r.unit_code, "cfg_unknown_unit")
+        if r.indicator_code not in indicator_codes:
+            bad("assignments", key, "indicator_code", r.indicator_code, "cfg_unknown_indicator")
+    # what stored results refer to must stay
+    for code in sorted(stored.get("units", set()) - unit_codes):
+        bad("units", None, "unit_code", code, "cfg_unit_has_results")
+    for code in sorted(stored.get("indicators", set()) - indicator_codes):
+        bad("indicators", None, "indicator_code", code, "cfg_indicator_has_results")
+    by_code = indicators.set_index("indicator_code")
+    for code, (fw, measure) in sorted(stored.get("indicator_facts", {}).items()):
+        if code in by_code.index and (int(by_code.loc[code, "framework_id"]), by_code.loc[code, "measure"]) != (fw, measure):
+            bad("indicators", (code,), "measure", code, "cfg_indicator_meaning_changed")
+    covered = set()
+    for r in frameworks.itertuples():
+        last = max([int(r.first_fy)] + list(stored.get("fiscal_years", set()))) if r.last_fy is None or pd.isna(r.last_fy) \
+            else int(r.last_fy)
+        covered |= set(range(int(r.first_fy), last + 1))
+    for fy in sorted(stored.get("fiscal_years", set()) - covered):
+        bad("frameworks", None, "first_fy", fy, "cfg_results_outside_frameworks")
+    # the official rules of each framework
+    specs, issues = _specs(config)
+    for fw, _, msg, params in issues:
+        bad("rules", None, "framework_id", fw, msg, **params)
+    rulesets = []
+    frame = indicators.copy()
+    for fw, spec in specs.items():
+        try:
+            rulesets.append(parse_ruleset(spec, frame, source=sheet_title("rules")))
+        except RulesetError as exc:
+            bad("rules", None, "framework_id", fw, "cfg_ruleset_problem", detail=exc)
+    return problems, rulesets
+
+
+def _diff(part: Part, old: pd.DataFrame, new: pd.DataFrame) -> dict:
+    key = list(part.row_key)
+    o = {tuple(r[k] for k in key): r for r in old.to_dict(orient="records")}
+    n = {tuple(r[k] for k in key): r for r in new.to_dict(orient="records")}
+    changed = []
+    for k in sorted(set(o) & set(n), key=str):
+        cols = [c for c in part.columns if not _same(o[k][c], n[k][c])]
+        if cols:
+            changed.append({"key": k, "columns": cols, "old": {c: o[k][c] for c in cols}, "new": {c: n[k][c] for c in cols}})
+    return {"added": sorted(set(n) - set(o), key=str), "removed": sorted(set(o) - set(n), key=str), "changed": changed}
+
+
+def _same(a, b) -> bool:
+    def blank(v):
+        return v is None or v == "" or (not isinstance(v, str) and pd.isna(v))
+    return (blank(a) and blank(b)) or a == b
+
+
+def plan_configuration(db, data: bytes, file_name: str) -> ConfigPlan:
+    """Read and check a configuration workbook against the database; say what applying it would change."""
+    config, problems, where = read_workbook(data, file_name)
+    if problems:
+        return ConfigPlan(file_name, hashlib.sha256(data).hexdigest(), problems=problems)
+    return plan_from(db, config, where, file_name, hashlib.sha256(data).hexdigest())
+
+
+def plan_from(db, config: Configuration, where: dict, file_name: str, sha256: str) -> ConfigPlan:
+    """Check a configuration (from a workbook, or a stored version) and say what applying it would change."""
+    from saisaat import scoring
+    plan = ConfigPlan(file_name, sha256)
+    facts = db.query("stored_result_facts")
+    stored = {"units": set(facts.loc[facts["kind"] == "unit", "code"]),
+              "indicators": set(facts.loc[facts["kind"] == "indicator", "code"]),
+              "fiscal_years": {int(x) for x in facts.loc[facts["kind"] == "fiscal_year", "code"]},
+              "indicator_facts": {r.code: (int(r.framework_id), r.measure)
+                                  for r in facts[facts["kind"] == "indicator"].itertuples()}}
+    plan.problems, plan.rulesets = check(config, where, stored)
+    if plan.problems:
+        return plan
+    plan.config = config
+    before = current(db)
+    plan.changes = {p.key: _diff(p, before[p.key], config[p.key]) for p in PARTS}
+    frames = []
+    for ruleset in plan.rulesets:
+        if int(ruleset.framework_id) in set(before["frameworks"]["framework_id"]):
+            points = scoring.result_points(db, ruleset, None)
+            frames.append(points[points["stored_points"] != points["ruleset_points"]])
+    plan.rescored = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    units = plan.changes["units"]
+    retired = [c["key"][0] for c in units["changed"] if "active_to_fy" in c["columns"] and c["new"]["active_to_fy"]]
+    plan.summary = {
+        "units_added": len(units["added"]),
+        "units_renamed": sum(1 for c in units["changed"] if {"name_th", "name_en"} & set(c["columns"])),
+        "units_retired": len(retired),
+        "indicators_added": len(plan.changes["indicators"]["added"]),
+        "indicators_reworded": sum(1 for c in plan.changes["indicators"]["changed"]
+                                   if {"name_th", "name_en"} & set(c["columns"])),
+        "frameworks_added": len(plan.changes["frameworks"]["added"]),
+        "assignments_added": len(plan.changes["assignments"]["added"]),
+        "assignments_removed": len(plan.changes["assignments"]["removed"]),
+        "rules_changed": sum(len(plan.changes[p]["added"]) + len(plan.changes[p]["removed"]) +
+                             len(plan.changes[p]["changed"]) for p in ("rules", "settings")),
+        "results_rescored": len(plan.rescored),
+    }
+    return plan
+
+
+def plan_undo(db, version_id: int) -> ConfigPlan:
+    """Undoing the latest version: the version before it, checked as any configuration is."""
+    from saisaat.i18n import MessageError
+    versions = db.query("configuration_versions_by_id")
+    latest = int(versions["version_id"].max()) if len(versions) else None
+    if latest is None or version_id != latest:
+        raise MessageError(Message("cfg_undo_not_latest", latest=latest or "—"))
+    if len(versions) < 2:
+        raise MessageError(Message("cfg_undo_first"))
+    previous = versions.iloc[-2]
+    return plan_from(db, from_snapshot(previous["snapshot"]), {}, f"undo of version {version_id}",
+                     previous["sha256"] or "")
+
+
+def changes_frame(plan: ConfigPlan, lang: str) -> pd.DataFrame:
+    """One row per change, for the preview: the part, what happens, the row's key, the columns changed."""
+    rows = []
+    for part, change in plan.changes.items():
+        for what in ("added", "removed"):
+            rows += [{"part": t(f"cfg_sheet_{part}", lang), "change": t(f"cfg_change_{what}", lang),
+                      "key": " / ".join(map(str, k)), "detail": ""} for k in change[what]]
+        rows += [{"part": t(f"cfg_sheet_{part}", lang), "change": t("cfg_change_changed", lang),
+                  "key": " / ".join(map(str, c["key"])),
+                  "detail": "; ".join(f"{header(col, lang)}: {c['old'][col]} → {c['new'][col]}" for col in c["columns"])}
+                 for c in change["changed"]]
+    return pd.DataFrame(rows, columns=["part", "change", "key", "detail"])
