@@ -160,6 +160,77 @@ def cmd_report(args) -> int:
     return 0
 
 
+def _print_problems(problems) -> None:
+    print(Message("cli_refused", n=len(problems)), file=sys.stderr)
+    for problem in problems:
+        print(f"- {problem}", file=sys.stderr)
+
+
+def cmd_init(args) -> int:
+    """A new database with a configuration and no results (the BMA's by default)."""
+    from saisaat import configuration, store
+    path = args.db or default_db_path()
+    data = Path(args.config).read_bytes() if args.config else None
+    plan = configuration.plan_new(data, Path(args.config).name if args.config else None)
+    if plan.problems:
+        _print_problems(plan.problems)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        store.init_database(path, plan, by=args.by)
+    except MessageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    c = plan.config
+    print(Message("cli_init_done", path=str(path), units=len(c["units"]), indicators=len(c["indicators"]),
+                  frameworks=len(c["frameworks"])))
+    return 0
+
+
+def cmd_config(args) -> int:
+    from saisaat import configuration, store
+    if args.action == "export":
+        with Database(existing_db(args), read_only=True) as db:
+            args.out.write_bytes(configuration.export_workbook(configuration.current(db)))
+        print(args.out)
+        return 0
+    if args.action == "history":
+        with Database(existing_db(args), read_only=True) as db:
+            versions = db.query("configuration_versions_by_id").drop(columns="snapshot")
+        sys.stdout.write(versions.to_csv(index=False))
+        return 0
+    with Database(existing_db(args), read_only=args.action == "import" and args.dry_run) as db:
+        if args.action == "undo":
+            try:
+                plan = configuration.plan_undo(db, args.version)
+                if plan.problems:
+                    _print_problems(plan.problems)
+                    return 1
+                version = store.undo_configuration(db, plan, args.version, by=args.by, reason=args.reason)
+            except MessageError as exc:
+                print(exc, file=sys.stderr)
+                return 1
+            print(Message("cli_config_undone", version=args.version, new=version))
+            return 0
+        plan = configuration.plan_configuration(db, Path(args.file).read_bytes(), Path(args.file).name)
+        if plan.problems:
+            _print_problems(plan.problems)
+            return 1
+        for change in configuration.changes_frame(plan, "en").itertuples():
+            print(f"{change.part}: {change.change} {change.key} {change.detail}".rstrip())
+        print(Message("cli_config_summary", **plan.summary))
+        if args.dry_run:
+            print(Message("cli_dry_run"))
+            return 0
+        try:
+            version = store.apply_configuration(db, plan, by=args.by, reason=args.reason, rescore=args.rescore)
+        except MessageError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    print(Message("cli_config_applied", version=version))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m saisaat",
                                      description=f"{t('app_short')}: transparency-indicator warehouse")
@@ -171,6 +242,35 @@ def build_parser() -> argparse.ArgumentParser:
                    help="bma: the 70 BMA units; national: about 8,000 synthetic units (benchmarks)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default 2545)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("init", help="make a database with a configuration and no results (a real centre)")
+    _db_arg(p)
+    p.add_argument("--config", type=Path, default=None, help="a configuration workbook (default: the BMA's)")
+    p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who makes it (default: $USER)")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("config", help="the configuration workbook: export, import (check, preview, apply), "
+                                      "history, undo")
+    csub = p.add_subparsers(dest="action", required=True)
+    q = csub.add_parser("export", help="write the configuration as a workbook")
+    q.add_argument("--out", type=Path, required=True)
+    _db_arg(q)
+    q = csub.add_parser("import", help="check a configuration workbook, show what changes, apply it")
+    q.add_argument("file", type=Path)
+    _db_arg(q)
+    q.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
+    q.add_argument("--reason", default=None, help="why the configuration changes")
+    q.add_argument("--rescore", action="store_true",
+                   help="confirm that stored results whose points the new rules change are scored again")
+    q.add_argument("--by", default=os.environ.get("USER", "cli"))
+    q = csub.add_parser("history", help="list the configuration versions")
+    _db_arg(q)
+    q = csub.add_parser("undo", help="undo the latest configuration version")
+    q.add_argument("version", type=int)
+    _db_arg(q)
+    q.add_argument("--reason", default=None)
+    q.add_argument("--by", default=os.environ.get("USER", "cli"))
+    p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("info", help="print what a database holds")
     _db_arg(p)

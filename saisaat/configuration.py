@@ -572,6 +572,34 @@ def plan_from(db, config: Configuration, where: dict, file_name: str, sha256: st
     return plan
 
 
+def default_configuration() -> Configuration:
+    """The BMA's configuration as shipped in data/ (units from ../shared/reference, illustrative
+    frameworks, indicators and rules)."""
+    from saisaat import reference
+    units, indicators = reference.units(), reference.indicators()
+    frames = {"organisation": reference.organisation(), "unit_kinds": reference.unit_kinds(),
+              "peer_groups": reference.peer_groups(), "units": units, "frameworks": reference.frameworks(),
+              "objectives": reference.objectives(), "indicators": indicators,
+              "assignments": reference.assignments(units, indicators)}
+    rulesets = reference.official_rulesets(indicators)
+    return from_tables(frames, {int(rs.framework_id): rs.spec for rs in rulesets})
+
+
+def plan_new(data: bytes | None, file_name: str | None) -> ConfigPlan:
+    """The configuration a new database starts with: a workbook's, or the default; checked."""
+    if data is None:
+        config, where, name, sha = default_configuration(), {}, "data/", ""
+    else:
+        config, problems, where = read_workbook(data, file_name)
+        name, sha = file_name, hashlib.sha256(data).hexdigest()
+        if problems:
+            return ConfigPlan(name, sha, problems=problems)
+    plan = ConfigPlan(name, sha)
+    plan.problems, plan.rulesets = check(config, where, {})
+    plan.config = None if plan.problems else config
+    return plan
+
+
 def plan_undo(db, version_id: int) -> ConfigPlan:
     """Undoing the latest version: the version before it, checked as any configuration is."""
     from saisaat.i18n import MessageError

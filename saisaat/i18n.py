@@ -524,6 +524,11 @@ TH: dict[str, str] = {
     "cli_dry_run": "ตรวจแล้ว ไม่ได้บันทึก (--dry-run)",
     "cli_imported": "นำเข้าแล้ว ชุดที่ {batch}",
     "cli_undone": "ย้อนชุดที่ {batch} แล้ว",
+    "cli_init_exists": "มีไฟล์ {path} อยู่แล้ว ไม่เขียนทับ เลือกชื่อไฟล์อื่น หรือย้ายไฟล์เดิมออกก่อน",
+    "cli_init_done": "สร้างฐานข้อมูล {path} แล้ว: {units} หน่วยงาน {indicators} ตัวชี้วัด {frameworks} กรอบ ยังไม่มีผลการประเมิน",
+    "cli_config_summary": "หน่วยงานเพิ่ม {units_added} เปลี่ยนชื่อ {units_renamed} เลิกใช้ {units_retired}; ตัวชี้วัดเพิ่ม {indicators_added} แก้ถ้อยคำ {indicators_reworded}; กรอบใหม่ {frameworks_added}; การรับผิดชอบเพิ่ม {assignments_added} ลด {assignments_removed}; เกณฑ์เปลี่ยน {rules_changed}; ผลที่ต้องคิดคะแนนใหม่ {results_rescored}",
+    "cli_config_applied": "ใช้ค่ากำหนดแล้ว เป็นฉบับที่ {version}",
+    "cli_config_undone": "ย้อนฉบับที่ {version} แล้ว (บันทึกเป็นฉบับที่ {new})",
     # configuration: the workbook's sheets, columns and checks (saisaat/configuration.py)
     "cfg_sheet_organisation": "องค์กร",
     "cfg_sheet_unit_kinds": "ประเภทหน่วยงาน",
@@ -1116,6 +1121,11 @@ EN: dict[str, str] = {
     "cli_dry_run": "checked, nothing written (--dry-run)",
     "cli_imported": "imported as batch {batch}",
     "cli_undone": "batch {batch} undone",
+    "cli_init_exists": "{path} exists already and is not overwritten: choose another file name, or move the old file away first",
+    "cli_init_done": "made {path}: {units} units, {indicators} indicators, {frameworks} frameworks, no results yet",
+    "cli_config_summary": "units added {units_added}, renamed {units_renamed}, retired {units_retired}; indicators added {indicators_added}, reworded {indicators_reworded}; new frameworks {frameworks_added}; assignments added {assignments_added}, removed {assignments_removed}; rules changed {rules_changed}; stored results rescored {results_rescored}",
+    "cli_config_applied": "configuration applied as version {version}",
+    "cli_config_undone": "version {version} undone (recorded as version {new})",
     # configuration: the workbook's sheets, columns and checks (saisaat/configuration.py)
     "cfg_sheet_organisation": "Organisation",
     "cfg_sheet_unit_kinds": "Unit kinds",

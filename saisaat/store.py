@@ -239,8 +239,10 @@ def _configuration_tables(db, config) -> dict[str, pd.DataFrame]:
     force through the fiscal year under way, or the last year with results)."""
     from saisaat.fiscal import current_fiscal_year
     from saisaat.reference import fiscal_years
-    facts = db.query("stored_result_facts")
-    stored_years = [int(c) for c in facts.loc[facts["kind"] == "fiscal_year", "code"]]
+    stored_years = []
+    if db is not None:
+        facts = db.query("stored_result_facts")
+        stored_years = [int(c) for c in facts.loc[facts["kind"] == "fiscal_year", "code"]]
     tables = {k: config[k] for k in CONFIG_TABLES if k != "fiscal_years"}
     tables["fiscal_years"] = fiscal_years(config["frameworks"], max([current_fiscal_year()] + stored_years))
     tables["units"] = tables["units"].assign(missions=tables["units"]["missions"].fillna(""))
@@ -332,3 +334,17 @@ def undo_configuration(db, plan, version_id: int, *, by: str, reason: str | None
     except duckdb.ConstraintException as exc:
         raise MessageError(Message("cfg_apply_refused", detail=str(exc).splitlines()[0])) from exc
     return new_version
+
+
+def init_database(path, plan, *, by: str) -> None:
+    """Make a new database at `path` holding a checked configuration (configuration.plan_new) and no
+    results; version 1 is that configuration. Refuses to overwrite a file that exists."""
+    from saisaat.configuration import snapshot_json
+    if Path(path).exists():
+        raise MessageError(Message("cli_init_exists", path=str(path)))
+    if not plan.ok:
+        raise MessageError(Message("cfg_not_checked"))
+    with new_database(path) as cur:
+        write_configuration(cur, _configuration_tables(None, plan.config), plan.rulesets)
+        add_configuration_version(cur, version_id=1, by=by, snapshot=snapshot_json(plan.config),
+                                  file_name=plan.file_name, sha256=plan.sha256 or None)
