@@ -22,6 +22,7 @@ pages = {
         st.Page("pages/whatif.py", title=T("page_whatif"), icon="🧮", url_path="whatif"),
         st.Page("pages/reports.py", title=T("page_reports"), icon="📄", url_path="reports"),
         st.Page("pages/data.py", title=T("page_data"), icon="🗄️", url_path="data"),
+        st.Page("pages/settings.py", title=T("page_settings"), icon="⚙️", url_path="settings"),
     ],
 }
 nav = st.navigation(pages)

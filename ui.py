@@ -194,6 +194,28 @@ def is_demo() -> bool:
     return labels.is_demo(CACHED)
 
 
+def getting_started() -> bool:
+    """On a database without any results (a centre just set up with `init`), a panel for the
+    secretariat instead of empty charts: what is configured, and the first steps. True when shown."""
+    if (query("fiscal_years")["num_results"] > 0).any():
+        return False
+    T = translator()
+    kinds = query("unit_kinds_by_order")
+    col = "name_th" if lang() == "th" else "name_en"
+    with st.container(border=True):
+        st.subheader(T("getting_started_title"))
+        st.write(T("getting_started_configured", org=organisation()["org_name"],
+                   units=f"{int(kinds['num_units'].sum()):,}",
+                   kinds=", ".join(f"{name} {int(n):,}" for name, n in zip(kinds[col], kinds["num_units"])),
+                   frameworks=f"{len(query('frameworks_by_id')):,}",
+                   indicators=f"{len(query('indicators_by_code')):,}"))
+        st.write(T("getting_started_intro"))
+        st.page_link("pages/settings.py", label=T("getting_started_step_config"), icon=":material/settings:")
+        st.page_link("pages/data.py", label=T("getting_started_step_template"), icon=":material/download:")
+        st.page_link("pages/data.py", label=T("getting_started_step_import"), icon=":material/upload:")
+    return True
+
+
 def demo_banner() -> None:
     if is_demo():
         st.info(translator()("demo_banner"), icon="🧪")

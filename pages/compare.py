@@ -11,6 +11,8 @@ names = ui.unit_names()
 
 st.title(T("compare_title", period=ui.period()))
 ui.demo_banner()
+if ui.getting_started():
+    st.stop()
 
 ui.url_value("peers", analytics.PEER_GROUPS, "kind")
 group = st.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", required=True,

@@ -11,6 +11,8 @@ fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 
 st.title(T("overview_title", period=ui.period()))
 ui.demo_banner()
+if ui.getting_started():
+    st.stop()
 
 scores = ui.with_names(ui.query("unit_scores", fiscal_year=fy, inspection_round=rnd))
 previous = ui.query("unit_scores", fiscal_year=fy - 1, inspection_round=rnd)

@@ -11,12 +11,12 @@ names = ui.unit_names()
 units = ui.units()
 years = ui.query("fiscal_years")
 result_years = sorted(years.loc[years["num_results"] > 0, "fiscal_year"].tolist())
-if not result_years:
-    st.warning(T("no_results_year", fy=ui.fiscal_year()))
-    st.stop()
-
 title = st.empty()
 ui.demo_banner()
+if not result_years:
+    title.title(T("trends_title_none"))
+    ui.getting_started()
+    st.stop()
 span = st.select_slider(T("trend_span"), result_years, value=(result_years[0], result_years[-1]),
                         key="span", format_func=lambda fy: str(fy))
 start, end = span

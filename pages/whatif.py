@@ -21,6 +21,8 @@ framework_id = ui.framework_of(fy)
 
 st.title(T("whatif_title", fy=fy))
 ui.demo_banner()
+if ui.getting_started():
+    st.stop()
 st.caption(T("whatif_intro"))
 
 indicators = ui.query("indicators_by_code")

@@ -15,7 +15,7 @@ from fixture import build_tiny
 from saisaat.demo import build_demo
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ("overview", "compare", "trends", "coverage", "whatif", "reports", "data")
+PAGES = ("overview", "compare", "trends", "coverage", "whatif", "reports", "data", "settings")
 TITLES = {  # words each page's title starts with, per language
     "overview": ("ภาพรวมผลการประเมิน", "Results at a glance"),
     "compare": ("เปรียบเทียบหน่วยงาน", "Unit comparison"),
@@ -24,6 +24,7 @@ TITLES = {  # words each page's title starts with, per language
     "whatif": ("จำลองการคิดคะแนน", "What-if scoring"),
     "reports": ("รายงาน ปีงบประมาณ", "Reports, fiscal year"),
     "data": ("ข้อมูลและการนำเข้า", "Data and imports"),
+    "settings": ("ค่ากำหนดขององค์กร", "The organisation's configuration"),
 }
 
 
@@ -229,3 +230,28 @@ def results_checksum(db_path) -> tuple:
     with duckdb.connect(str(db_path)) as con:
         return con.execute("select count(*), sum(hash(fiscal_year, inspection_round, unit_code, "
                            "indicator_code, value, points, batch_id)) from results").fetchone()
+
+
+
+@pytest.fixture(scope="module")
+def empty_path(tmp_path_factory):
+    """A real centre just set up: `python -m saisaat init` (the BMA configuration, no results)."""
+    from saisaat import configuration, store
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    store.init_database(path, configuration.plan_new(None, None), by="tests")
+    return path
+
+
+# A database that never held results: no demo banner anywhere; the analytics pages show the getting-started
+# panel (what is configured: 70 units in two kinds, 2 frameworks, 57 indicators; the first steps) instead of
+# empty charts; the secretariat pages open.
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_on_a_new_centre(empty_path, monkeypatch, page):
+    at = open_page(empty_path, monkeypatch, page, lang="en")
+    assert not [i for i in at.info if "Synthetic demo data" in i.value]
+    assert at.title[0].value.startswith(TITLES[page][1])
+    if page in ("overview", "compare", "trends", "coverage", "whatif"):
+        assert [h.value for h in at.subheader] == ["Getting started"]
+        assert at.markdown[0].value == ("Configured now: Bangkok Metropolitan Administration · 70 units "
+                                        "(District office 50, Department / office 20) · 2 frameworks · 57 indicators")
+        assert at.get("plotly_chart") == []
