@@ -19,4 +19,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" fontconfig >/dev/null
 fi
 "$PY" -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+# The linter first (pyproject.toml says which rules): a finding fails the run before any test.
+"$PY" -m ruff check .
 exec "$PY" -m pytest -q "$@"

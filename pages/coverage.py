@@ -38,7 +38,8 @@ st.subheader(T("coverage_matrix"))
 ui.url_value("cov_filter", ("all", "incomplete"), "all")
 show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,
                             format_func=lambda v: T(f"filter_{v}"))
-matrix = analytics.coverage_matrix(status, ui.framework_indicators(ui.framework_of(fy)), only_incomplete=show == "incomplete")
+matrix = analytics.coverage_matrix(status, ui.framework_indicators(ui.framework_of(fy)),
+                                   only_incomplete=show == "incomplete")
 status_labels = {s: T(f"status_{s}") for s in charts.STATUS}
 if len(matrix):
     ui.chart(charts.coverage_heatmap(matrix, status_labels, [f"{names[c]}" for c in matrix.index]),
@@ -62,7 +63,8 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(T("coverage_by_unit"))
-    ui.table(ui.with_names(analytics.coverage_rates(status, "unit_code")), {"unit_code": "col_unit_code", "unit_name": "col_unit",
+    per_unit = ui.with_names(analytics.coverage_rates(status, "unit_code"))
+    ui.table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
                                        "num_expected": "col_num_expected", "num_received": "col_num_received",
                                        "coverage_pct": "col_coverage_pct"},
              "by_unit", {"coverage_pct": "%.2f"}, height=360, file_name=f"coverage_by_unit_{fy}")

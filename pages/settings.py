@@ -37,7 +37,8 @@ with tab_workbook:
         else:
             s = plan.summary
             c = st.columns(4)
-            c[0].metric(T("metric_units_changed"), f"+{s['units_added']:,} · {s['units_renamed']:,} · −{s['units_retired']:,}",
+            c[0].metric(T("metric_units_changed"),
+                        f"+{s['units_added']:,} · {s['units_renamed']:,} · −{s['units_retired']:,}",
                         help=T("metric_units_changed_help"), border=True)
             c[1].metric(T("metric_indicators_changed"), f"+{s['indicators_added']:,} · {s['indicators_reworded']:,}",
                         help=T("metric_indicators_changed_help"), border=True)

@@ -9,8 +9,17 @@ import streamlit as st
 import ui
 from saisaat import charts, labels, scoring, whatif
 from saisaat.db import DatabaseBusy
-from saisaat.rulesets import (AGGREGATIONS, PRESETS, RULE_TYPES, TIER_BASES, RulesetError, parse_ruleset,
-                              preset, read_ruleset_bytes, spec_json)
+from saisaat.rulesets import (
+    AGGREGATIONS,
+    PRESETS,
+    RULE_TYPES,
+    TIER_BASES,
+    RulesetError,
+    parse_ruleset,
+    preset,
+    read_ruleset_bytes,
+    spec_json,
+)
 from saisaat.store import ScenarioNameTaken, save_scenario
 
 ui.require_frame()
@@ -234,8 +243,9 @@ with a:
              "tier_changes", fmt, file_name=f"whatif_tier_changes_{fy}")
 with b:
     st.markdown(f"**{T('rank_moves')}**")
-    ui.table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base", "rank_overall_scenario",
-                                           "rank_change")}, "rank_moves", fmt, file_name=f"whatif_rank_moves_{fy}")
+    ui.table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
+                                                        "rank_overall_scenario", "rank_change")},
+             "rank_moves", fmt, file_name=f"whatif_rank_moves_{fy}")
 
 st.subheader(T("all_units"))
 ui.table(comparison, cols, "comparison", fmt, file_name=f"whatif_comparison_{fy}")

@@ -94,14 +94,14 @@ def read_export(source: Path | bytes) -> dict[str, pa.Table]:
                 names = set(z.namelist())
                 for t in store.TABLES:
                     if f"{t}.parquet" in names:
-                        tables[t] = _read_table(t, lambda: pq.read_table(io.BytesIO(z.read(f"{t}.parquet"))))
+                        tables[t] = _read_table(t, lambda t=t: pq.read_table(io.BytesIO(z.read(f"{t}.parquet"))))
         except zipfile.BadZipFile as exc:
             raise RestoreRefused(Message("backup_not_zip")) from exc
     else:
         for t in store.TABLES:
             path = Path(source) / f"{t}.parquet"
             if path.exists():
-                tables[t] = _read_table(t, lambda: pq.read_table(path))
+                tables[t] = _read_table(t, lambda path=path: pq.read_table(path))
     missing = [t for t in store.TABLES if t not in tables]
     if missing:
         raise RestoreRefused(Message("backup_incomplete", tables=", ".join(missing)))

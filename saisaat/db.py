@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -50,7 +50,7 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_query(name: str, folder: Path = QUERIES_DIR) -> Query:
     path = folder / f"{name}.sql"
     text = path.read_text(encoding="utf-8")

@@ -8,8 +8,8 @@ Points are never generated: the official ruleset scores the generated values on 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd

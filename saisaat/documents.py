@@ -75,14 +75,14 @@ def summary_figures(s: CabinetSummary) -> dict[str, go.Figure]:
 def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
     """(heading, blocks) where a block is a paragraph (str), a table (DataFrame) or a figure key."""
     lang, h = s.lang, s.headline
-    T = lambda key, **v: t(key, lang, **v)  # noqa: E731
+    T = lambda key, **v: t(key, lang, **v)
     comp = s.completeness
     rounds = [T("doc_round_completeness", n=int(r.inspection_round), received=f"{int(r.num_received):,}",
                 expected=f"{int(r.num_expected):,}", pct=_f(r.coverage_pct),
                 units=int(r.num_units_reporting), units_expected=int(r.num_units_expected))
               for r in comp.itertuples()]
     change = "—" if h.mean_change_pct is None else f"{h.mean_change_pct:+.2f}"
-    cols = lambda frame, mapping: _with_headers(frame, {k: T(v) for k, v in mapping.items()})  # noqa: E731
+    cols = lambda frame, mapping: _with_headers(frame, {k: T(v) for k, v in mapping.items()})
     return [
         (T("doc_s_centre"), [T("doc_centre", fy=s.fiscal_year)]),
         (T("doc_s_assessed"), [T("doc_assessed", assessed=h.units_assessed, expected=h.units_expected)] + rounds),
@@ -139,7 +139,7 @@ class Table:
     kind: ClassVar[str] = "table"
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> "Table":
+    def of(cls, frame: pd.DataFrame) -> Table:
         """The frame's column names as the header; each value formatted as the documents show it."""
         return cls(header=[str(c) for c in frame.columns],
                    rows=[[Cell(_cell(v), isinstance(v, (int, float)) and not isinstance(v, bool)) for v in row]
@@ -313,7 +313,7 @@ def _points(trend: pd.DataFrame) -> list[dict]:
 
 def card_context(card: ReportCard, fiscal_year: int, lang: str, demo: bool) -> dict:
     """One card's context for report_card.html.j2."""
-    T = lambda key, **v: t(key, lang, **v)  # noqa: E731
+    T = lambda key, **v: t(key, lang, **v)
     st = card.standing
     rank = T("metric_rank_value", rank=st.rank, of=st.of) if st.rank else "—"
     losses = _with_headers(card.losses, {

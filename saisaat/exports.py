@@ -40,7 +40,7 @@ def csv_safe(value):
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     safe = frame.copy()
     for i, dtype in enumerate(safe.dtypes):
-        if dtype == object or isinstance(dtype, pd.StringDtype):
+        if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype):
             safe.isetitem(i, safe.iloc[:, i].map(csv_safe))
     return safe.to_csv(index=False).encode("utf-8-sig")
 

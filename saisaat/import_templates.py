@@ -27,7 +27,7 @@ INSTRUCTIONS = [
     "3. พิมพ์ตัวเลข ไม่ใช้สูตร และไม่ผสานเซลล์ ไม่ต้องกรอกคะแนน ระบบคำนวณคะแนนจากค่าที่วัดได้",
     "   Type numbers, not formulas, and do not merge cells. Do not enter points: they are computed from the values.",
     "4. บันทึกเป็น .xlsx แล้วนำเข้าที่หน้า 'ข้อมูล' ระบบจะแสดงรายการปัญหาทั้งหมด (แผ่นงาน แถว คอลัมน์) ก่อนบันทึก",
-    "   Save as .xlsx and import it on the Data page: every problem (sheet, row, column) is listed before anything is saved.",
+    "   Save as .xlsx and import it on the Data page: every problem (sheet, row, column) is listed before saving.",
     "5. ถ้าต้องการแก้ผลที่บันทึกไว้แล้ว ให้เลือก 'แทนที่' และระบุเหตุผล ผลเดิมจะถูกเก็บไว้ในประวัติและย้อนกลับได้",
     "   To correct stored results, choose replace and give a reason; the old values are kept and can be restored.",
 ]

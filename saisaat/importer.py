@@ -271,7 +271,7 @@ def _not_a_workbook(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
             mimetype = z.read("mimetype") if "mimetype" in names else b""
-    except Exception:  # noqa: BLE001 - a ZIP that cannot be opened is cut short or damaged
+    except Exception:  # a ZIP that cannot be opened is cut short or damaged
         return "imp_xlsx_truncated"
     if any(n.startswith("xl/") for n in names):
         return None
@@ -302,7 +302,7 @@ def _read_xlsx(data: bytes, name: str):
     import openpyxl
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
-    except Exception:  # noqa: BLE001 - any damaged part inside: the user saves the workbook again
+    except Exception:  # any damaged part inside: the user saves the workbook again
         return [], "", [Problem(name, None, None, None, Message("imp_xlsx_damaged"))]
     sheets = []
     for ws in wb.worksheets:
@@ -435,7 +435,7 @@ class Reference:
     assigned: set[tuple[int, str, str]]   # (fiscal_year, unit_code, indicator_code)
 
     @classmethod
-    def load(cls, db: Database) -> "Reference":
+    def load(cls, db: Database) -> Reference:
         ind = db.query("indicators_by_code").set_index("indicator_code")
         years = db.query("fiscal_years")
         assigned = db.query("assigned_indicators_by_unit")
@@ -697,8 +697,8 @@ def _parse_sheet(sheet: Sheet, ref: Reference) -> _Parsed:
         if all(is_blank(v) for v in row):
             continue
         excel_row = i + 1
-        get = lambda key: row[col_of[key]] if key in col_of and col_of[key] < len(row) else None  # noqa: E731
-        letter = lambda key: column_letter(col_of[key]) if key in col_of else None  # noqa: E731
+        get = lambda key, row=row: row[col_of[key]] if key in col_of and col_of[key] < len(row) else None
+        letter = lambda key: column_letter(col_of[key]) if key in col_of else None
         # fiscal year and round: a column, else the value given once above the header
         if "fiscal_year" in col_of:
             fy = chk.fiscal_year(get("fiscal_year"), excel_row, letter("fiscal_year"))
@@ -796,7 +796,7 @@ def _duplicates(rows: pd.DataFrame, sheet: str, layout: str, unit_col: str) -> l
             differ = [c for c in dict.fromkeys(list(a) + list(b)) if a.get(c) != b.get(c)]
             if differ:
                 c = differ[0]
-                shown = lambda x: "—" if x is None else _num(x)  # noqa: E731
+                shown = lambda x: "—" if x is None else _num(x)
                 problems.append(Problem(sheet, int(r), unit_col, unit, Message(
                     "imp_unit_twice_conflict", unit=unit, first=int(first_row[unit_key]), code=c,
                     first_value=shown(a.get(c)), value=shown(b.get(c)))))

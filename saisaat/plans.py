@@ -107,7 +107,7 @@ def check_steps(frame: pd.DataFrame, known_units: set[str], existing: pd.DataFra
             dated.setdefault((r.unit_code, r.plan_kind, int(r.plan_year), r.step), r.done_on)
     seen = {}
     for i, r in enumerate(frame.itertuples(index=False), start=2):
-        def bad(col, value, key, **params):
+        def bad(col, value, key, i=i, **params):
             problems.append(Problem(sheet, i, col, None if value is None else str(value), Message(key, **params)))
         if r.unit_code not in known_units:
             bad("A", r.unit_code, "steps_unknown_unit")

@@ -1,4 +1,5 @@
-"""Reference tables from data/: the organisation, unit kinds, peer groups, units, frameworks, objectives, indicators, assignments, rules.
+"""Reference tables from data/: the organisation, unit kinds, peer groups, units, frameworks,
+objectives, indicators, assignments, rules.
 
 These are the BMA defaults (units from ../shared/reference, illustrative indicators and rules);
 real ones replace them by editing the files in data/ or through import.
@@ -12,6 +13,7 @@ import pandas as pd
 from saisaat import DATA_DIR
 from saisaat.fiscal import current_fiscal_year, fiscal_year_bounds
 from saisaat.rulesets import official_ruleset_files, read_ruleset_file
+
 
 def read_csv(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
     return pd.read_csv(data_dir / name, dtype=str, keep_default_na=False, encoding="utf-8")

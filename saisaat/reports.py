@@ -11,10 +11,10 @@ from datetime import date
 import pandas as pd
 
 from saisaat import analytics, labels
+from saisaat.db import Database
 from saisaat.fiscal import cycle_status, format_date
 from saisaat.i18n import t
 from saisaat.labels import framework_of, is_demo
-from saisaat.db import Database
 
 TARGET_PCT = 80.0
 BANDS = [(0, 60), (60, 70), (70, 80), (80, 90), (90, 100.01)]

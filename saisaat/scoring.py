@@ -148,5 +148,6 @@ def summary(comparison: pd.DataFrame) -> dict:
         "gainers": int((score > 0).sum()),
         "losers": int((score < 0).sum()),
         "money_moved_baht": float(np.round(moved[moved > 0].sum(), 2)),
-        "mean_score_change": float(np.round(c["score_pct_change"].mean(), 2)) if c["score_pct_change"].notna().any() else 0.0,
+        "mean_score_change": (float(np.round(c["score_pct_change"].mean(), 2))
+                              if c["score_pct_change"].notna().any() else 0.0),
     }

@@ -23,8 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
 
 from saisaat import scoring, scoring_pandas  # noqa: E402
 from saisaat.db import Database  # noqa: E402

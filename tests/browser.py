@@ -23,8 +23,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 from playwright.sync_api import sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -101,7 +101,7 @@ class StreamlitServer:
         """Base URL without a trailing slash, e.g. http://127.0.0.1:54321."""
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> "StreamlitServer":
+    def __enter__(self) -> StreamlitServer:
         if not self.app_path.is_file():
             raise FileNotFoundError(self.app_path)
         self.port = _free_port()
@@ -195,7 +195,7 @@ class BrowserPage:
             self._pw.stop()
             raise
 
-    def __enter__(self) -> "BrowserPage":
+    def __enter__(self) -> BrowserPage:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -1,18 +1,11 @@
-"""Shared test setup: the repository root on sys.path and the tiny hand-written database."""
+"""Shared test setup: the tiny hand-written database. (The repository root and tests/ are on the path
+through pyproject.toml's pytest settings.)"""
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-for entry in (ROOT, ROOT / "tests"):
-    if str(entry) not in sys.path:
-        sys.path.insert(0, str(entry))
-
-from fixture import build_tiny  # noqa: E402
-from saisaat.db import Database  # noqa: E402
+from fixture import build_tiny
+from saisaat.db import Database
 
 
 @pytest.fixture

@@ -30,8 +30,8 @@ from pathlib import Path
 import pandas as pd
 
 from saisaat import store
-from saisaat.db import connect
 from saisaat.configuration import initial_snapshot
+from saisaat.db import connect
 from saisaat.rulesets import parse_ruleset
 
 ORGANISATION = [
@@ -242,8 +242,10 @@ def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None
                       "objectives": _frame(OBJECTIVES, ["framework_id", "objective_no", "theme_code", "name_th",
                                                         "name_en"]),
                       "indicators": indicators, "assignments": _frame(ASSIGNMENTS, ["unit_code", "indicator_code"])}
-            store.add_configuration_version(cur, version_id=1, by="tests/fixture.py", applied_at=datetime(2018, 10, 1, 8, 0),
-                                            snapshot=initial_snapshot(config, [r for r in rulesets if r.spec.get("is_official")]))
+            official = [r for r in rulesets if r.spec.get("is_official")]
+            store.add_configuration_version(cur, version_id=1, by="tests/fixture.py",
+                                            applied_at=datetime(2018, 10, 1, 8, 0),
+                                            snapshot=initial_snapshot(config, official))
         for batch, rows in zip(BATCHES, (RESULTS_BATCH_1, RESULTS_BATCH_2, [])):
             batch_id, source, file_name, sha256, imported_at, imported_by, row_count, note = batch
             with store.transaction(con) as cur:

@@ -133,7 +133,7 @@ def test_pages_call_the_frame_guard_first(path):
 # Thai and English have the same keys and the same {placeholders} in every string.
 def test_catalogue_languages_match():
     assert set(TH) == set(EN)
-    fields = lambda s: sorted(f for _, f, _, _ in string.Formatter().parse(s) if f)  # noqa: E731
+    fields = lambda s: sorted(f for _, f, _, _ in string.Formatter().parse(s) if f)
     assert {k: fields(TH[k]) for k in TH} == {k: fields(EN[k]) for k in EN}
 
 

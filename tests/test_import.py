@@ -714,7 +714,7 @@ def test_wide_csv_with_f_codes_on_demo(demo_db):
     data = ("ปีงบประมาณ,2570\nรอบการตรวจ,1\n\n"
             "รหัสหน่วยงาน,F2-1.01,F2-1.03,F2-1.04,F2-2.11\n"
             "CSC,1,4,40,1\n"
-            "1001,0,2,80,—\n").encode("utf-8")
+            "1001,0,2,80,—\n").encode()
     plan = importer.plan_import(demo_db, data, "fy2570.csv")
     assert (plan.layout, plan.problems, plan.skipped) == ("wide", [], 1)
     assert importer.commit(demo_db, plan, imported_by="secretariat") == 2
@@ -977,7 +977,7 @@ def test_restore_truncated_parquet_refused(db, tmp_path):
         backup.read_export(folder)
     except backup.RestoreRefused:
         return
-    except Exception as exc:  # noqa: BLE001 - the bug: any other exception
+    except Exception as exc:  # the bug: any other exception
         raise AssertionError(f"not refused: {type(exc).__name__}") from exc
     raise AssertionError("a truncated export was read")
 

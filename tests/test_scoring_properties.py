@@ -94,7 +94,7 @@ def steps_and_raised(draw, top: int):
     low = draw(rising(n, top))
     high = [max(a, b) for a, b in zip(low, draw(rising(n, top)))]
     points = sorted(draw(st.lists(st.integers(0, 300), min_size=n, max_size=n)))
-    rule = lambda mins: {"rule_type": "steps", "max_points": 3,                # noqa: E731
+    rule = lambda mins: {"rule_type": "steps", "max_points": 3,
                          "steps": [[m / 100, p / 100] for m, p in zip(mins, points)]}
     return rule(low), rule(high)
 
@@ -104,7 +104,7 @@ def target_and_raised(draw):
     """A proportional rule (max 3) and the same rule with its target raised or kept."""
     target = draw(st.integers(1, 15000))
     higher = target + draw(st.integers(0, 5000))
-    rule = lambda t: {"rule_type": "proportional", "max_points": 3, "target_value": t / 100}  # noqa: E731
+    rule = lambda t: {"rule_type": "proportional", "max_points": 3, "target_value": t / 100}
     return rule(target), rule(higher)
 
 
