@@ -7,8 +7,9 @@ import json
 import streamlit as st
 
 import ui
-from saisaat import charts, labels, scoring, whatif
+from saisaat import charts, configuration, labels, scoring, whatif
 from saisaat.db import DatabaseBusy
+from saisaat.i18n import MessageError
 from saisaat.rulesets import (
     AGGREGATIONS,
     PRESETS,
@@ -20,7 +21,7 @@ from saisaat.rulesets import (
     read_ruleset_bytes,
     spec_json,
 )
-from saisaat.store import ScenarioNameTaken, save_scenario
+from saisaat.store import ScenarioNameTaken, apply_configuration, save_scenario
 
 ui.require_frame()
 T = ui.translator()
@@ -195,6 +196,35 @@ with tab_share:
                 st.rerun()   # so the lists of starting points and baselines offer it at once
             except (ScenarioNameTaken, ValueError, DatabaseBusy) as exc:
                 st.error(str(exc))
+
+    st.markdown(f"**{T('adopt_title')}**")
+    st.caption(T("adopt_help"))
+    if not saved_specs:
+        st.caption(T("adopt_none_saved"))
+    elif st.toggle(T("adopt_open"), key="wi_adopt_open"):
+        a, b = st.columns(2)
+        chosen = a.selectbox(T("adopt_scenario"), list(saved_specs), key="wi_adopt_name", format_func=start_label)
+        adopt_years = configuration.adoption_years(ui.CACHED, framework_id)
+        from_fy = b.selectbox(T("adopt_from"), adopt_years, key="wi_adopt_fy", format_func=lambda y: T("fy_label", fy=y))
+        plan = configuration.adopt_scenario(ui.db(), saved_specs[chosen], int(from_fy), start_label(chosen))
+        if plan.problems:
+            st.error("\n".join(f"- {p.text(ui.lang())}" for p in plan.problems))
+        else:
+            st.write(T("adopt_summary", frameworks=plan.summary["frameworks_added"],
+                       indicators=plan.summary["indicators_added"], rescored=f"{plan.summary['results_rescored']:,}"))
+            c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+            who = c1.text_input(T("scenario_by"), key="wi_adopt_by")
+            why = c2.text_input(T("config_reason"), key="wi_adopt_why")
+            rescore = True
+            if plan.summary["results_rescored"]:
+                rescore = st.checkbox(T("config_rescore_confirm"), key="wi_adopt_rescore")
+            if c3.button(T("adopt_go"), disabled=not (who.strip() and why.strip() and rescore), key="wi_adopt_go"):
+                try:
+                    version = ui.write(apply_configuration, plan, by=who, reason=why, rescore=rescore)
+                    st.session_state["wi_flash"] = T("config_applied", version=version)
+                    st.rerun()
+                except MessageError as exc:
+                    st.error(exc.text(ui.lang()))
 
 if scenario is None:
     st.stop()

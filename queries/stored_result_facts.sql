@@ -1,5 +1,6 @@
 -- One row per unit, indicator and fiscal year that stored results refer to (kind: 'unit', 'indicator',
--- 'fiscal_year'; code: its code or year as text), with an indicator's framework and measure: what a new
+-- 'fiscal_year'; code: its code or year as text), with an indicator's framework and measure, and for a
+-- fiscal year the framework of the indicators its results answer (several rows if several): what a new
 -- configuration must keep so that no stored result loses its meaning.
 with units_used as (
     select distinct
@@ -23,10 +24,11 @@ indicators_used as (
 years_used as (
     select distinct
         'fiscal_year' as kind,
-        cast(fiscal_year as varchar) as code,
-        cast(null as integer) as framework_id,
+        cast(results.fiscal_year as varchar) as code,
+        indicators.framework_id,
         cast(null as varchar) as measure
     from results
+    join indicators using (indicator_code)
 ),
 
 final as (
@@ -38,4 +40,4 @@ final as (
 )
 
 select * from final
-order by kind, code
+order by kind, code, framework_id

@@ -22,11 +22,14 @@ XLSX_MAX_ROWS = 1_048_575
 MANIFEST = "saisaat-export.txt"
 
 
-def table_frames(db: Database) -> dict[str, pa.Table]:
+def table_frames(db: Database, tables: tuple[str, ...] = store.TABLES) -> dict[str, pa.Table]:
+    """Every table (or those named, from store.TABLES) as Arrow, read whole."""
     cur = db.cursor()
     try:
         out = {}
-        for t in store.TABLES:   # relation API: table names from the fixed list, no SQL text
+        for t in tables:   # relation API: table names from the fixed list, no SQL text
+            if t not in store.TABLES:
+                raise ValueError(f"unknown table {t!r}")
             result = cur.table(t).arrow()
             out[t] = result.read_all() if isinstance(result, pa.RecordBatchReader) else result
         return out

@@ -131,7 +131,8 @@ def initial_snapshot(frames: dict[str, pd.DataFrame], rulesets: list) -> str:
 def current(db) -> Configuration:
     """The configuration the database holds now."""
     from saisaat.backup import table_frames
-    tables = {k: v.to_pandas() for k, v in table_frames(db).items()}
+    names = tuple(p.table for p in TABLE_PARTS) + ("rulesets",)
+    tables = {k: v.to_pandas() for k, v in table_frames(db, names).items()}
     return from_tables(tables, _official_specs(tables))
 
 
@@ -491,6 +492,13 @@ def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[l
         covered |= set(range(int(r.first_fy), last + 1))
     for fy in sorted(stored.get("fiscal_years", set()) - covered):
         bad("frameworks", None, "first_fy", fy, "cfg_results_outside_frameworks")
+    framework_of_year = {}
+    for r in frameworks.itertuples():
+        last = int(r.last_fy) if r.last_fy is not None and not pd.isna(r.last_fy) else max(covered | {int(r.first_fy)})
+        framework_of_year |= {fy: int(r.framework_id) for fy in range(int(r.first_fy), last + 1)}
+    for fy, fw in sorted(stored.get("year_frameworks", set())):
+        if fy in framework_of_year and framework_of_year[fy] != fw:
+            bad("frameworks", (framework_of_year[fy],), "first_fy", fy, "cfg_results_change_framework", framework=fw)
     # the official rules of each framework
     specs, issues = _specs(config)
     for fw, _, msg, params in issues:
@@ -539,6 +547,8 @@ def plan_from(db, config: Configuration, where: dict, file_name: str, sha256: st
     stored = {"units": set(facts.loc[facts["kind"] == "unit", "code"]),
               "indicators": set(facts.loc[facts["kind"] == "indicator", "code"]),
               "fiscal_years": {int(x) for x in facts.loc[facts["kind"] == "fiscal_year", "code"]},
+              "year_frameworks": {(int(r.code), int(r.framework_id))
+                                  for r in facts[facts["kind"] == "fiscal_year"].itertuples()},
               "indicator_facts": {r.code: (int(r.framework_id), r.measure)
                                   for r in facts[facts["kind"] == "indicator"].itertuples()}}
     plan.problems, plan.rulesets = check(config, where, stored)
@@ -626,3 +636,63 @@ def changes_frame(plan: ConfigPlan, lang: str) -> pd.DataFrame:
                   "detail": "; ".join(f"{header(col, lang)}: {c['old'][col]} → {c['new'][col]}" for col in c["columns"])}
                  for c in change["changed"]]
     return pd.DataFrame(rows, columns=["part", "change", "key", "detail"])
+
+
+def _new_code(code: str, old_framework: int, new_framework: int) -> str:
+    """An indicator's code in the next framework version: F2-1.01 → F3-1.01 (else code.3)."""
+    prefix = f"F{old_framework}-"
+    return f"F{new_framework}-{code[len(prefix):]}" if code.startswith(prefix) else f"{code}.{new_framework}"
+
+
+def adopt_scenario(db, spec: dict, from_fy: int, name: str) -> ConfigPlan:
+    """A saved what-if scenario as the official rules from `from_fy`: from its framework's first year the
+    framework's rules are replaced (its stored results rescored); from a later year, a new framework version
+    begins then, with the same objectives, indicators (codes of the new version) and assignments, and the
+    scenario's rules. Checked and previewed like any configuration; nothing is written here."""
+    config = {k: v.copy() for k, v in current(db).items()}
+    fw = int(spec["framework_id"])
+    frameworks = config["frameworks"]
+    row = frameworks[frameworks["framework_id"] == fw].iloc[0]
+    adopted = dict(spec, is_official=True)
+    if from_fy != int(row["first_fy"]):
+        new = int(frameworks["framework_id"].max()) + 1
+        frameworks.loc[frameworks["framework_id"] == fw, "last_fy"] = from_fy - 1
+        config["frameworks"] = pd.concat([frameworks, pd.DataFrame([{
+            "framework_id": new, "name_th": t("cfg_adopted_name", "th", name=row["name_th"], fy=from_fy),
+            "name_en": t("cfg_adopted_name", "en", name=row["name_en"], fy=from_fy), "first_fy": from_fy,
+            "last_fy": row["last_fy"]}])], ignore_index=True)
+        objectives = config["objectives"]
+        config["objectives"] = pd.concat([objectives, objectives[objectives["framework_id"] == fw].assign(
+            framework_id=new)], ignore_index=True)
+        indicators = config["indicators"]
+        mine = indicators[indicators["framework_id"] == fw]
+        codes = {c: _new_code(c, fw, new) for c in mine["indicator_code"]}
+        config["indicators"] = pd.concat([indicators, mine.assign(
+            framework_id=new, indicator_code=mine["indicator_code"].map(codes))], ignore_index=True)
+        assignments = config["assignments"]
+        moved = assignments[assignments["indicator_code"].isin(codes)]
+        config["assignments"] = pd.concat([assignments, moved.assign(indicator_code=moved["indicator_code"].map(codes))],
+                                          ignore_index=True)
+        adopted = dict(adopted, framework_id=new, ruleset_code=f"official-f{new}",
+                       indicators={codes.get(k, k): v for k, v in (spec.get("indicators") or {}).items()})
+        fw = new
+    rules, settings = rules_rows({fw: adopted})
+    config["rules"] = pd.concat([config["rules"][config["rules"]["framework_id"] != fw], rules], ignore_index=True)
+    config["settings"] = pd.concat([config["settings"][config["settings"]["framework_id"] != fw], settings],
+                                   ignore_index=True)
+    config = {p.key: _normalised(p, config[p.key]) for p in PARTS}
+    sha = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return plan_from(db, config, {}, name, sha)
+
+
+def adoption_years(source, framework_id: int) -> list[int]:
+    """The fiscal years a scenario of this framework can become official from: the framework's first year
+    (its results are rescored), or a later year of it that has no results yet, nor any year after it."""
+    years = source.query("fiscal_years")
+    mine = years[years["framework_id"] == framework_id].sort_values("fiscal_year")
+    if mine.empty:
+        return []
+    with_results = mine.loc[mine["num_results"] > 0, "fiscal_year"]
+    after = int(with_results.max()) if len(with_results) else int(mine["fiscal_year"].min())
+    later = [int(fy) for fy in mine["fiscal_year"] if fy > after]
+    return [int(mine["fiscal_year"].min())] + later

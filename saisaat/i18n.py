@@ -602,6 +602,8 @@ TH: dict[str, str] = {
     "cfg_indicator_has_results": "ตัวชี้วัดนี้มีผลการประเมินที่บันทึกไว้ จึงลบไม่ได้ ให้เก็บไว้ในกรอบเดิมและเพิ่มตัวชี้วัดใหม่ในกรอบใหม่",
     "cfg_indicator_meaning_changed": "ตัวชี้วัดนี้มีผลที่บันทึกไว้ จึงเปลี่ยนกรอบหรือลักษณะการวัดไม่ได้ ให้เพิ่มเป็นตัวชี้วัดใหม่",
     "cfg_results_outside_frameworks": "มีผลการประเมินของปีงบประมาณนี้ แต่ปีนี้ไม่อยู่ในกรอบใด",
+    "cfg_results_change_framework": "ผลการประเมินของปีงบประมาณนี้ตอบตัวชี้วัดของกรอบที่ {framework} จึงย้ายปีนี้ไปกรอบอื่นไม่ได้ ให้กรอบใหม่เริ่มในปีที่ยังไม่มีผล",
+    "cfg_adopted_name": "{name} (ปรับเกณฑ์ ปีงบประมาณ {fy})",
     "cfg_framework_without_rules": "กรอบนี้ยังไม่มีเกณฑ์คะแนน เพิ่มแถวในแผ่นงานเกณฑ์คะแนน",
     "cfg_ruleset_problem": "เกณฑ์คะแนนของกรอบนี้ใช้ไม่ได้: {detail}",
     "cfg_setting_unreadable": "อ่านค่ากำหนดของกรอบนี้ไม่ได้ (ระดับ น้ำหนัก ขั้นรางวัลต้องเป็นตัวเลข ขั้นรางวัลเขียนแบบ ชื่อ, ค่าต่ำสุด, ตัวคูณ)",
@@ -652,6 +654,14 @@ TH: dict[str, str] = {
     "getting_started_step_config": "ตรวจและแก้ค่ากำหนด (หน่วยงาน ตัวชี้วัด เกณฑ์คะแนน) ที่หน้าค่ากำหนด",
     "getting_started_step_template": "ดาวน์โหลดแบบบันทึกผล (Excel) ที่หน้าข้อมูล แท็บแบบฟอร์ม",
     "getting_started_step_import": "นำเข้าผลการตรวจรอบแรกที่หน้าข้อมูล แท็บนำเข้า",
+    "adopt_title": "ใช้สถานการณ์เป็นเกณฑ์ทางการ",
+    "adopt_help": "สถานการณ์ที่บันทึกไว้ใช้เป็นเกณฑ์ทางการได้: ตั้งแต่ปีแรกของกรอบ (คิดคะแนนผลที่บันทึกไว้ใหม่ โดยเก็บคะแนนเดิมไว้ในประวัติ) หรือตั้งแต่ปีงบประมาณที่ยังไม่มีผล (เริ่มกรอบตัวชี้วัดฉบับใหม่ที่มีวัตถุประสงค์ ตัวชี้วัด และผู้รับผิดชอบเหมือนเดิม) บันทึกเป็นฉบับค่ากำหนดใหม่ ย้อนได้ที่หน้าค่ากำหนด",
+    "adopt_none_saved": "ยังไม่มีสถานการณ์ที่บันทึกไว้สำหรับกรอบนี้ บันทึกสถานการณ์ก่อน",
+    "adopt_scenario": "สถานการณ์",
+    "adopt_open": "ดูผลของการใช้เป็นเกณฑ์ทางการ",
+    "adopt_from": "ใช้ตั้งแต่",
+    "adopt_summary": "จะเพิ่มกรอบใหม่ {frameworks} กรอบ ตัวชี้วัด {indicators} ตัว และคิดคะแนนผลที่บันทึกไว้ใหม่ {rescored} รายการ",
+    "adopt_go": "ใช้เป็นเกณฑ์ทางการ",
 }
 
 EN: dict[str, str] = {
@@ -1237,6 +1247,8 @@ EN: dict[str, str] = {
     "cfg_indicator_has_results": "this indicator has stored results, so it cannot be removed: keep it in its framework and add new indicators to a new framework",
     "cfg_indicator_meaning_changed": "this indicator has stored results, so its framework or measure cannot change: add it as a new indicator",
     "cfg_results_outside_frameworks": "results of this fiscal year are stored, but the year belongs to no framework",
+    "cfg_results_change_framework": "this fiscal year's stored results answer framework {framework}'s indicators, so the year cannot move to another framework: start the new framework in a year without results",
+    "cfg_adopted_name": "{name} (rules revised from fiscal year {fy})",
     "cfg_framework_without_rules": "this framework has no point rules: add rows on the point rules sheet",
     "cfg_ruleset_problem": "this framework's point rules cannot be applied: {detail}",
     "cfg_setting_unreadable": "this framework's settings cannot be read (levels, weights and tiers are numbers; a tier reads name, minimum, multiplier)",
@@ -1287,6 +1299,14 @@ EN: dict[str, str] = {
     "getting_started_step_config": "Check and edit the configuration (units, indicators, point rules) on the Settings page",
     "getting_started_step_template": "Download the results template (Excel) on the Data page, Templates tab",
     "getting_started_step_import": "Import the first inspection results on the Data page, Import tab",
+    "adopt_title": "Adopt a scenario as the official rules",
+    "adopt_help": "A saved scenario can become the official rules: from its framework's first year (stored results are scored again; their old points stay in the history), or from a fiscal year without results yet (a new framework version begins, with the same objectives, indicators and assignments). It is recorded as a new configuration version and can be undone on the Settings page.",
+    "adopt_none_saved": "No scenario of this framework is saved yet: save one first",
+    "adopt_scenario": "Scenario",
+    "adopt_open": "See what adopting it would change",
+    "adopt_from": "Official from",
+    "adopt_summary": "Adds {frameworks} new frameworks and {indicators} indicators, and scores {rescored} stored results again",
+    "adopt_go": "Adopt as official",
 }
 
 CATALOGUE = {"th": TH, "en": EN}

@@ -222,6 +222,8 @@ def write_configuration(cur, tables: dict[str, pd.DataFrame], rulesets: list) ->
     reverse order. Results keep referring to their units and indicators throughout."""
     for table in CONFIG_TABLES:
         _staged(cur, f"config/replace_{table}", tables[table])
+        if table == "fiscal_years":   # a year a new framework version takes over (see the query)
+            _staged(cur, "config/move_fiscal_years", tables[table][["fiscal_year", "framework_id"]])
     run_write(cur, "config/delete_official_rule_steps")
     run_write(cur, "config/delete_official_rules")
     official = pd.concat([rs.ruleset for rs in rulesets], ignore_index=True)

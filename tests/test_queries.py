@@ -421,9 +421,10 @@ class ConfigurationSnapshot:
 
 # Version 1 is the configuration the tiny database was built with.
 CONFIGURATION_VERSIONS = [(1, datetime(2018, 10, 1, 8, 0), "tests/fixture.py", N, N, N, N, N, ConfigurationSnapshot())]
-# What stored results refer to: the 4 units, the 7 indicators (with framework and measure) and 3 years.
+# What stored results refer to: the 4 units, the 7 indicators (with framework and measure) and 3 years
+# (with the framework of the indicators answered in each).
 STORED_RESULT_FACTS = (
-    [("fiscal_year", str(fy), N, N) for fy in (2560, 2561, 2562)]
+    [("fiscal_year", str(fy), fw, N) for fy, fw in ((2560, 1), (2561, 1), (2562, 2))]
     + [("indicator", code, fw, measure) for code, fw, _, measure, _ in fixture.INDICATORS]
     + [("unit", code, N, N) for code in ("D01", "D02", "DEPA", "DEPN")]
 )
