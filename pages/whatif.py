@@ -281,7 +281,7 @@ st.subheader(T("all_units"))
 ui.table(comparison, cols, "comparison", fmt, file_name=f"whatif_comparison_{fy}")
 e1, e2 = st.columns(2)
 e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
-                   data=lambda: whatif.workbook(draft, comparison, {}),
+                   data=lambda: whatif.workbook(draft, comparison),
                    file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",

@@ -169,7 +169,7 @@ def from_snapshot(text: str) -> Configuration:
 
 # --- the workbook ------------------------------------------------------------------------------------
 
-def export_workbook(config: Configuration, lang_note: str | None = None) -> bytes:
+def export_workbook(config: Configuration) -> bytes:
     """One sheet per part: Thai headers in row 1, English in row 2, then the rows; names stay text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill

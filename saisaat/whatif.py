@@ -89,7 +89,7 @@ def tiers_table(spec: dict) -> pd.DataFrame:
     return pd.DataFrame(spec["reward"]["tiers"], columns=["tier", "min_value", "multiplier"])
 
 
-def workbook(spec: dict, comparison: pd.DataFrame, labels: dict[str, str]) -> bytes:
+def workbook(spec: dict, comparison: pd.DataFrame) -> bytes:
     """The scenario and its comparison as one XLSX: settings, rules, tiers, comparison."""
     reward = spec["reward"]
     settings = pd.DataFrame([
@@ -103,8 +103,8 @@ def workbook(spec: dict, comparison: pd.DataFrame, labels: dict[str, str]) -> by
     ], columns=["setting", "value"])
     settings["value"] = settings["value"].astype(str)
     return xlsx_bytes({
-        labels.get("settings", "settings"): settings,
-        labels.get("rules", "rules"): rules_table(spec),
-        labels.get("tiers", "tiers"): tiers_table(spec),
-        labels.get("comparison", "comparison"): comparison,
+        "settings": settings,
+        "rules": rules_table(spec),
+        "tiers": tiers_table(spec),
+        "comparison": comparison,
     })

@@ -1,6 +1,6 @@
 """Screenshot pages of the running dashboard in a real browser (for the README, or to look).
 
-    python scripts/screenshot.py --out shots --db /tmp/demo.duckdb --lang en / /compare /trends
+    python -m scripts.screenshot --out shots --db /tmp/demo.duckdb --lang en / /compare /trends
 
 Starts `streamlit run app.py` on a free port, opens each URL path, waits until the run is drawn
 (and every visible Plotly chart, if the page has charts), and writes OUT/<page>.png: "/" becomes
@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from bench.browser import BrowserPage, StreamlitServer
 
-from browser import BrowserPage, StreamlitServer  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # Every visible chart has drawn its SVG (wait_for_chart alone waits for the first one).
 ALL_VISIBLE_CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]

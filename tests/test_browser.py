@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser import BrowserPage, StreamlitServer
+from bench.browser import BrowserPage, StreamlitServer
 from saisaat.demo import build_demo
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -117,6 +117,6 @@ def test_scenario_workbook_neutralises():
     spec = copy.deepcopy(next(s for s in RULESET_SPECS if s["ruleset_code"] == "official-f2"))
     spec["name_th"] = "=cmd|' /C calc'!A0"
     comparison = pd.DataFrame({"unit_code": ["D01"], "unit_name": ["@SUM(A1:A9)"], "score_pct": [-1.5]})
-    data = whatif.workbook(spec, comparison, {})
+    data = whatif.workbook(spec, comparison)
     assert formula_cells(data) == []
     assert cells_holding(data, RISKY) == {"=cmd|' /C calc'!A0": (True, True), "@SUM(A1:A9)": (True, True)}
