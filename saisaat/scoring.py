@@ -22,10 +22,12 @@ SCORE_COLUMNS = ["fiscal_year", "unit_code", "unit_kind", "points", "max_points"
 
 
 def relations(ruleset: Ruleset) -> dict[str, pd.DataFrame]:
-    steps = ruleset.rule_steps[["indicator_code", "min_value", "points"]].astype(
+    """The ruleset as the relations the queries read: scenario_rules shaped like the official_rules
+    view and scenario_steps like the rule_steps table (what points_under takes), and the reward parts."""
+    steps = ruleset.rule_steps[["ruleset_code", "indicator_code", "min_value", "points"]].astype(
         {"min_value": float, "points": float})
-    rules = ruleset.rules[["indicator_code", "rule_type", "max_points", "target_value"]].astype(
-        {"max_points": float, "target_value": float})
+    rules = ruleset.rules[["ruleset_code", "indicator_code", "rule_type", "max_points", "target_value"]].astype(
+        {"max_points": float, "target_value": float}).assign(framework_id=ruleset.framework_id)
     tiers = ruleset.tiers.astype({"min_value": float, "multiplier": float})
     return {
         "scenario_rules": rules,

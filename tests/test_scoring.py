@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -523,6 +524,67 @@ def test_engine_matches_unit_scores_page_query(tiny_db, framework_id, fiscal_yea
     cols = ["unit_code", "points", "max_points", "score_pct", "rank_in_kind"]
     assert rows(engine, cols) == rows(page, cols)
     assert len(engine) == {2560: 3, 2561: 1, 2562: 4}[fiscal_year]
+
+
+# ---- One rule application: the points_under table macro (saisaat/schema.sql) -------------------
+
+# Values given as a CTE, scored by the stored official rules (official_rules, rule_steps): the rules
+# of the value's own framework only, steps of the matching ruleset only (draft-f2 would give 5 for
+# any count), other columns passed through. official-f2 count steps 2 -> 1, 3 -> 2, 4 -> 3 (max 3):
+# 1.99 below the first step -> 0; 3 exactly on a threshold -> 2; 3.5 between -> 2; 9 -> 3.
+# Percent 3 x 50 / 80 = 1.875 -> 1.88 (half up). T2-1.02 under framework 1 has no rule, nor has an
+# unknown code: no max, no points (null, never 0).
+POINTS_UNDER_VALUES = """
+    with vals as (
+        select * from (values
+            ('a', 2, 'T2-1.02', 1.99), ('b', 2, 'T2-1.02', 3), ('c', 2, 'T2-1.02', 3.5),
+            ('d', 2, 'T2-1.02', 9), ('e', 2, 'T2-2.01', 50), ('f', 2, 'T2-1.01', 0),
+            ('g', 1, 'T2-1.02', 3), ('h', 2, 'NO-SUCH', 3)
+        ) as t(tag, framework_id, indicator_code, value)
+    )
+    select tag, max_points, points from points_under('vals', 'official_rules', 'rule_steps') order by tag
+"""
+
+
+def test_points_under_official_rules(tiny_db):
+    cur = tiny_db.cursor()
+    try:
+        got = [tuple(norm(float(v)) if isinstance(v, Decimal) else v for v in row)
+               for row in cur.execute(POINTS_UNDER_VALUES).fetchall()]
+    finally:
+        cur.close()
+    assert got == expect([("a", 3.0, 0.0), ("b", 3.0, 2.0), ("c", 3.0, 2.0), ("d", 3.0, 3.0),
+                          ("e", 3.0, 1.88), ("f", 3.0, 0.0), ("g", N, N), ("h", N, N)])
+
+
+# A ruleset registered on one cursor (a session's what-if) is what points_under reads there, and
+# no other cursor sees it: steps [1 -> 3] make the count 1.99 worth 3 on the first cursor only.
+def test_points_under_reads_relations_of_its_own_cursor(tiny_db):
+    spec = variant(F2, by_measure={**F2["by_measure"],
+                                   "count": {"rule_type": "steps", "max_points": 3, "steps": [[1, 3]]}})
+    rel = scoring.relations(parse(tiny_db, spec))
+    sql = POINTS_UNDER_VALUES.replace("'official_rules', 'rule_steps'", "'scenario_rules', 'scenario_steps'")
+    mine, other = tiny_db.cursor(), tiny_db.cursor()
+    try:
+        for name, frame in rel.items():
+            mine.register(name, frame)
+        assert mine.execute(sql).fetchall()[0] == ("a", 3.0, Decimal("3.00"))
+        with pytest.raises(Exception, match="scenario_rules"):
+            other.execute(sql)
+    finally:
+        mine.close()
+        other.close()
+
+
+# The rule application is written once: the queries that score values call points_under, and no
+# query file joins steps or computes indicator points itself.
+def test_rule_application_written_once():
+    queries = sorted(Path(fixture.__file__).resolve().parent.parent.joinpath("queries").rglob("*.sql"))
+    calls = {p.stem for p in queries if "points_under(" in p.read_text(encoding="utf-8")}
+    assert calls == {"insert_scored_results", "result_points_by_ruleset", "unit_reward_scores"}
+    for p in queries:
+        text = p.read_text(encoding="utf-8")
+        assert "indicator_points(" not in text and "step_ranges" not in text, p.name
 
 
 # ---- Presets: what-if starting points derived from the official ruleset -------------------------
