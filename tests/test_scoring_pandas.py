@@ -1,12 +1,13 @@
 """The scoring engine (one DuckDB statement) against an independent pandas implementation of the
-same model (saisaat/scoring_pandas.py, also the benchmark's comparison): the same table, to 1e-9."""
+same model (bench/scoring_pandas.py, also the benchmark's comparison): the same table, to 1e-9."""
 from __future__ import annotations
 
 import copy
 
 import pytest
 
-from saisaat import scoring, scoring_pandas
+from bench import scoring_pandas
+from saisaat import scoring
 from saisaat.db import Database
 from saisaat.demo import build_demo
 from saisaat.rulesets import parse_ruleset, preset

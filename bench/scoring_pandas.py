@@ -1,6 +1,7 @@
 """The scoring engine again, in pandas: exactly what queries/unit_reward_scores.sql computes, from
 frames already in memory. It exists only as the comparison in scripts/benchmark.py and as an
-independent check of the SQL; the dashboard never uses it (saisaat.scoring is the engine).
+independent check of the SQL (tests/test_scoring_pandas.py); it lives outside the saisaat package,
+which never uses it (saisaat.scoring is the engine).
 
 Inputs: a Ruleset and the tables in FRAMES (results, indicators, fiscal_years, units,
 evaluation_components) as frames read once from the database (decimals as floats, as DuckDB hands
