@@ -168,6 +168,7 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
 
     # components, overall.
     cw = rel["scenario_component_weights"]
+    cw = cw[cw["weight"] > 0]   # a component weighted 0 is not needed for an overall score
     comp = frames["evaluation_components"]
     comp = comp.loc[comp["fiscal_year"].isin(u["fiscal_year"].unique())]
     comp = comp.merge(_as_key(cw, "component_code", comp["component_code"]), on="component_code")

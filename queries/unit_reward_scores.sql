@@ -98,6 +98,7 @@ rewarded as (
 ),
 
 components as (
+    -- the other components that count: a component weighted 0 is not needed for an overall score
     select
         evaluation_components.fiscal_year,
         evaluation_components.unit_code,
@@ -108,14 +109,17 @@ components as (
     join fiscal_years using (fiscal_year)
     where fiscal_years.framework_id = $framework_id
       and ($fiscal_year is null or evaluation_components.fiscal_year = $fiscal_year)
+      and scenario_component_weights.weight > 0
     group by all
 ),
 
 overall as (
+    -- an overall score only with every component weighted above 0 (a missing one is not taken as 0)
     select
         rewarded.*,
         units.unit_kind,
-        case when coalesce(components.num_components, 0) = (select count(*) from scenario_component_weights)
+        case when coalesce(components.num_components, 0)
+                = (select count(*) from scenario_component_weights where weight > 0)
             then round(cast($transparency_weight * rewarded.reward_score
                             + coalesce(components.weighted_score, 0) as decimal(18, 8)), 4)
         end as overall_score

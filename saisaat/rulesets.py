@@ -102,7 +102,7 @@ def _check_rule(where: str, rule) -> list[Message]:
             problems.append(problem(where, "rs_steps_rise"))
         elif pts != sorted(pts):
             problems.append(problem(where, "rs_steps_points_fall"))
-        elif _number(max_points) and max(pts) > max_points:
+        elif pts and _number(max_points) and max(pts) > max_points:
             problems.append(problem(where, "rs_step_above_max"))
     return problems
 
