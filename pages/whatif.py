@@ -98,7 +98,7 @@ with tab_rules:
     try:
         draft = whatif.apply_rules_table(draft, edited)
     except RulesetError as exc:
-        problems.append(str(exc))
+        problems += exc.text(ui.lang()).splitlines()
 reward = draft["reward"]   # the edited draft's reward settings, filled in by the next tabs
 
 with tab_weights:
@@ -154,7 +154,7 @@ if not problems:
     try:
         scenario = parse_ruleset(draft, indicators, source=T("draft"))
     except RulesetError as exc:
-        problems += str(exc).splitlines()
+        problems += exc.text(ui.lang()).splitlines()
 if problems:
     st.error(T("invalid_rules") + "\n\n" + "\n".join(f"- {p}" for p in problems), icon=":material/block:")
 
@@ -180,7 +180,7 @@ with tab_share:
                     new_generation()
                     st.rerun()
             except RulesetError as exc:
-                st.error(str(exc))
+                st.error(exc.text(ui.lang()))
     with right:
         st.markdown(f"**{T('save_scenario')}**")
         if "wi_flash" in st.session_state:

@@ -1,7 +1,8 @@
 -- One row per fiscal year × unit with results, scored under a ruleset given as registered relations
 -- (scenario_rules, scenario_steps, scenario_objective_weights, scenario_component_weights,
--- scenario_tiers): points, max_points, score_pct, reward_score (1–5), overall_score, ranks, tier
--- and reward money. Stored results are only read, never changed.
+-- scenario_tiers; the points come from points_under in saisaat/schema.sql): points, max_points,
+-- score_pct, reward_score (1–5), overall_score, ranks, tier and reward money. Stored results are
+-- only read, never changed.
 -- $framework_id: integer, the ruleset's framework (only its fiscal years are scored)
 -- $fiscal_year: integer, Buddhist era; null for every fiscal year of the framework
 -- $round_aggregation: 'score_each_round' (score each round, add the points) or 'sum_values'
@@ -17,6 +18,7 @@ with in_scope as (
         results.unit_code,
         results.indicator_code,
         results.value,
+        fiscal_years.framework_id,
         indicators.objective_no,
         indicators.measure
     from results
@@ -27,7 +29,7 @@ with in_scope as (
 ),
 
 valued as (
-    select fiscal_year, unit_code, indicator_code, objective_no, value
+    select fiscal_year, unit_code, indicator_code, framework_id, objective_no, value
     from in_scope
     where $round_aggregation = 'score_each_round'
     union all
@@ -35,6 +37,7 @@ valued as (
         fiscal_year,
         unit_code,
         indicator_code,
+        framework_id,
         objective_no,
         cast(case any_value(measure)
             when 'count' then sum(value)
@@ -43,40 +46,7 @@ valued as (
         end as decimal(12, 2)) as value
     from in_scope
     where $round_aggregation = 'sum_values'
-    group by fiscal_year, unit_code, indicator_code, objective_no
-),
-
-ruled as (
-    select
-        valued.*,
-        scenario_rules.rule_type,
-        scenario_rules.max_points,
-        scenario_rules.target_value
-    from valued
-    join scenario_rules using (indicator_code)
-),
-
-step_ranges as (
-    -- each step as the range of values it covers, [min_value, the next step's min_value): a plain
-    -- join, several times faster than an asof join over millions of results (thresholds are
-    -- distinct per indicator: the ruleset checks make them rise strictly)
-    select
-        indicator_code,
-        min_value,
-        lead(min_value) over (partition by indicator_code order by min_value) as next_min_value,
-        points
-    from scenario_steps
-),
-
-stepped as (
-    select
-        ruled.*,
-        coalesce(step_ranges.points, 0) as step_points
-    from ruled
-    left join step_ranges
-        on step_ranges.indicator_code = ruled.indicator_code
-        and ruled.value >= step_ranges.min_value
-        and (step_ranges.next_min_value is null or ruled.value < step_ranges.next_min_value)
+    group by fiscal_year, unit_code, indicator_code, framework_id, objective_no
 ),
 
 by_objective as (
@@ -84,9 +54,9 @@ by_objective as (
         fiscal_year,
         unit_code,
         objective_no,
-        sum(indicator_points(rule_type, max_points, target_value, step_points, value)) as points,
+        sum(points) as points,
         sum(max_points) as max_points
-    from stepped
+    from points_under('valued', 'scenario_rules', 'scenario_steps')
     group by all
 ),
 
@@ -128,6 +98,7 @@ rewarded as (
 ),
 
 components as (
+    -- the other components that count: a component weighted 0 is not needed for an overall score
     select
         evaluation_components.fiscal_year,
         evaluation_components.unit_code,
@@ -138,14 +109,17 @@ components as (
     join fiscal_years using (fiscal_year)
     where fiscal_years.framework_id = $framework_id
       and ($fiscal_year is null or evaluation_components.fiscal_year = $fiscal_year)
+      and scenario_component_weights.weight > 0
     group by all
 ),
 
 overall as (
+    -- an overall score only with every component weighted above 0 (a missing one is not taken as 0)
     select
         rewarded.*,
         units.unit_kind,
-        case when coalesce(components.num_components, 0) = (select count(*) from scenario_component_weights)
+        case when coalesce(components.num_components, 0)
+                = (select count(*) from scenario_component_weights where weight > 0)
             then round(cast($transparency_weight * rewarded.reward_score
                             + coalesce(components.weighted_score, 0) as decimal(18, 8)), 4)
         end as overall_score

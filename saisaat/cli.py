@@ -17,6 +17,15 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
                    help="database file (default: $SAISAAT_DB or data/saisaat.duckdb)")
 
 
+def _ruleset_args(p: argparse.ArgumentParser) -> None:
+    """--db, --fiscal-year and --ruleset: the names resolved_ruleset understands."""
+    _db_arg(p)
+    p.add_argument("--fiscal-year", type=int, required=True, help="Buddhist era, e.g. 2568")
+    p.add_argument("--ruleset", default=None,
+                   help="a ruleset file, a stored ruleset code, a saved scenario's name, or a preset "
+                        "(official, binary, grades); default: the official rules of that year")
+
+
 class NoDatabase(MessageError):
     pass
 
@@ -53,21 +62,40 @@ CLI_SCORE_COLUMNS = ["unit_code", "unit_kind", "points", "max_points", "score_pc
                      "rank_in_kind", "tier"]
 
 
-def cmd_scores(args) -> int:
+class RulesetRefused(RuntimeError):
+    pass
+
+
+def resolved_ruleset(db: Database, args):
+    """The ruleset `--ruleset` names for `--fiscal-year` (see scoring.resolve_ruleset); a ruleset
+    that cannot be used is refused with its messages in both languages (exit code 2)."""
     from saisaat import scoring
     from saisaat.rulesets import RulesetError
-    path = existing_db(args)
-    with Database(path, read_only=True) as db:
-        try:
-            ruleset = scoring.resolve_ruleset(db, args.fiscal_year, args.ruleset)
-        except RulesetError as exc:
-            print(exc, file=sys.stderr)
-            return 2
+    try:
+        return scoring.resolve_ruleset(db, args.fiscal_year, args.ruleset)
+    except RulesetError as exc:
+        raise RulesetRefused(str(exc)) from exc
+
+
+def cmd_scores(args) -> int:
+    from saisaat import scoring
+    with Database(existing_db(args), read_only=True) as db:
+        ruleset = resolved_ruleset(db, args)
         table = scoring.unit_scores(db, ruleset, args.fiscal_year)[CLI_SCORE_COLUMNS]
     if args.format == "json":
         print(table.to_json(orient="records", force_ascii=False, indent=1))
     else:
         sys.stdout.write(table.to_csv(index=False))
+    return 0
+
+
+def cmd_ruleset_export(args) -> int:
+    from saisaat.rulesets import spec_json
+    with Database(existing_db(args), read_only=True) as db:
+        ruleset = resolved_ruleset(db, args)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(spec_json(ruleset.spec), encoding="utf-8")
+    print(f"{ruleset.code} → {args.out}")
     return 0
 
 
@@ -278,13 +306,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("scores", help="one row per unit: score, 1–5 reward score, rank, tier")
-    _db_arg(p)
-    p.add_argument("--fiscal-year", type=int, required=True, help="Buddhist era, e.g. 2568")
-    p.add_argument("--ruleset", default=None,
-                   help="a ruleset file, a stored ruleset code, a saved scenario's name, or a preset "
-                        "(official, binary, grades); default: the official rules of that year")
+    _ruleset_args(p)
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.set_defaults(func=cmd_scores)
+
+    p = sub.add_parser("ruleset", help="ruleset files")
+    rs_sub = p.add_subparsers(dest="ruleset_command", required=True)
+    p = rs_sub.add_parser("export", help="write a preset, stored ruleset or saved scenario as a ruleset file (JSON)")
+    _ruleset_args(p)
+    p.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    p.set_defaults(func=cmd_ruleset_export)
 
     p = sub.add_parser("import", help="import inspection results (XLSX or CSV), all or nothing")
     p.add_argument("file", type=Path)
@@ -330,6 +361,6 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseBusy as exc:
         print(exc, file=sys.stderr)
         return 3
-    except NoDatabase as exc:
+    except (NoDatabase, RulesetRefused) as exc:
         print(exc, file=sys.stderr)
         return 2

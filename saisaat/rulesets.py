@@ -12,17 +12,27 @@ from pathlib import Path
 import pandas as pd
 
 from saisaat import DATA_DIR
+from saisaat.i18n import Message, MessageError, t
 
 RULESET_DIR = DATA_DIR / "rulesets"
 RULE_TYPES = ("binary", "steps", "proportional")
 AGGREGATIONS = ("score_each_round", "sum_values")
 
 
-class RulesetError(ValueError):
-    """A ruleset that cannot be applied; the message says where and what to do, in Thai and English."""
+class RulesetError(MessageError):
+    """A ruleset that cannot be applied: one Message per problem, saying where and what to do
+    (`text(lang)` for a page; str(): each place once, then Thai / English, for the command line)."""
+
+    def __str__(self) -> str:
+        lines = []
+        for m in self.messages:
+            params = dict(m.params)
+            lines.append(f"{params['where']}: {params['problem']}" if m.key == "ruleset_problem" else str(m))
+        return "\n".join(lines)
 
 
 TIER_BASES = ("overall_score", "score_pct")
+LOWEST = {"overall_score": 1, "score_pct": 0}   # the lowest score of each tier basis (the 1–5 scale, percent)
 NUM_LEVELS = 5
 WEIGHT_TOLERANCE = 1e-6
 
@@ -55,122 +65,103 @@ class Ruleset:
         return self.spec.get("round_aggregation", "score_each_round")
 
 
-def _problem(where: str, th: str, en: str) -> str:
-    return f"{where}: {th} / {en}"
-
-
-def _check_rule(where: str, rule: dict) -> list[str]:
-    problems = []
-    if not isinstance(rule, dict):
-        return [_problem(where, "เกณฑ์ต้องเป็นออบเจกต์ JSON", "a rule is a JSON object")]
-    kind = rule.get("rule_type")
-    if kind not in RULE_TYPES:
-        return [_problem(where, f"ชนิดเกณฑ์ '{kind}' ไม่รู้จัก ใช้ได้เฉพาะ {', '.join(RULE_TYPES)}",
-                         f"unknown rule_type '{kind}'; use one of {', '.join(RULE_TYPES)}")]
-    max_points = rule.get("max_points")
-    if not isinstance(max_points, (int, float)) or max_points <= 0:
-        problems.append(_problem(where, "คะแนนเต็ม (max_points) ต้องเป็นจำนวนบวก",
-                                 "max_points must be a positive number"))
-    if kind == "proportional":
-        target = rule.get("target_value")
-        if not isinstance(target, (int, float)) or target <= 0:
-            problems.append(_problem(where, "ค่าเป้าหมาย (target_value) ต้องเป็นจำนวนบวก",
-                                     "target_value must be a positive number"))
-    if kind == "steps":
-        steps = rule.get("steps") or []
-        if not isinstance(steps, list) or any(not isinstance(x, (list, tuple)) or len(x) != 2 for x in steps):
-            return problems + [_problem(where, "แต่ละขั้นต้องเขียนเป็น [ค่าขั้นต่ำ, คะแนน]",
-                                        "each step is written [min_value, points]")]
-        if not steps:
-            problems.append(_problem(where, "เกณฑ์ขั้นบันไดต้องมีอย่างน้อยหนึ่งขั้น",
-                                     "a steps rule needs at least one step"))
-        mins = [s[0] for s in steps]
-        pts = [s[1] for s in steps]
-        if any(not isinstance(v, (int, float)) or v < 0 for v in mins + pts):
-            problems.append(_problem(where, "ค่าขั้นต่ำและคะแนนของแต่ละขั้นต้องไม่ติดลบ",
-                                     "each step's min_value and points must be 0 or more"))
-        elif mins != sorted(set(mins)):
-            problems.append(_problem(where, "ค่าขั้นต่ำของขั้นต้องเรียงจากน้อยไปมากและไม่ซ้ำกัน",
-                                     "step thresholds must rise strictly (no overlap or repeat)"))
-        elif pts != sorted(pts):
-            problems.append(_problem(where, "ขั้นที่สูงกว่าต้องได้คะแนนไม่น้อยกว่าขั้นที่ต่ำกว่า",
-                                     "a higher step must not earn fewer points than a lower one"))
-        elif isinstance(max_points, (int, float)) and max(pts) > max_points:
-            problems.append(_problem(where, "คะแนนของขั้นสูงสุดเกินคะแนนเต็ม",
-                                     "a step earns more than max_points"))
-    return problems
+def problem(where: str, key: str, **params) -> Message:
+    """One ruleset problem: where it is (the file and the part of it), and the catalogue's message."""
+    return Message("ruleset_problem", where=where, problem=Message(key, **params))
 
 
 def _number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x
 
 
-def _check_reward(source: str, spec: dict, objectives: set[int]) -> list[str]:
-    """Weights, target levels and tiers: every problem, in Thai and English."""
+def _check_rule(where: str, rule) -> list[Message]:
+    if not isinstance(rule, dict):
+        return [problem(where, "rs_rule_not_object")]
+    kind = rule.get("rule_type")
+    if kind not in RULE_TYPES:
+        return [problem(where, "rs_rule_type_unknown", kind=kind, choices=", ".join(RULE_TYPES))]
+    problems = []
+    max_points = rule.get("max_points")
+    if not _number(max_points) or max_points <= 0:
+        problems.append(problem(where, "rs_max_points_positive"))
+    if kind == "proportional":
+        target = rule.get("target_value")
+        if not _number(target) or target <= 0:
+            problems.append(problem(where, "rs_target_positive"))
+    if kind == "steps":
+        steps = rule.get("steps") or []
+        if not isinstance(steps, list) or any(not isinstance(x, (list, tuple)) or len(x) != 2 for x in steps):
+            return problems + [problem(where, "rs_step_format")]
+        if not steps:
+            problems.append(problem(where, "rs_steps_needed"))
+        mins = [s[0] for s in steps]
+        pts = [s[1] for s in steps]
+        if any(not _number(v) or v < 0 for v in mins + pts):
+            problems.append(problem(where, "rs_step_negative"))
+        elif mins != sorted(set(mins)):
+            problems.append(problem(where, "rs_steps_rise"))
+        elif pts != sorted(pts):
+            problems.append(problem(where, "rs_steps_points_fall"))
+        elif pts and _number(max_points) and max(pts) > max_points:
+            problems.append(problem(where, "rs_step_above_max"))
+    return problems
+
+
+def _check_reward(source: str, spec: dict, objectives: set[int]) -> list[Message]:
+    """Weights, target levels and tiers: every problem."""
     problems = []
     weights = spec.get("objective_weights") or {}
-    if weights:
-        bad = [k for k, w in weights.items() if not _number(w) or w < 0]
-        unknown = [k for k in weights if str(k).isdigit() and int(k) not in objectives or not str(k).isdigit()]
-        if bad:
-            problems.append(_problem(f"{source} / objective_weights", "น้ำหนักวัตถุประสงค์ต้องเป็นจำนวนไม่ติดลบ",
-                                     "objective weights must be numbers of 0 or more"))
+    where = f"{source} / objective_weights"
+    if not isinstance(weights, dict):
+        problems.append(problem(where, "rs_not_object", field="objective_weights"))
+    elif weights:
+        unknown = [k for k in weights if not str(k).isdigit() or int(k) not in objectives]
+        if any(not _number(w) or w < 0 for w in weights.values()):
+            problems.append(problem(where, "rs_objective_weights_negative"))
         elif unknown:
-            problems.append(_problem(f"{source} / objective_weights",
-                                     f"ไม่มีวัตถุประสงค์ {', '.join(map(str, unknown))} ในกรอบนี้",
-                                     f"no objective {', '.join(map(str, unknown))} in this framework"))
+            problems.append(problem(where, "rs_objective_unknown", objectives=", ".join(map(str, unknown))))
         elif abs(sum(weights.values()) - 1) > WEIGHT_TOLERANCE:
-            problems.append(_problem(f"{source} / objective_weights",
-                                     f"น้ำหนักวัตถุประสงค์รวมกันได้ {sum(weights.values()):g} ต้องรวมเป็น 1",
-                                     f"objective weights add up to {sum(weights.values()):g}; they must add up to 1"))
+            problems.append(problem(where, "rs_objective_weights_sum", total=f"{sum(weights.values()):g}"))
     reward = spec.get("reward")
     if not isinstance(reward, dict):
-        return problems + [_problem(source, "ต้องมีส่วน reward (ระดับเป้าหมาย น้ำหนัก และกลุ่มรางวัล)",
-                                    "a reward section (target levels, weights, tiers) is required")]
+        return problems + [problem(source, "rs_reward_missing")]
     where = f"{source} / reward"
     levels = reward.get("levels")
     if (not isinstance(levels, list) or len(levels) != NUM_LEVELS
             or not all(_number(v) for v in levels)):
-        problems.append(_problem(where, "ต้องกำหนดค่าเป้าหมาย 5 ระดับเป็นตัวเลข (ร้อยละ)",
-                                 "levels must be 5 numbers (score percent of levels 1 to 5)"))
+        problems.append(problem(where, "rs_levels_format"))
     elif any(b <= a for a, b in zip(levels, levels[1:])) or levels[0] < 0 or levels[-1] > 100:
-        problems.append(_problem(where, "ค่าเป้าหมายระดับ 1–5 ต้องเพิ่มขึ้นทีละระดับและอยู่ระหว่าง 0–100",
-                                 "levels 1 to 5 must rise strictly and lie between 0 and 100"))
+        problems.append(problem(where, "rs_levels_rise"))
     tw = reward.get("transparency_weight")
     cw = reward.get("component_weights") or {}
-    if not _number(tw) or not 0 <= tw <= 1 or any(not _number(w) or w < 0 for w in cw.values()):
-        problems.append(_problem(where, "น้ำหนักต้องเป็นจำนวนระหว่าง 0 ถึง 1",
-                                 "weights must be numbers between 0 and 1"))
+    if not isinstance(cw, dict):
+        problems.append(problem(where, "rs_not_object", field="component_weights"))
+    elif not _number(tw) or not 0 <= tw <= 1 or any(not _number(w) or not 0 <= w <= 1 for w in cw.values()):
+        problems.append(problem(where, "rs_weights_range"))
     elif abs(tw + sum(cw.values()) - 1) > WEIGHT_TOLERANCE:
-        problems.append(_problem(where, f"น้ำหนักความโปร่งใสรวมกับองค์ประกอบอื่นได้ {tw + sum(cw.values()):g} ต้องรวมเป็น 1",
-                                 f"the transparency weight and the other components' weights add up to "
-                                 f"{tw + sum(cw.values()):g}; they must add up to 1"))
+        problems.append(problem(where, "rs_weights_sum", total=f"{tw + sum(cw.values()):g}"))
     basis = reward.get("tier_basis", "overall_score")
     if basis not in TIER_BASES:
-        problems.append(_problem(where, f"ฐานการจัดกลุ่มรางวัล '{basis}' ไม่รู้จัก",
-                                 f"tier_basis must be one of {', '.join(TIER_BASES)}"))
+        problems.append(problem(where, "rs_tier_basis_unknown", basis=basis, choices=", ".join(TIER_BASES)))
     tiers = reward.get("tiers") or []
+    if not isinstance(tiers, list) or not all(isinstance(t, dict) for t in tiers):
+        tiers = []
     names = [t.get("tier") for t in tiers]
     mins = [t.get("min_value") for t in tiers]
     mults = [t.get("multiplier") for t in tiers]
-    if not tiers or any(not n for n in names) or len(set(names)) != len(names):
-        problems.append(_problem(where, "ต้องมีกลุ่มรางวัลอย่างน้อยหนึ่งกลุ่ม ชื่อไม่ซ้ำกัน",
-                                 "at least one tier is needed, each with its own name"))
+    if not tiers or any(not n or not isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        problems.append(problem(where, "rs_tiers_needed"))
     elif not all(_number(v) for v in mins + mults) or any(m < 0 for m in mults):
-        problems.append(_problem(where, "เกณฑ์ขั้นต่ำและตัวคูณของกลุ่มรางวัลต้องเป็นตัวเลข ตัวคูณไม่ติดลบ",
-                                 "tier min_value and multiplier must be numbers, multipliers 0 or more"))
+        problems.append(problem(where, "rs_tier_numbers"))
     elif any(b >= a for a, b in zip(mins, mins[1:])):
-        problems.append(_problem(where, "เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลงจากกลุ่มแรกถึงกลุ่มสุดท้าย (ไม่ทับซ้อน)",
-                                 "tier cut-offs must fall strictly from the first tier to the last (no overlap)"))
-    elif mins[-1] > (1 if basis == "overall_score" else 0):
-        problems.append(_problem(where, "กลุ่มสุดท้ายต้องรับทุกคะแนนที่ต่ำกว่า (ขั้นต่ำ 0)",
-                                 "the last tier must take every lower score (min_value 0)"))
+        problems.append(problem(where, "rs_tiers_fall"))
+    elif basis in LOWEST and mins[-1] > LOWEST[basis]:
+        problems.append(problem(where, "rs_last_tier_open", lowest=LOWEST[basis], basis=basis))
     elif any(b > a for a, b in zip(mults, mults[1:])):
-        problems.append(_problem(where, "กลุ่มที่สูงกว่าต้องได้ตัวคูณไม่น้อยกว่ากลุ่มที่ต่ำกว่า",
-                                 "a higher tier must not get a smaller multiplier than a lower one"))
+        problems.append(problem(where, "rs_multipliers_fall"))
     pool = reward.get("pool_baht", 0)
     if not _number(pool) or pool < 0:
-        problems.append(_problem(where, "วงเงินรางวัลต้องไม่ติดลบ", "pool_baht must be 0 or more"))
+        problems.append(problem(where, "rs_pool_negative"))
     return problems
 
 
@@ -179,26 +170,28 @@ def parse_ruleset(spec: dict, indicators: pd.DataFrame, source: str = "ruleset")
 
     `indicators` has indicator_code, framework_id, measure. Raises RulesetError listing every problem.
     """
-    problems: list[str] = []
+    problems: list[Message] = []
     code = spec.get("ruleset_code")
     framework_id = spec.get("framework_id")
     aggregation = spec.get("round_aggregation", "score_each_round")
     if not code or not isinstance(code, str):
-        problems.append(_problem(source, "ต้องระบุรหัสชุดเกณฑ์ (ruleset_code)", "ruleset_code is required"))
+        problems.append(problem(source, "rs_code_required"))
     if aggregation not in AGGREGATIONS:
-        problems.append(_problem(source, f"วิธีรวมรอบ '{aggregation}' ไม่รู้จัก",
-                                 f"round_aggregation must be one of {', '.join(AGGREGATIONS)}"))
+        problems.append(problem(source, "rs_aggregation_unknown", aggregation=aggregation,
+                                choices=", ".join(AGGREGATIONS)))
     ours = indicators[indicators["framework_id"] == framework_id]
     problems += _check_reward(source, spec, set(ours["objective_no"].astype(int)))
     if ours.empty:
-        problems.append(_problem(source, f"ไม่พบกรอบตัวชี้วัด {framework_id}",
-                                 f"framework_id {framework_id} has no indicators"))
-    overrides = spec.get("indicators", {})
-    unknown = sorted(set(overrides) - set(ours["indicator_code"]))
-    for u in unknown:
-        problems.append(_problem(f"{source} / {u}", "ไม่มีตัวชี้วัดนี้ในกรอบ",
-                                 "no such indicator in this framework"))
+        problems.append(problem(source, "rs_framework_unknown", framework_id=framework_id))
+    overrides = spec.get("indicators") or {}
     by_measure = spec.get("by_measure") or {}
+    for field, value in (("by_measure", by_measure), ("indicators", overrides)):
+        if not isinstance(value, dict):
+            problems.append(problem(f"{source} / {field}", "rs_not_object", field=field))
+    if problems and not (isinstance(overrides, dict) and isinstance(by_measure, dict)):
+        raise RulesetError(*problems)
+    for u in sorted(set(overrides) - set(ours["indicator_code"])):
+        problems.append(problem(f"{source} / {u}", "rs_indicator_unknown"))
     valid = {}   # id(rule) → whether it passed, so a shared rule is judged (and reported) once
     for measure, rule in by_measure.items():
         found = _check_rule(f"{source} / by_measure / {measure}", rule)
@@ -212,9 +205,8 @@ def parse_ruleset(spec: dict, indicators: pd.DataFrame, source: str = "ruleset")
     for ind in ours.itertuples():
         rule = overrides.get(ind.indicator_code) or by_measure.get(ind.measure)
         if rule is None:
-            problems.append(_problem(f"{source} / {ind.indicator_code}",
-                                     f"ไม่มีเกณฑ์สำหรับตัวชี้วัดชนิด '{ind.measure}'",
-                                     f"no rule for measure '{ind.measure}'"))
+            problems.append(problem(f"{source} / {ind.indicator_code}", "rs_no_rule_for_measure",
+                                    measure=ind.measure))
             continue
         if not valid[id(rule)]:
             continue
@@ -227,7 +219,7 @@ def parse_ruleset(spec: dict, indicators: pd.DataFrame, source: str = "ruleset")
             steps += [{"ruleset_code": code, "indicator_code": ind.indicator_code,
                        "min_value": s[0], "points": s[1]} for s in rule["steps"]]
     if problems:
-        raise RulesetError("\n".join(problems))
+        raise RulesetError(*problems)
     head = pd.DataFrame([{
         "ruleset_code": code, "framework_id": framework_id,
         "name_th": spec.get("name_th") or code, "name_en": spec.get("name_en") or code,
@@ -244,7 +236,7 @@ def parse_ruleset(spec: dict, indicators: pd.DataFrame, source: str = "ruleset")
             [{"framework_id": framework_id, "objective_no": int(k), "weight": float(w)} for k, w in weights.items()],
             columns=["framework_id", "objective_no", "weight"]),
         component_weights=pd.DataFrame(
-            [{"component_code": k, "weight": float(w)} for k, w in reward["component_weights"].items()],
+            [{"component_code": k, "weight": float(w)} for k, w in (reward.get("component_weights") or {}).items()],
             columns=["component_code", "weight"]),
         tiers=pd.DataFrame(reward["tiers"], columns=["tier", "min_value", "multiplier"]),
         levels=[float(v) for v in reward["levels"]],
@@ -258,11 +250,9 @@ def read_ruleset_bytes(data: bytes, indicators: pd.DataFrame, name: str = "rules
     try:
         spec = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RulesetError(_problem(name, f"อ่านไฟล์ชุดเกณฑ์ไม่ได้ ต้องเป็น JSON ตามรูปแบบใน README ({exc})",
-                                    f"cannot read the ruleset file: it must be JSON in the format the README "
-                                    f"gives ({exc})")) from exc
+        raise RulesetError(problem(name, "rs_file_unreadable", detail=str(exc))) from exc
     if not isinstance(spec, dict):
-        raise RulesetError(_problem(name, "ไฟล์ชุดเกณฑ์ต้องเป็นออบเจกต์ JSON", "a ruleset file is one JSON object"))
+        raise RulesetError(problem(name, "rs_file_not_object"))
     return parse_ruleset(spec, indicators, source=name)
 
 
@@ -270,7 +260,7 @@ def read_ruleset_file(path: Path, indicators: pd.DataFrame) -> Ruleset:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise RulesetError(_problem(Path(path).name, f"เปิดไฟล์ไม่ได้ ({exc})", f"cannot open the file ({exc})")) from exc
+        raise RulesetError(problem(Path(path).name, "rs_file_cannot_open", detail=str(exc))) from exc
     return read_ruleset_bytes(data, indicators, Path(path).name)
 
 
@@ -304,7 +294,7 @@ def preset(name: str, official: dict) -> dict:
         spec["ruleset_code"] = f"{official['ruleset_code']}-whatif"
     elif name == "binary":
         spec["ruleset_code"] = f"binary-f{spec['framework_id']}"
-        spec["name_th"], spec["name_en"] = "เกณฑ์เดิมแบบมี/ไม่มี", "Old has / has-not rules"
+        spec["name_th"], spec["name_en"] = t("preset_binary", "th"), t("preset_binary", "en")
         by = spec["by_measure"]
         for measure, rule in by.items():
             top = rule["max_points"]
@@ -318,7 +308,7 @@ def preset(name: str, official: dict) -> dict:
         spec["indicators"] = {}
     elif name == "grades":
         spec["ruleset_code"] = f"grades-f{spec['framework_id']}"
-        spec["name_th"], spec["name_en"] = "คะแนน 100 คะแนนพร้อมระดับผล (AA–F)", "100-point scale with grades (AA–F)"
+        spec["name_th"], spec["name_en"] = t("preset_grades", "th"), t("preset_grades", "en")
         spec["reward"]["tier_basis"] = "score_pct"
         spec["reward"]["tiers"] = json.loads(json.dumps(GRADE_BANDS))
     else:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from saisaat.db import Database
+from saisaat.i18n import Message
 from saisaat.rulesets import Ruleset, parse_ruleset
 
 SCORE_COLUMNS = ["fiscal_year", "unit_code", "unit_kind", "points", "max_points", "score_pct",
@@ -22,10 +23,12 @@ SCORE_COLUMNS = ["fiscal_year", "unit_code", "unit_kind", "points", "max_points"
 
 
 def relations(ruleset: Ruleset) -> dict[str, pd.DataFrame]:
-    steps = ruleset.rule_steps[["indicator_code", "min_value", "points"]].astype(
+    """The ruleset as the relations the queries read: scenario_rules shaped like the official_rules
+    view and scenario_steps like the rule_steps table (what points_under takes), and the reward parts."""
+    steps = ruleset.rule_steps[["ruleset_code", "indicator_code", "min_value", "points"]].astype(
         {"min_value": float, "points": float})
-    rules = ruleset.rules[["indicator_code", "rule_type", "max_points", "target_value"]].astype(
-        {"max_points": float, "target_value": float})
+    rules = ruleset.rules[["ruleset_code", "indicator_code", "rule_type", "max_points", "target_value"]].astype(
+        {"max_points": float, "target_value": float}).assign(framework_id=ruleset.framework_id)
     tiers = ruleset.tiers.astype({"min_value": float, "multiplier": float})
     return {
         "scenario_rules": rules,
@@ -77,8 +80,8 @@ def resolve_ruleset(db: Database, fiscal_year: int, name: str | None) -> Ruleset
     years = db.query("fiscal_years")
     match = years.loc[years["fiscal_year"] == fiscal_year, "framework_id"]
     if match.empty:
-        raise RulesetError(f"ไม่มีปีงบประมาณ {fiscal_year} ในฐานข้อมูล / fiscal year {fiscal_year} "
-                           f"is not in the database ({years['fiscal_year'].min()}–{years['fiscal_year'].max()})")
+        raise RulesetError(Message("rs_fiscal_year_unknown", fy=fiscal_year, first=int(years["fiscal_year"].min()),
+                                   last=int(years["fiscal_year"].max())))
     framework_id = int(match.iloc[0])
     indicators = db.query("indicators_by_code")
     official = stored_ruleset(db, framework_id=framework_id)
@@ -94,15 +97,11 @@ def resolve_ruleset(db: Database, fiscal_year: int, name: str | None) -> Ruleset
         saved = db.query("scenarios_by_name")
         row = saved[saved["name"] == name]
         if row.empty:
-            raise RulesetError(
-                f"ไม่พบชุดเกณฑ์ '{name}': ระบุไฟล์ ชื่อชุดเกณฑ์ที่เก็บไว้ ชื่อสถานการณ์ที่บันทึกไว้ หรือ "
-                f"{', '.join(PRESETS)} / no ruleset '{name}': give a ruleset file, a stored ruleset code, "
-                f"a saved scenario's name, or one of {', '.join(PRESETS)}")
+            raise RulesetError(Message("rs_not_found", name=name, presets=", ".join(PRESETS)))
         found = parse_ruleset(json.loads(row["spec_json"].iloc[0]), indicators, source=name)
     if found.framework_id != framework_id:
-        raise RulesetError(f"ชุดเกณฑ์ '{name}' เป็นของกรอบตัวชี้วัด {found.framework_id} แต่ปีงบประมาณ {fiscal_year} "
-                           f"ใช้กรอบ {framework_id} / ruleset '{name}' is for framework {found.framework_id}, "
-                           f"but fiscal year {fiscal_year} uses framework {framework_id}")
+        raise RulesetError(Message("rs_other_framework", name=name, got=found.framework_id, fy=fiscal_year,
+                                   want=framework_id))
     return found
 
 

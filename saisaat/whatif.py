@@ -1,7 +1,7 @@
 """What-if editing: a ruleset file shown as editable tables and back, and the export workbook.
 
 The page edits a draft ruleset spec (a dict, as in a ruleset file); nothing here touches the
-database. Errors are RulesetError with Thai and English text, like the rest of ruleset checking.
+database. Errors are RulesetError with catalogue messages, like the rest of ruleset checking.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import json
 import pandas as pd
 
 from saisaat.exports import xlsx_bytes
-from saisaat.rulesets import RulesetError
+from saisaat.rulesets import RulesetError, problem
 
 RULE_COLUMNS = ["scope", "rule_type", "max_points", "target_value", "steps"]
 MEASURES = ("binary", "count", "percent")
@@ -37,8 +37,7 @@ def parse_steps(text, where: str) -> list[list[float]]:
             a, b = part.split(":")
             steps.append([float(a), float(b)])
         except ValueError as exc:
-            raise RulesetError(f"{where}: ขั้น '{part.strip()}' ต้องเขียนแบบ ค่าขั้นต่ำ:คะแนน เช่น 2:1, 3:2 / "
-                               f"step '{part.strip()}' must read min_value:points, e.g. 2:1, 3:2") from exc
+            raise RulesetError(problem(where, "rs_step_text", part=part.strip())) from exc
     return steps
 
 
@@ -71,11 +70,11 @@ def apply_rules_table(spec: dict, table: pd.DataFrame) -> dict:
             try:
                 rule["steps"] = parse_steps(row.steps, scope)
             except RulesetError as exc:
-                problems.append(str(exc))
+                problems += exc.messages
                 continue
         (out["by_measure"] if scope in MEASURES else out["indicators"])[scope] = rule
     if problems:
-        raise RulesetError("\n".join(problems))
+        raise RulesetError(*problems)
     return out
 
 

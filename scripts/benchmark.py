@@ -1,13 +1,14 @@
-"""Speed figures the README states, measured on this machine (not timed tests).
+"""Speed figures the README states, measured on this machine (not timed tests). Run it from the
+repository root as a module, so saisaat and bench are importable:
 
-    python scripts/benchmark.py                 # everything (the national build takes ~40 s)
-    python scripts/benchmark.py --skip-national # BMA-scale figures only
-    python scripts/benchmark.py --national-db /tmp/nat.duckdb   # reuse a national database, no rebuild
+    python -m scripts.benchmark                 # everything (the national build takes ~40 s)
+    python -m scripts.benchmark --skip-national # BMA-scale figures only
+    python -m scripts.benchmark --national-db /tmp/nat.duckdb   # reuse a national database, no rebuild
         (make one with: python -m saisaat demo --db /tmp/nat.duckdb --scale national)
 
 Prints one line per figure: what, measured value, target. On the national database it also times
 the scoring engine (saisaat.scoring.unit_scores, DuckDB) warm, beside the same computation in pandas
-(saisaat.scoring_pandas) on frames already in memory (their loading is not timed), with the ratio,
+(bench.scoring_pandas) on frames already in memory (their loading is not timed), with the ratio,
 and checks that both give the same scores.
 """
 from __future__ import annotations
@@ -20,13 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-from saisaat import scoring, scoring_pandas  # noqa: E402
-from saisaat.db import Database  # noqa: E402
-from saisaat.demo import build_demo  # noqa: E402
+from bench import scoring_pandas
+from saisaat import ROOT, scoring
+from saisaat.db import Database
+from saisaat.demo import build_demo
 
 PAGES = ("overview", "compare", "trends", "coverage", "whatif", "reports", "data")
 SCORED_YEAR = 2569          # the fiscal year the one-year figures recompute (framework 2)
@@ -143,7 +141,7 @@ def report_times(db_path: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="python -m scripts.benchmark")
     parser.add_argument("--skip-national", action="store_true", help="BMA-scale figures only")
     parser.add_argument("--national-db", type=Path, metavar="PATH",
                         help="reuse this national demo database instead of building one")

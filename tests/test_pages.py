@@ -198,15 +198,20 @@ def test_whatif_edit_free_flows(demo_path, monkeypatch):
     assert int(whatif_metrics(at)["Tier changes"]) > 0
 
 
-# An invalid edit (tier cut-offs that do not fall) is refused with a message and not applied.
-def test_whatif_invalid_rules_not_applied(demo_path, monkeypatch):
-    at = open_page(demo_path, monkeypatch, "whatif")
+# An invalid edit (tier cut-offs that do not fall) is refused with a message in the page's language
+# (the other language's text is not shown) and not applied.
+@pytest.mark.parametrize("lang, shown, not_shown, tier_changes", [
+    ("th", "เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลง", "tier cut-offs must fall", "เปลี่ยนกลุ่มรางวัล"),
+    ("en", "tier cut-offs must fall", "เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลง", "Tier changes"),
+])
+def test_whatif_invalid_rules_not_applied(demo_path, monkeypatch, lang, shown, not_shown, tier_changes):
+    at = open_page(demo_path, monkeypatch, "whatif", lang=lang)
     cut_b = [n for n in at.number_input if n.key and n.key.startswith("wi_tier_1_min_")][0]
     cut_b.set_value(4.8).run()                        # B above A: overlapping tiers
     assert not at.exception
-    assert any("เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลง" in e.value and "tier cut-offs must fall" in e.value
-               for e in at.error)
-    assert not any(m.label == "เปลี่ยนกลุ่มรางวัล" for m in at.metric)   # no results from bad rules
+    assert any(shown in e.value for e in at.error)
+    assert not any(not_shown in e.value for e in at.error)
+    assert not any(m.label == tier_changes for m in at.metric)   # no results from bad rules
 
 
 # One browser session's edits never show in another's, and a what-if writes nothing.

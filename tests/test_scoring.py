@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -317,6 +318,30 @@ def test_unit_without_score_gets_no_reward(tiny_db):
                 ("DEPA", N, N, N, N, N), ("DEPN", 56.25, 1.625, 1.625, "C", 250)])
 
 
+# ---- Missing evaluation components: only those weighted above 0 are needed ---------------------
+
+# No unit has a 'peer_review' score. Weighted 0, it is not needed: every unit keeps its official
+# overall score, tier and money (FY2562_OFFICIAL). Weighted 0.1 (transparency 0.1), every unit lacks
+# a component that counts: no overall score, tier or money for anyone (never a missing score as 0).
+# Mission weighted 0 and transparency 1: DEPA, which has no mission score, now gets an overall score
+# (its reward score 5, tier A): D01 5 A, D02 1 C, DEPA 5 A, DEPN 1.313 C; ranks 1, 4, 1, 3;
+# money 1000 x 2 / 4 = 500 for each A.
+OVERALL_COLUMNS = ["unit_code", "overall_score", "rank_overall", "tier", "reward_baht"]
+
+
+@pytest.mark.parametrize("transparency, components, expected", [
+    (0.2, {"mission": 0.8, "peer_review": 0},
+     [(r[1], r[7], r[9], r[10], r[12]) for r in FY2562_OFFICIAL]),
+    (0.1, {"mission": 0.8, "peer_review": 0.1},
+     [("D01", N, N, N, N), ("D02", N, N, N, N), ("DEPA", N, N, N, N), ("DEPN", N, N, N, N)]),
+    (1, {"mission": 0},
+     [("D01", 5, 1, "A", 500), ("D02", 1, 4, "C", 0), ("DEPA", 5, 1, "A", 500), ("DEPN", 1.313, 3, "C", 0)]),
+])
+def test_components_weighted_zero_are_not_needed(tiny_db, transparency, components, expected):
+    spec = variant(F2, reward_transparency_weight=transparency, reward_component_weights=components)
+    assert rows(scores(tiny_db, spec), OVERALL_COLUMNS) == expect(expected)
+
+
 # ---- The 1–5 reward scale: linear between the five target levels, four decimals ----------------
 
 # FY2562 score_pct: D01 92.71, D02 41.38, DEPA 100, DEPN 53.13.
@@ -421,6 +446,7 @@ def test_reward_money_rounds_the_exact_share(tiny_db):
 
 
 # ---- Validation: a ruleset with a problem is refused, saying where, in Thai and English ---------
+# Each check the parser makes (README "Ruleset files"), with its exact message.
 
 def _steps(steps):
     return lambda s: s["by_measure"].update(count={"rule_type": "steps", "max_points": 3, "steps": steps})
@@ -431,30 +457,128 @@ def _tiers(*mins):
         {"tier": name, "min_value": m, "multiplier": 3 - i} for i, (name, m) in enumerate(zip("ABC", mins))])
 
 
+def _set(path: str, value):
+    """A change that sets spec[a][b]... = value (path 'a.b'); value DELETE removes the key."""
+    def change(spec):
+        *parents, last = path.split(".")
+        node = spec
+        for key in parents:
+            node = node[key]
+        if value is DELETE:
+            del node[last]
+        else:
+            node[last] = value
+    return change
+
+
+DELETE = object()
+COUNT = "whatif.json / by_measure / count"
+REWARD = "whatif.json / reward"
+
+
+def _count(rule):
+    return _set("by_measure.count", rule)
+
+
+CHECKS = [
+    # the ruleset itself
+    (_set("ruleset_code", ""), "whatif.json", "ruleset_code is required"),
+    (_set("round_aggregation", "weekly"), "whatif.json",
+     "unknown round_aggregation 'weekly'; use one of score_each_round, sum_values"),
+    (_set("framework_id", 9), "whatif.json", "framework_id 9 has no indicators"),
+    (_set("by_measure", "binary"), "whatif.json / by_measure", "by_measure must be a JSON object"),
+    (_set("indicators", ["T2-1.01"]), "whatif.json / indicators", "indicators must be a JSON object"),
+    (_set("indicators", {"T9-9.99": {"rule_type": "binary", "max_points": 1}}), "whatif.json / T9-9.99",
+     "no such indicator in this framework"),
+    (_set("by_measure.percent", DELETE), "whatif.json / T2-2.01", "no rule for measure 'percent'"),
+    # each rule
+    (_count(5), COUNT, "a rule is a JSON object"),
+    (_count({"rule_type": "ladder", "max_points": 3}), COUNT,
+     "unknown rule_type 'ladder'; use one of binary, steps, proportional"),
+    (_set("by_measure.binary.max_points", 0), "whatif.json / by_measure / binary", "max_points must be a positive number"),
+    (_set("by_measure.binary.max_points", True), "whatif.json / by_measure / binary",
+     "max_points must be a positive number"),
+    (_set("by_measure.percent.target_value", 0), "whatif.json / by_measure / percent",
+     "target_value must be a positive number"),
+    (_count({"rule_type": "steps", "max_points": 3, "steps": [[2, 1, 0]]}), COUNT,
+     "each step is written [min_value, points]"),
+    (_count({"rule_type": "steps", "max_points": 3, "steps": []}), COUNT, "a steps rule needs at least one step"),
+    (_count({"rule_type": "steps", "max_points": 3, "steps": [[-1, 1]]}), COUNT,
+     "each step's min_value and points must be 0 or more"),
+    (_count({"rule_type": "steps", "max_points": 3, "steps": [[2, 2], [3, 1]]}), COUNT,
+     "a higher step must not earn fewer points than a lower one"),
+    (_count({"rule_type": "steps", "max_points": 3, "steps": [[2, 1], [3, 4]]}), COUNT,
+     "a step earns more than max_points"),
+    # objective weights
+    (_set("objective_weights", [0.5, 0.5]), "whatif.json / objective_weights",
+     "objective_weights must be a JSON object"),
+    (_set("objective_weights", {"1": -0.5, "2": 1.5}), "whatif.json / objective_weights",
+     "objective weights must be numbers of 0 or more"),
+    (_set("objective_weights", {"1": 0.5, "7": 0.5}), "whatif.json / objective_weights",
+     "no objective 7 in this framework"),
+    (_set("objective_weights", {"1": 0.5, "2": 0.6}), "whatif.json / objective_weights",
+     "objective weights add up to 1.1; they must add up to 1"),
+    # the reward part
+    (_set("reward", DELETE), "whatif.json", "a reward section (target levels, weights, tiers) is required"),
+    (_set("reward.levels", [50, 60]), REWARD, "levels must be 5 numbers (score percent of levels 1 to 5)"),
+    (_set("reward.levels", [50, 50, 70, 80, 90]), REWARD, "levels 1 to 5 must rise strictly and lie between 0 and 100"),
+    (_set("reward.levels", [60, 70, 80, 90, 101]), REWARD, "levels 1 to 5 must rise strictly and lie between 0 and 100"),
+    (_set("reward.component_weights", [0.8]), REWARD, "component_weights must be a JSON object"),
+    (_set("reward.transparency_weight", 1.5), REWARD, "weights must be numbers between 0 and 1"),
+    (_set("reward.component_weights", {"mission": -0.2}), REWARD, "weights must be numbers between 0 and 1"),
+    (_set("reward.tier_basis", "rank"), REWARD, "unknown tier_basis 'rank'; use one of overall_score, score_pct"),
+    (_set("reward.tiers", []), REWARD, "at least one tier is needed, each with its own name"),
+    (_set("reward.tiers", [{"tier": "A", "min_value": 3, "multiplier": 1}, {"tier": "A", "min_value": 0, "multiplier": 0}]),
+     REWARD, "at least one tier is needed, each with its own name"),
+    (_set("reward.tiers", [{"tier": "A", "min_value": 3, "multiplier": 1},
+                           {"tier": "B", "min_value": 0, "multiplier": -1}]),
+     REWARD, "tier min_value and multiplier must be numbers, multipliers 0 or more"),
+    (_set("reward.tiers", [{"tier": "A", "min_value": "3", "multiplier": 1},
+                           {"tier": "B", "min_value": 0, "multiplier": 0}]),
+     REWARD, "tier min_value and multiplier must be numbers, multipliers 0 or more"),
+    (_set("reward.tiers", [{"tier": "A", "min_value": 3, "multiplier": 1},
+                           {"tier": "B", "min_value": 1.5, "multiplier": 0}]),
+     REWARD, "the last tier must take every lower score: its min_value at most 1 (the lowest possible overall_score)"),
+    (lambda s: (_set("reward.tier_basis", "score_pct")(s), _set("reward.tiers", [
+        {"tier": "A", "min_value": 90, "multiplier": 1}, {"tier": "B", "min_value": 0.5, "multiplier": 0}])(s)),
+     REWARD, "the last tier must take every lower score: its min_value at most 0 (the lowest possible score_pct)"),
+    (_set("reward.tiers", [{"tier": "A", "min_value": 3, "multiplier": 1}, {"tier": "B", "min_value": 0, "multiplier": 2}]),
+     REWARD, "a higher tier must not get a smaller multiplier than a lower one"),
+    (_set("reward.pool_baht", -1), REWARD, "pool_baht must be a number of 0 or more"),
+]
 INVALID = [
     pytest.param(_steps([[2, 1], [2, 2]]), "whatif.json / by_measure / count",
-                 "step thresholds must rise strictly", id="overlapping-steps"),
+                 "step thresholds must rise strictly (no overlap or repeat)", id="overlapping-steps"),
     pytest.param(_steps([[3, 1], [2, 2]]), "whatif.json / by_measure / count",
-                 "step thresholds must rise strictly", id="falling-steps"),
+                 "step thresholds must rise strictly (no overlap or repeat)", id="falling-steps"),
     pytest.param(_steps([[2, -1], [3, 2]]), "whatif.json / by_measure / count",
-                 "must be 0 or more", id="negative-points"),
+                 "each step's min_value and points must be 0 or more", id="negative-points"),
     pytest.param(lambda s: s.update(indicators={
         "T2-1.02": {"rule_type": "steps", "max_points": 3, "steps": [[2, 2], [3, 1]]}}),
-        "whatif.json / T2-1.02", "must not earn fewer points", id="points-falling-in-override"),
+        "whatif.json / T2-1.02", "a higher step must not earn fewer points than a lower one",
+        id="points-falling-in-override"),
     pytest.param(lambda s: s.update(objective_weights={"1": 0.5, "2": 0.4}),
-                 "whatif.json / objective_weights", "add up to 0.9", id="objective-weights-0.9"),
-    pytest.param(lambda s: s["reward"].update(transparency_weight=0.3),
-                 "whatif.json / reward", "add up to 1.1", id="component-weights-1.1"),
-    pytest.param(lambda s: s["reward"].update(component_weights={"mission": 0.7}),
-                 "whatif.json / reward", "add up to 0.9", id="component-weights-0.9"),
-    pytest.param(_tiers(3, 4, 0), "whatif.json / reward", "must fall strictly", id="tiers-rising"),
-    pytest.param(_tiers(4, 4, 0), "whatif.json / reward", "must fall strictly", id="tiers-equal"),
-    pytest.param(_tiers(4, 3, 2), "whatif.json / reward", "the last tier must take every lower score",
-                 id="last-tier-not-open"),
-]
+                 "whatif.json / objective_weights", "objective weights add up to 0.9; they must add up to 1",
+                 id="objective-weights-0.9"),
+    pytest.param(lambda s: s["reward"].update(transparency_weight=0.3), "whatif.json / reward",
+                 "the transparency weight and the other components' weights add up to 1.1; they must add up to 1",
+                 id="component-weights-1.1"),
+    pytest.param(lambda s: s["reward"].update(component_weights={"mission": 0.7}), "whatif.json / reward",
+                 "the transparency weight and the other components' weights add up to 0.9; they must add up to 1",
+                 id="component-weights-0.9"),
+    pytest.param(_tiers(3, 4, 0), "whatif.json / reward",
+                 "tier cut-offs must fall strictly from the first tier to the last (no overlap)", id="tiers-rising"),
+    pytest.param(_tiers(4, 4, 0), "whatif.json / reward",
+                 "tier cut-offs must fall strictly from the first tier to the last (no overlap)", id="tiers-equal"),
+    pytest.param(_tiers(4, 3, 2), "whatif.json / reward",
+                 "the last tier must take every lower score: its min_value at most 1 (the lowest possible "
+                 "overall_score)", id="last-tier-not-open"),
+] + [pytest.param(*case) for case in CHECKS]
 THAI = "\u0e00-\u0e7f"
 
 
+# One problem, one line: the place, then the message in the reader's language (exactly); str() (the
+# command line) gives the place once, then Thai / English.
 @pytest.mark.parametrize("change, where, english", INVALID)
 def test_invalid_ruleset_is_refused(tiny_db, change, where, english):
     spec = variant(F2)
@@ -466,6 +590,52 @@ def test_invalid_ruleset_is_refused(tiny_db, change, where, english):
     thai, _, eng = lines[0][len(where) + 2:].partition(" / ")
     assert any(THAI[0] <= ch <= THAI[-1] for ch in thai), lines[0]
     assert english in eng
+    assert info.value.text("en") == f"{where}: {english}"
+    assert info.value.text("th") == f"{where}: {thai}"
+    assert str(info.value) == f"{where}: {thai} / {english}"
+
+
+# What the parser accepts at the edges: a step worth 0 points (an explicit "below this, nothing"),
+# a step worth exactly max_points, a last overall tier starting at 1 (the lowest overall score),
+# weights of 0. The 0-point step scores: count 1 -> 0, 2 -> 1, 3 -> 2 under [[0, 0], [2, 1], [3, 2]].
+def test_edges_the_parser_accepts(tiny_db):
+    spec = variant(F2, objective_weights={"1": 0, "2": 1},
+                   reward_tiers=[{"tier": "A", "min_value": 4, "multiplier": 2},
+                                 {"tier": "B", "min_value": 1, "multiplier": 0}],
+                   reward_transparency_weight=1, reward_component_weights={"mission": 0})
+    spec["by_measure"]["count"] = {"rule_type": "steps", "max_points": 2, "steps": [[0, 0], [2, 1], [3, 2]]}
+    ruleset = parse(tiny_db, spec)
+    frame = scoring.result_points(tiny_db, ruleset, 2562)
+    count = frame[frame["indicator_code"] == "T2-1.02"]
+    assert {(r.inspection_round, r.unit_code): norm(r.ruleset_points) for r in count.itertuples()} == {
+        (1, "D01"): norm(2.0), (1, "D02"): norm(0.0), (1, "DEPA"): norm(2.0), (1, "DEPN"): norm(1.0),
+        (2, "D01"): norm(2.0), (2, "D02"): norm(1.0), (2, "DEPN"): norm(2.0)}
+
+
+# The ruleset files and the names the command line resolves: each refusal's exact message.
+def test_file_and_name_messages(tiny_db, tmp_path):
+    from saisaat.rulesets import read_ruleset_bytes, read_ruleset_file
+    from saisaat.whatif import parse_steps
+    indicators = tiny_db.query("indicators_by_code")
+    cases = [
+        (lambda: read_ruleset_bytes(b"{", indicators, "bad.json"),
+         ("bad.json: cannot read the ruleset file: it must be JSON in the format the README gives "
+          "(Expecting property name enclosed in double quotes: line 1 column 2 (char 1))")),
+        (lambda: read_ruleset_bytes(b"[1]", indicators, "list.json"), "list.json: a ruleset file is one JSON object"),
+        (lambda: read_ruleset_file(tmp_path / "none.json", indicators),
+         f"none.json: cannot open the file ([Errno 2] No such file or directory: '{tmp_path / 'none.json'}')"),
+        (lambda: scoring.resolve_ruleset(tiny_db, 2599, None), "fiscal year 2599 is not in the database (2560–2563)"),
+        (lambda: scoring.resolve_ruleset(tiny_db, 2562, "nope"),
+         ("no ruleset 'nope': give a ruleset file, a stored ruleset code, a saved scenario's name, "
+          "or one of official, binary, grades")),
+        (lambda: scoring.resolve_ruleset(tiny_db, 2562, "official-f1"),
+         "ruleset 'official-f1' is for framework 1, but fiscal year 2562 uses framework 2"),
+        (lambda: parse_steps("2-1", "count"), "count: step '2-1' must read min_value:points, e.g. 2:1, 3:2"),
+    ]
+    for call, english in cases:
+        with pytest.raises(RulesetError) as info:
+            call()
+        assert info.value.text("en") == english
 
 
 # Every problem is listed at once, each with its place.
@@ -522,6 +692,67 @@ def test_engine_matches_unit_scores_page_query(tiny_db, framework_id, fiscal_yea
     cols = ["unit_code", "points", "max_points", "score_pct", "rank_in_kind"]
     assert rows(engine, cols) == rows(page, cols)
     assert len(engine) == {2560: 3, 2561: 1, 2562: 4}[fiscal_year]
+
+
+# ---- One rule application: the points_under table macro (saisaat/schema.sql) -------------------
+
+# Values given as a CTE, scored by the stored official rules (official_rules, rule_steps): the rules
+# of the value's own framework only, steps of the matching ruleset only (draft-f2 would give 5 for
+# any count), other columns passed through. official-f2 count steps 2 -> 1, 3 -> 2, 4 -> 3 (max 3):
+# 1.99 below the first step -> 0; 3 exactly on a threshold -> 2; 3.5 between -> 2; 9 -> 3.
+# Percent 3 x 50 / 80 = 1.875 -> 1.88 (half up). T2-1.02 under framework 1 has no rule, nor has an
+# unknown code: no max, no points (null, never 0).
+POINTS_UNDER_VALUES = """
+    with vals as (
+        select * from (values
+            ('a', 2, 'T2-1.02', 1.99), ('b', 2, 'T2-1.02', 3), ('c', 2, 'T2-1.02', 3.5),
+            ('d', 2, 'T2-1.02', 9), ('e', 2, 'T2-2.01', 50), ('f', 2, 'T2-1.01', 0),
+            ('g', 1, 'T2-1.02', 3), ('h', 2, 'NO-SUCH', 3)
+        ) as t(tag, framework_id, indicator_code, value)
+    )
+    select tag, max_points, points from points_under('vals', 'official_rules', 'rule_steps') order by tag
+"""
+
+
+def test_points_under_official_rules(tiny_db):
+    cur = tiny_db.cursor()
+    try:
+        got = [tuple(norm(float(v)) if isinstance(v, Decimal) else v for v in row)
+               for row in cur.execute(POINTS_UNDER_VALUES).fetchall()]
+    finally:
+        cur.close()
+    assert got == expect([("a", 3.0, 0.0), ("b", 3.0, 2.0), ("c", 3.0, 2.0), ("d", 3.0, 3.0),
+                          ("e", 3.0, 1.88), ("f", 3.0, 0.0), ("g", N, N), ("h", N, N)])
+
+
+# A ruleset registered on one cursor (a session's what-if) is what points_under reads there, and
+# no other cursor sees it: steps [1 -> 3] make the count 1.99 worth 3 on the first cursor only.
+def test_points_under_reads_relations_of_its_own_cursor(tiny_db):
+    spec = variant(F2, by_measure={**F2["by_measure"],
+                                   "count": {"rule_type": "steps", "max_points": 3, "steps": [[1, 3]]}})
+    rel = scoring.relations(parse(tiny_db, spec))
+    sql = POINTS_UNDER_VALUES.replace("'official_rules', 'rule_steps'", "'scenario_rules', 'scenario_steps'")
+    mine, other = tiny_db.cursor(), tiny_db.cursor()
+    try:
+        for name, frame in rel.items():
+            mine.register(name, frame)
+        assert mine.execute(sql).fetchall()[0] == ("a", 3.0, Decimal("3.00"))
+        with pytest.raises(Exception, match="scenario_rules"):
+            other.execute(sql)
+    finally:
+        mine.close()
+        other.close()
+
+
+# The rule application is written once: the queries that score values call points_under, and no
+# query file joins steps or computes indicator points itself.
+def test_rule_application_written_once():
+    queries = sorted(Path(fixture.__file__).resolve().parent.parent.joinpath("queries").rglob("*.sql"))
+    calls = {p.stem for p in queries if "points_under(" in p.read_text(encoding="utf-8")}
+    assert calls == {"insert_scored_results", "result_points_by_ruleset", "unit_reward_scores"}
+    for p in queries:
+        text = p.read_text(encoding="utf-8")
+        assert "indicator_points(" not in text and "step_ranges" not in text, p.name
 
 
 # ---- Presets: what-if starting points derived from the official ruleset -------------------------
@@ -581,6 +812,63 @@ def test_preset_scores(tiny_db, name, unit, expected):
 def test_grade_bands():
     assert [(g["tier"], g["min_value"]) for g in GRADE_BANDS] == [
         ("AA", 95), ("A", 85), ("B", 75), ("C", 65), ("D", 55), ("E", 50), ("F", 0)]
+
+
+# ---- The command line: a preset (or any resolved ruleset) written as a ruleset file --------------
+
+@pytest.fixture
+def tiny_path(tmp_path):
+    """The tiny database as a file only (the CLI opens it itself, read-only)."""
+    path = tmp_path / "tiny.duckdb"
+    fixture.build_tiny(path)
+    return path
+
+
+# The exported file is exactly the preset's spec (ruleset file format), and read back it scores
+# exactly like the preset: the same rows as `scores --ruleset NAME`. No name: the official rules.
+@pytest.mark.parametrize("name, code", [("binary", "binary-f2"), ("grades", "grades-f2"),
+                                        ("official", "official-f2-whatif"), (None, "official-f2")])
+def test_ruleset_export_scores_like_the_preset(tiny_path, tmp_path, capsys, name, code):
+    from saisaat import cli
+    from saisaat.rulesets import read_ruleset_file, spec_json
+    out = tmp_path / "out" / "rules.json"
+    named = ["--ruleset", name] if name else []
+    assert cli.main(["ruleset", "export", "--fiscal-year", "2562", *named, "--out", str(out),
+                     "--db", str(tiny_path)]) == 0
+    assert capsys.readouterr().out == f"{code} → {out}\n"
+    with Database(tiny_path, read_only=True) as db:
+        official = scoring.stored_ruleset(db, framework_id=2).spec
+        expected_spec = preset(name, official) if name else official
+        assert out.read_text(encoding="utf-8") == spec_json(expected_spec)
+        from_file = scoring.unit_scores(db, read_ruleset_file(out, db.query("indicators_by_code")), 2562)
+        from_preset = scoring.unit_scores(db, parse(db, expected_spec), 2562)
+        assert rows(from_file, scoring.SCORE_COLUMNS) == rows(from_preset, scoring.SCORE_COLUMNS)
+
+    def scores_csv(*ruleset) -> str:
+        assert cli.main(["scores", "--fiscal-year", "2562", *ruleset, "--db", str(tiny_path)]) == 0
+        return capsys.readouterr().out
+
+    by_name, by_file = scores_csv(*named), scores_csv("--ruleset", str(out))
+    assert by_file == by_name
+    assert by_name.splitlines()[0] == ",".join(cli.CLI_SCORE_COLUMNS) and len(by_name.splitlines()) == 5
+
+
+# A name that resolves to nothing usable is refused with exit code 2, both languages on stderr
+# (the place once), and no file is written.
+@pytest.mark.parametrize("fiscal_year, name, english", [
+    ("2562", "nope", "no ruleset 'nope'"),
+    ("2562", "official-f1", "ruleset 'official-f1' is for framework 1, but fiscal year 2562 uses framework 2"),
+    ("2599", "binary", "fiscal year 2599 is not in the database (2560–2563)"),
+])
+def test_ruleset_export_refused(tiny_path, tmp_path, capsys, fiscal_year, name, english):
+    from saisaat import cli
+    out = tmp_path / "rules.json"
+    assert cli.main(["ruleset", "export", "--fiscal-year", fiscal_year, "--ruleset", name, "--out", str(out),
+                     "--db", str(tiny_path)]) == 2
+    err = capsys.readouterr().err
+    thai, _, eng = err.strip().partition(" / ")
+    assert english in eng and any(THAI[0] <= ch <= THAI[-1] for ch in thai)
+    assert not out.exists()
 
 
 # ---- compare, who_moves, summary on hand-built result frames -----------------------------------

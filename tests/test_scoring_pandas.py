@@ -1,12 +1,13 @@
 """The scoring engine (one DuckDB statement) against an independent pandas implementation of the
-same model (saisaat/scoring_pandas.py, also the benchmark's comparison): the same table, to 1e-9."""
+same model (bench/scoring_pandas.py, also the benchmark's comparison): the same table, to 1e-9."""
 from __future__ import annotations
 
 import copy
 
 import pytest
 
-from saisaat import scoring, scoring_pandas
+from bench import scoring_pandas
+from saisaat import scoring
 from saisaat.db import Database
 from saisaat.demo import build_demo
 from saisaat.rulesets import parse_ruleset, preset
@@ -31,6 +32,8 @@ def variant(official: dict, name: str) -> dict:
     elif name == "objective_weights":
         spec["objective_weights"] = {"1": 0.5, "2": 0.25, "3": 0.25} if official["framework_id"] == 2 \
             else {"1": 0.1, "2": 0.3, "3": 0.3, "4": 0.3}
+    elif name == "zero_weight_component":   # a component no unit has, weighted 0: not needed
+        spec["reward"]["component_weights"]["peer_review"] = 0
     elif name == "score_pct_tiers":
         spec["reward"]["tier_basis"] = "score_pct"
         spec["reward"]["tiers"] = [{"tier": "A", "min_value": 90, "multiplier": 2},
@@ -41,7 +44,7 @@ def variant(official: dict, name: str) -> dict:
 
 # Both frameworks, one year and every year, and each kind of rule change: identical results.
 @pytest.mark.parametrize("name", ["official", "binary", "grades", "sum_values", "objective_weights",
-                                  "score_pct_tiers"])
+                                  "zero_weight_component", "score_pct_tiers"])
 @pytest.mark.parametrize("framework_id, fiscal_year", [(2, 2569), (2, None), (1, 2550)])
 def test_pandas_and_duckdb_agree(demo, name, framework_id, fiscal_year):
     db, frames = demo

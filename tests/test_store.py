@@ -51,3 +51,23 @@ def test_save_scenario_refuses(tiny_db, name, by, error):
                             spec_json="{}", existing=tiny_db.query("scenarios_by_name"))
     assert " / " in str(exc.value)   # Thai / English
     assert snapshot(tiny_db) == before
+
+
+# A result with no official rule of its fiscal year's framework (T1-1.01 belongs to framework 1,
+# FY2562 uses framework 2) gets no points from points_under: the insert is refused as a whole, the
+# good row beside it (DEPA has no round-2 result yet) included, and every table stays as it was.
+def test_insert_without_an_official_rule_is_refused(tiny_db):
+    import pandas as pd
+
+    from saisaat.db import DatabaseError
+    before = snapshot(tiny_db)
+    staged = pd.DataFrame([
+        {"fiscal_year": 2562, "inspection_round": 2, "unit_code": "DEPA", "indicator_code": "T2-1.01", "value": 1.0},
+        {"fiscal_year": 2562, "inspection_round": 2, "unit_code": "DEPA", "indicator_code": "T1-1.01", "value": 1.0},
+    ]).assign(inspected_on=None, inspector=None, note=None)
+    with pytest.raises(DatabaseError, match="points"):
+        with store.transaction(tiny_db.con) as cur:
+            store.add_batch(cur, batch_id=9, source="import", file_name="x.csv", sha256="0" * 64,
+                            imported_by="test", row_count=2)
+            store.insert_scored_results(cur, staged, batch_id=9)
+    assert snapshot(tiny_db) == before

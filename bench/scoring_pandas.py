@@ -1,6 +1,7 @@
 """The scoring engine again, in pandas: exactly what queries/unit_reward_scores.sql computes, from
 frames already in memory. It exists only as the comparison in scripts/benchmark.py and as an
-independent check of the SQL; the dashboard never uses it (saisaat.scoring is the engine).
+independent check of the SQL (tests/test_scoring_pandas.py); it lives outside the saisaat package,
+which never uses it (saisaat.scoring is the engine).
 
 Inputs: a Ruleset and the tables in FRAMES (results, indicators, fiscal_years, units,
 evaluation_components) as frames read once from the database (decimals as floats, as DuckDB hands
@@ -167,6 +168,7 @@ def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_yea
 
     # components, overall.
     cw = rel["scenario_component_weights"]
+    cw = cw[cw["weight"] > 0]   # a component weighted 0 is not needed for an overall score
     comp = frames["evaluation_components"]
     comp = comp.loc[comp["fiscal_year"].isin(u["fiscal_year"].unique())]
     comp = comp.merge(_as_key(cw, "component_code", comp["component_code"]), on="component_code")
