@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from saisaat import charts, exports, labels
-from saisaat.db import Database, DatabaseBusy, default_db_path
+from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
 from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
@@ -161,9 +161,13 @@ def ensure_database() -> None:
     path = default_db_path()
     if path.exists():
         try:
-            if db().has_schema():
+            if db().has_schema() and db().schema_is_current():
                 follow_the_calendar()
                 return
+            if db().has_schema() and not (path == DEFAULT_DB and is_demo()):
+                st.error(T("database_outdated", path=str(path)))   # real data: never rebuilt behind anyone's back
+                st.stop()
+            release_db()   # the synthetic demo made by an earlier version: built again below
         except DatabaseBusy as exc:
             st.error(T("database_busy", detail=str(exc)))
             st.stop()

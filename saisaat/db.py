@@ -129,3 +129,9 @@ class Database:
 
     def has_schema(self) -> bool:
         return ("results",) in self.rows("tables_in_schema")
+
+    def schema_is_current(self) -> bool:
+        """Whether the file has every table this version of the code needs (a file made by an earlier
+        version, before the configuration tables, has not)."""
+        from saisaat.store import TABLES
+        return {(t,) for t in TABLES} <= set(self.rows("tables_in_schema"))

@@ -702,6 +702,7 @@ TH: dict[str, str] = {
     "adopt_from": "ใช้ตั้งแต่",
     "adopt_summary": "จะเพิ่มกรอบใหม่ {frameworks} กรอบ ตัวชี้วัด {indicators} ตัว และคิดคะแนนผลที่บันทึกไว้ใหม่ {rescored} รายการ",
     "adopt_go": "ใช้เป็นเกณฑ์ทางการ",
+    "database_outdated": "ฐานข้อมูล {path} สร้างด้วยรุ่นก่อนหน้าของโปรแกรม และขาดตารางค่ากำหนดที่รุ่นนี้ใช้ ให้สร้างฐานข้อมูลใหม่ด้วย python -m saisaat init แล้วนำเข้าผลเดิมอีกครั้ง (ข้อมูลเดิมไม่ถูกแก้ไข)",
 }
 
 EN: dict[str, str] = {
@@ -1386,6 +1387,7 @@ EN: dict[str, str] = {
     "adopt_from": "Official from",
     "adopt_summary": "Adds {frameworks} new frameworks and {indicators} indicators, and scores {rescored} stored results again",
     "adopt_go": "Adopt as official",
+    "database_outdated": "The database {path} was made by an earlier version and lacks the configuration tables this version uses: make a new one with python -m saisaat init and import the results again (the old file is left as it is).",
 }
 
 CATALOGUE = {"th": TH, "en": EN}

@@ -260,3 +260,26 @@ def test_pages_on_a_new_centre(empty_path, monkeypatch, page):
         assert at.markdown[0].value == ("Configured now: Bangkok Metropolitan Administration · 70 units "
                                         "(District office 50, Department / office 20) · 2 frameworks · 57 indicators")
         assert at.get("plotly_chart") == []
+
+
+# A database made by an earlier version (here: the tiny database without its configuration history) is
+# never rebuilt behind anyone's back when it is not the default demo file: the app says what to do.
+def test_outdated_database_is_explained_not_rebuilt(tmp_path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    build_tiny(path)
+    con = duckdb.connect(str(path))
+    con.execute("drop table configuration_versions")
+    con.close()
+    monkeypatch.setenv("SAISAAT_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert [e.value for e in at.error] == [
+        f"The database {path} was made by an earlier version and lacks the configuration tables this version "
+        "uses: make a new one with python -m saisaat init and import the results again (the old file is left as "
+        "it is)."]
+    con = duckdb.connect(str(path))   # the app's process holds the file: the same configuration shares it
+    assert con.execute("select count(*) from results").fetchone()[0] == 49
+    con.close()
