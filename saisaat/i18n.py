@@ -579,7 +579,7 @@ TH: dict[str, str] = {
     "cfg_unknown_column": "ไม่รู้จักหัวคอลัมน์นี้ หัวคอลัมน์ที่ใช้ได้: {columns}",
     "cfg_column_twice": "หัวคอลัมน์นี้ซ้ำกับคอลัมน์ก่อนหน้า เก็บไว้คอลัมน์เดียว",
     "cfg_missing_column": "ไม่มีคอลัมน์ {column} เพิ่มคอลัมน์นี้ (หัวคอลัมน์แถวที่ 1)",
-    "cfg_duplicate_key": "รหัสนี้ซ้ำกับแถว {row} รหัสต้องไม่ซ้ำ",
+    "cfg_duplicate_key": "รหัสนี้ซ้ำกับแถว {first_row} รหัสต้องไม่ซ้ำ",
     "cfg_org_item_missing": "ไม่มีรายการนี้ในแผ่นงานองค์กร เพิ่มแถวของรายการนี้",
     "cfg_org_item_unknown": "ไม่รู้จักรายการนี้ รายการที่ใช้ได้: {items}",
     "cfg_no_kinds": "ต้องมีประเภทหน่วยงานอย่างน้อยหนึ่งประเภท",
@@ -592,19 +592,32 @@ TH: dict[str, str] = {
     "cfg_framework_ends_before_start": "ปีสุดท้ายของกรอบอยู่ก่อนปีแรก",
     "cfg_framework_open_not_last": "กรอบที่ยังไม่มีปีสุดท้ายต้องเป็นกรอบล่าสุด กรอกปีสุดท้ายก่อนกรอบที่ {next} เริ่ม",
     "cfg_frameworks_overlap": "ปีของกรอบนี้ซ้อนกับกรอบที่ {other} แต่ละปีงบประมาณใช้ได้กรอบเดียว",
-    "cfg_frameworks_gap": "ปีงบประมาณ {first}–{last} ไม่อยู่ในกรอบใด ให้กรอบต่อเนื่องกัน",
+    "cfg_frameworks_gap": "ปีงบประมาณ {years} ไม่อยู่ในกรอบใด ให้กรอบต่อเนื่องกัน",
     "cfg_unknown_framework": "ไม่มีกรอบนี้ในแผ่นงานกรอบตัวชี้วัด",
     "cfg_unknown_objective": "กรอบที่ {framework} ไม่มีวัตถุประสงค์นี้ เพิ่มในแผ่นงานวัตถุประสงค์",
     "cfg_unknown_measure": "ลักษณะการวัดต้องเป็น {measures}",
-    "cfg_unknown_unit": "ไม่มีหน่วยงานนี้ในแผ่นงานหน่วยงาน",
-    "cfg_unknown_indicator": "ไม่มีตัวชี้วัดนี้ในแผ่นงานตัวชี้วัด",
+    "cfg_assignments_unknown_unit": "ไม่มีหน่วยงานนี้ในแผ่นงานหน่วยงาน (แถว {rows} ของแผ่นงานนี้) เพิ่มหน่วยงาน หรือลบแถวเหล่านั้น",
+    "cfg_assignments_unknown_indicator": "ไม่มีตัวชี้วัดนี้ในแผ่นงานตัวชี้วัด (แถว {rows} ของแผ่นงานนี้) เพิ่มตัวชี้วัด หรือลบแถวเหล่านั้น",
+    "cfg_unit_results_before_start": "หน่วยงานนี้มีผลการประเมินที่บันทึกไว้ตั้งแต่ปีงบประมาณ {fy} ปีเริ่มต้องไม่หลังปี {fy}",
+    "cfg_unit_results_after_end": "หน่วยงานนี้มีผลการประเมินที่บันทึกไว้ถึงปีงบประมาณ {fy} ปีสิ้นสุด (เลิกใช้) ต้องเป็นปี {fy} หรือหลังจากนั้น",
+    "cfg_assignment_has_results": "หน่วยงาน {unit} มีผลการประเมินของตัวชี้วัด {indicator} ที่บันทึกไว้ จึงลบการรับผิดชอบนี้ไม่ได้ ให้เพิ่มแถวนี้กลับ (ถ้าจะเลิกรับผิดชอบตั้งแต่ปีใด ให้ทำในกรอบใหม่)",
+    "cfg_results_other_framework": "ผลการประเมินปีงบประมาณ {fy} ที่บันทึกไว้คิดคะแนนตามกรอบที่ {framework} ปีนั้นต้องอยู่ในกรอบที่ {framework} ต่อไป แก้ปีของกรอบ",
+    "cfg_unknown_scope": "ช่องใช้กับต้องเป็นลักษณะการวัด ({measures}) หรือรหัสตัวชี้วัดของกรอบที่ {framework}",
+    "cfg_rule_value_unused": "เกณฑ์ชนิดนี้ไม่ใช้ค่านี้ (ค่าเป้าหมายใช้กับ proportional ขั้นคะแนนใช้กับ steps) ลบค่าออก หรือเปลี่ยนชนิดเกณฑ์",
+    "cfg_steps_unreadable": "ขั้นคะแนนต้องเขียนแบบ ค่าขั้นต่ำ:คะแนน คั่นด้วยจุลภาค เช่น 2:1, 3:2, 4:3",
+    "cfg_rule_problem": "เกณฑ์นี้ใช้ไม่ได้: {detail}",
+    "cfg_setting_problem": "ค่ากำหนดนี้ใช้ไม่ได้: {detail}",
+    "cfg_measure_without_rule": "ตัวชี้วัดของกรอบที่ {framework} ที่วัดแบบนี้ยังไม่มีเกณฑ์คะแนน ({indicators}) เพิ่มแถวเกณฑ์ของลักษณะการวัดนี้",
+    "cfg_unknown_setting": "ไม่รู้จักค่ากำหนดนี้ ค่ากำหนดที่ใช้ได้: {settings}",
+    "cfg_setting_choice": "ค่านี้ต้องเป็น {choices}",
+    "cfg_nothing_to_change": "ค่ากำหนดในไฟล์นี้เหมือนกับที่ใช้อยู่ทุกประการ ไม่มีสิ่งที่ต้องเปลี่ยน จึงไม่ได้บันทึก",
     "cfg_unit_has_results": "หน่วยงานนี้มีผลการประเมินที่บันทึกไว้ จึงลบไม่ได้ ให้กรอกปีงบประมาณสุดท้ายแทน (เลิกใช้)",
     "cfg_indicator_has_results": "ตัวชี้วัดนี้มีผลการประเมินที่บันทึกไว้ จึงลบไม่ได้ ให้เก็บไว้ในกรอบเดิมและเพิ่มตัวชี้วัดใหม่ในกรอบใหม่",
     "cfg_indicator_meaning_changed": "ตัวชี้วัดนี้มีผลที่บันทึกไว้ จึงเปลี่ยนกรอบหรือลักษณะการวัดไม่ได้ ให้เพิ่มเป็นตัวชี้วัดใหม่",
     "cfg_results_outside_frameworks": "มีผลการประเมินของปีงบประมาณนี้ แต่ปีนี้ไม่อยู่ในกรอบใด",
     "cfg_framework_without_rules": "กรอบนี้ยังไม่มีเกณฑ์คะแนน เพิ่มแถวในแผ่นงานเกณฑ์คะแนน",
     "cfg_ruleset_problem": "เกณฑ์คะแนนของกรอบนี้ใช้ไม่ได้: {detail}",
-    "cfg_setting_unreadable": "อ่านค่ากำหนดของกรอบนี้ไม่ได้ (ระดับ น้ำหนัก ขั้นรางวัลต้องเป็นตัวเลข ขั้นรางวัลเขียนแบบ ชื่อ, ค่าต่ำสุด, ตัวคูณ)",
+    "cfg_setting_unreadable": "อ่านค่านี้ไม่ได้ (ระดับและน้ำหนักเป็นตัวเลข ระดับคั่นด้วยจุลภาค ขั้นรางวัลเขียนแบบ ชื่อ, ค่าต่ำสุด, ตัวคูณ)",
     "cfg_not_checked": "ค่ากำหนดนี้ยังไม่ผ่านการตรวจสอบ จึงยังใช้ไม่ได้",
     "cfg_rescore_needs_confirmation": "เกณฑ์ใหม่เปลี่ยนคะแนนของผลที่บันทึกไว้ {n} รายการ ต้องยืนยันการคิดคะแนนใหม่และระบุเหตุผล",
     "cfg_apply_refused": "ใช้ค่ากำหนดนี้ไม่ได้ ข้อมูลเดิมไม่เปลี่ยน ({detail})",
@@ -1176,7 +1189,7 @@ EN: dict[str, str] = {
     "cfg_unknown_column": "unknown column header; the headers are: {columns}",
     "cfg_column_twice": "this header repeats an earlier column: keep one",
     "cfg_missing_column": "the column {column} is missing: add it (header in row 1)",
-    "cfg_duplicate_key": "this code repeats row {row}: codes must be unique",
+    "cfg_duplicate_key": "this code repeats row {first_row}: codes must be unique",
     "cfg_org_item_missing": "this item is missing from the organisation sheet: add a row for it",
     "cfg_org_item_unknown": "unknown item; the items are: {items}",
     "cfg_no_kinds": "at least one unit kind is needed",
@@ -1189,19 +1202,32 @@ EN: dict[str, str] = {
     "cfg_framework_ends_before_start": "the framework's last fiscal year is before its first",
     "cfg_framework_open_not_last": "only the latest framework may have no last year: give one before framework {next} starts",
     "cfg_frameworks_overlap": "this framework's years overlap framework {other}: each fiscal year has one framework",
-    "cfg_frameworks_gap": "fiscal years {first}–{last} belong to no framework: make the frameworks follow on",
+    "cfg_frameworks_gap": "fiscal year(s) {years} belong to no framework: make the frameworks follow on",
     "cfg_unknown_framework": "this framework is not on the frameworks sheet",
     "cfg_unknown_objective": "framework {framework} has no such objective: add it on the objectives sheet",
     "cfg_unknown_measure": "the measure must be one of {measures}",
-    "cfg_unknown_unit": "this unit is not on the units sheet",
-    "cfg_unknown_indicator": "this indicator is not on the indicators sheet",
+    "cfg_assignments_unknown_unit": "this unit is not on the units sheet (rows {rows} of this sheet): add the unit, or delete those rows",
+    "cfg_assignments_unknown_indicator": "this indicator is not on the indicators sheet (rows {rows} of this sheet): add the indicator, or delete those rows",
+    "cfg_unit_results_before_start": "this unit has stored results from fiscal year {fy}: its first fiscal year cannot be later than {fy}",
+    "cfg_unit_results_after_end": "this unit has stored results up to fiscal year {fy}: its last fiscal year (retirement) must be {fy} or later",
+    "cfg_assignment_has_results": "unit {unit} has stored results for indicator {indicator}, so this assignment cannot be removed: add the row back (to stop from a fiscal year on, do it in a new framework)",
+    "cfg_results_other_framework": "the stored results of fiscal year {fy} were scored under framework {framework}: that year must stay in framework {framework}; correct the frameworks' years",
+    "cfg_unknown_scope": "applies to must be a measure ({measures}) or an indicator code of framework {framework}",
+    "cfg_rule_value_unused": "this rule type does not use this value (a target is for proportional, steps are for steps): delete it, or change the rule type",
+    "cfg_steps_unreadable": "steps are written min value:points, separated by commas, e.g. 2:1, 3:2, 4:3",
+    "cfg_rule_problem": "this rule cannot be applied: {detail}",
+    "cfg_setting_problem": "this setting cannot be applied: {detail}",
+    "cfg_measure_without_rule": "indicators of framework {framework} with this measure have no point rule ({indicators}): add a rule row for this measure",
+    "cfg_unknown_setting": "unknown setting; the settings are: {settings}",
+    "cfg_setting_choice": "this value must be one of {choices}",
+    "cfg_nothing_to_change": "this workbook holds exactly the configuration in use: there is nothing to change, and nothing was written",
     "cfg_unit_has_results": "this unit has stored results, so it cannot be removed: give its last fiscal year instead (retire it)",
     "cfg_indicator_has_results": "this indicator has stored results, so it cannot be removed: keep it in its framework and add new indicators to a new framework",
     "cfg_indicator_meaning_changed": "this indicator has stored results, so its framework or measure cannot change: add it as a new indicator",
     "cfg_results_outside_frameworks": "results of this fiscal year are stored, but the year belongs to no framework",
     "cfg_framework_without_rules": "this framework has no point rules: add rows on the point rules sheet",
     "cfg_ruleset_problem": "this framework's point rules cannot be applied: {detail}",
-    "cfg_setting_unreadable": "this framework's settings cannot be read (levels, weights and tiers are numbers; a tier reads name, minimum, multiplier)",
+    "cfg_setting_unreadable": "this value cannot be read (levels and weights are numbers, levels separated by commas; a tier reads name, minimum, multiplier)",
     "cfg_not_checked": "this configuration has not passed its checks, so it cannot be applied",
     "cfg_rescore_needs_confirmation": "the new rules change the points of {n} stored results: confirm the rescoring and give a reason",
     "cfg_apply_refused": "this configuration cannot be applied; nothing was changed ({detail})",
@@ -1222,7 +1248,20 @@ def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
     text = CATALOGUE.get(lang, TH)[key]
     if not values:
         return text
-    return text.format(**{k: v.text(lang) if isinstance(v, Message) else v for k, v in values.items()})
+    return text.format(**{k: v.text(lang) if isinstance(v, (Message, Bilingual)) else v for k, v in values.items()})
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """A message parameter that brings its own Thai and English (a ruleset check's explanation)."""
+    th: str
+    en: str
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return self.th if lang == "th" else self.en
+
+    def __str__(self) -> str:
+        return f"{self.th} / {self.en}"
 
 
 @dataclass(frozen=True, init=False)

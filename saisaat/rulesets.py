@@ -60,44 +60,53 @@ def _problem(where: str, th: str, en: str) -> str:
 
 
 def _check_rule(where: str, rule: dict) -> list[str]:
+    return [_problem(where, th, en) for _, (th, en) in rule_problems(rule)]
+
+
+def rule_problems(rule: dict) -> list[tuple[str, tuple[str, str]]]:
+    """Every problem of one rule as (field, (Thai, English)): the field it concerns (rule_type,
+    max_points, target_value, steps; '' for the rule as a whole), so a table of rules can point at
+    the cell."""
     problems = []
     if not isinstance(rule, dict):
-        return [_problem(where, "เกณฑ์ต้องเป็นออบเจกต์ JSON", "a rule is a JSON object")]
+        return [("", ("เกณฑ์ต้องเป็นออบเจกต์ JSON", "a rule is a JSON object"))]
     kind = rule.get("rule_type")
     if kind not in RULE_TYPES:
-        return [_problem(where, f"ชนิดเกณฑ์ '{kind}' ไม่รู้จัก ใช้ได้เฉพาะ {', '.join(RULE_TYPES)}",
-                         f"unknown rule_type '{kind}'; use one of {', '.join(RULE_TYPES)}")]
+        return [("rule_type", (f"ชนิดเกณฑ์ '{kind}' ไม่รู้จัก ใช้ได้เฉพาะ {', '.join(RULE_TYPES)}",
+                               f"unknown rule_type '{kind}'; use one of {', '.join(RULE_TYPES)}"))]
     max_points = rule.get("max_points")
     if not isinstance(max_points, (int, float)) or max_points <= 0:
-        problems.append(_problem(where, "คะแนนเต็ม (max_points) ต้องเป็นจำนวนบวก",
-                                 "max_points must be a positive number"))
+        problems.append(("max_points", ("คะแนนเต็ม (max_points) ต้องเป็นจำนวนบวก",
+                                        "max_points must be a positive number")))
     if kind == "proportional":
         target = rule.get("target_value")
         if not isinstance(target, (int, float)) or target <= 0:
-            problems.append(_problem(where, "ค่าเป้าหมาย (target_value) ต้องเป็นจำนวนบวก",
-                                     "target_value must be a positive number"))
+            problems.append(("target_value", ("ค่าเป้าหมาย (target_value) ต้องเป็นจำนวนบวก",
+                                              "target_value must be a positive number")))
     if kind == "steps":
         steps = rule.get("steps") or []
         if not isinstance(steps, list) or any(not isinstance(x, (list, tuple)) or len(x) != 2 for x in steps):
-            return problems + [_problem(where, "แต่ละขั้นต้องเขียนเป็น [ค่าขั้นต่ำ, คะแนน]",
-                                        "each step is written [min_value, points]")]
+            return problems + [("steps", ("แต่ละขั้นต้องเขียนเป็น [ค่าขั้นต่ำ, คะแนน]",
+                                          "each step is written [min_value, points]"))]
         if not steps:
-            problems.append(_problem(where, "เกณฑ์ขั้นบันไดต้องมีอย่างน้อยหนึ่งขั้น",
-                                     "a steps rule needs at least one step"))
+            problems.append(("steps", ("เกณฑ์ขั้นบันไดต้องมีอย่างน้อยหนึ่งขั้น",
+                                       "a steps rule needs at least one step")))
         mins = [s[0] for s in steps]
         pts = [s[1] for s in steps]
+        found = None
         if any(not isinstance(v, (int, float)) or v < 0 for v in mins + pts):
-            problems.append(_problem(where, "ค่าขั้นต่ำและคะแนนของแต่ละขั้นต้องไม่ติดลบ",
-                                     "each step's min_value and points must be 0 or more"))
+            found = ("ค่าขั้นต่ำและคะแนนของแต่ละขั้นต้องไม่ติดลบ",
+                     "each step's min_value and points must be 0 or more")
         elif mins != sorted(set(mins)):
-            problems.append(_problem(where, "ค่าขั้นต่ำของขั้นต้องเรียงจากน้อยไปมากและไม่ซ้ำกัน",
-                                     "step thresholds must rise strictly (no overlap or repeat)"))
+            found = ("ค่าขั้นต่ำของขั้นต้องเรียงจากน้อยไปมากและไม่ซ้ำกัน",
+                     "step thresholds must rise strictly (no overlap or repeat)")
         elif pts != sorted(pts):
-            problems.append(_problem(where, "ขั้นที่สูงกว่าต้องได้คะแนนไม่น้อยกว่าขั้นที่ต่ำกว่า",
-                                     "a higher step must not earn fewer points than a lower one"))
-        elif isinstance(max_points, (int, float)) and max(pts) > max_points:
-            problems.append(_problem(where, "คะแนนของขั้นสูงสุดเกินคะแนนเต็ม",
-                                     "a step earns more than max_points"))
+            found = ("ขั้นที่สูงกว่าต้องได้คะแนนไม่น้อยกว่าขั้นที่ต่ำกว่า",
+                     "a higher step must not earn fewer points than a lower one")
+        elif pts and isinstance(max_points, (int, float)) and max(pts) > max_points:
+            found = ("คะแนนของขั้นสูงสุดเกินคะแนนเต็ม", "a step earns more than max_points")
+        if found:
+            problems.append(("steps", found))
     return problems
 
 
@@ -107,70 +116,83 @@ def _number(x) -> bool:
 
 def _check_reward(source: str, spec: dict, objectives: set[int]) -> list[str]:
     """Weights, target levels and tiers: every problem, in Thai and English."""
-    problems = []
+    where = {"objective_weights": f"{source} / objective_weights", "reward": source}
+    return [_problem(where.get(field, f"{source} / reward"), th, en)
+            for field, (th, en) in reward_problems(spec, objectives)]
+
+
+def reward_problems(spec: dict, objectives: set[int]) -> list[tuple[str, tuple[str, str]]]:
+    """Every problem of the objective weights and the reward part as (field, (Thai, English)): the
+    setting it concerns (objective_weights, levels, weights, tier_basis, tiers, pool_baht; reward when
+    the part is missing)."""
+    problems: list[tuple[str, tuple[str, str]]] = []
+
+    def add(field: str, th: str, en: str) -> None:
+        problems.append((field, (th, en)))
+
     weights = spec.get("objective_weights") or {}
     if weights:
         bad = [k for k, w in weights.items() if not _number(w) or w < 0]
         unknown = [k for k in weights if str(k).isdigit() and int(k) not in objectives or not str(k).isdigit()]
         if bad:
-            problems.append(_problem(f"{source} / objective_weights", "น้ำหนักวัตถุประสงค์ต้องเป็นจำนวนไม่ติดลบ",
-                                     "objective weights must be numbers of 0 or more"))
+            add("objective_weights", "น้ำหนักวัตถุประสงค์ต้องเป็นจำนวนไม่ติดลบ",
+                "objective weights must be numbers of 0 or more")
         elif unknown:
-            problems.append(_problem(f"{source} / objective_weights",
-                                     f"ไม่มีวัตถุประสงค์ {', '.join(map(str, unknown))} ในกรอบนี้",
-                                     f"no objective {', '.join(map(str, unknown))} in this framework"))
+            add("objective_weights",
+                f"ไม่มีวัตถุประสงค์ {', '.join(map(str, unknown))} ในกรอบนี้",
+                f"no objective {', '.join(map(str, unknown))} in this framework")
         elif abs(sum(weights.values()) - 1) > WEIGHT_TOLERANCE:
-            problems.append(_problem(f"{source} / objective_weights",
-                                     f"น้ำหนักวัตถุประสงค์รวมกันได้ {sum(weights.values()):g} ต้องรวมเป็น 1",
-                                     f"objective weights add up to {sum(weights.values()):g}; they must add up to 1"))
+            add("objective_weights",
+                f"น้ำหนักวัตถุประสงค์รวมกันได้ {sum(weights.values()):g} ต้องรวมเป็น 1",
+                f"objective weights add up to {sum(weights.values()):g}; they must add up to 1")
     reward = spec.get("reward")
     if not isinstance(reward, dict):
-        return problems + [_problem(source, "ต้องมีส่วน reward (ระดับเป้าหมาย น้ำหนัก และกลุ่มรางวัล)",
-                                    "a reward section (target levels, weights, tiers) is required")]
-    where = f"{source} / reward"
+        add("reward", "ต้องมีส่วน reward (ระดับเป้าหมาย น้ำหนัก และกลุ่มรางวัล)",
+            "a reward section (target levels, weights, tiers) is required")
+        return problems
     levels = reward.get("levels")
     if (not isinstance(levels, list) or len(levels) != NUM_LEVELS
             or not all(_number(v) for v in levels)):
-        problems.append(_problem(where, "ต้องกำหนดค่าเป้าหมาย 5 ระดับเป็นตัวเลข (ร้อยละ)",
-                                 "levels must be 5 numbers (score percent of levels 1 to 5)"))
+        add("levels", "ต้องกำหนดค่าเป้าหมาย 5 ระดับเป็นตัวเลข (ร้อยละ)",
+            "levels must be 5 numbers (score percent of levels 1 to 5)")
     elif any(b <= a for a, b in zip(levels, levels[1:])) or levels[0] < 0 or levels[-1] > 100:
-        problems.append(_problem(where, "ค่าเป้าหมายระดับ 1–5 ต้องเพิ่มขึ้นทีละระดับและอยู่ระหว่าง 0–100",
-                                 "levels 1 to 5 must rise strictly and lie between 0 and 100"))
+        add("levels", "ค่าเป้าหมายระดับ 1–5 ต้องเพิ่มขึ้นทีละระดับและอยู่ระหว่าง 0–100",
+            "levels 1 to 5 must rise strictly and lie between 0 and 100")
     tw = reward.get("transparency_weight")
     cw = reward.get("component_weights") or {}
     if not _number(tw) or not 0 <= tw <= 1 or any(not _number(w) or w < 0 for w in cw.values()):
-        problems.append(_problem(where, "น้ำหนักต้องเป็นจำนวนระหว่าง 0 ถึง 1",
-                                 "weights must be numbers between 0 and 1"))
+        add("weights", "น้ำหนักต้องเป็นจำนวนระหว่าง 0 ถึง 1",
+            "weights must be numbers between 0 and 1")
     elif abs(tw + sum(cw.values()) - 1) > WEIGHT_TOLERANCE:
-        problems.append(_problem(where, f"น้ำหนักความโปร่งใสรวมกับองค์ประกอบอื่นได้ {tw + sum(cw.values()):g} ต้องรวมเป็น 1",
-                                 f"the transparency weight and the other components' weights add up to "
-                                 f"{tw + sum(cw.values()):g}; they must add up to 1"))
+        add("weights", f"น้ำหนักความโปร่งใสรวมกับองค์ประกอบอื่นได้ {tw + sum(cw.values()):g} ต้องรวมเป็น 1",
+            f"the transparency weight and the other components' weights add up to "
+            f"{tw + sum(cw.values()):g}; they must add up to 1")
     basis = reward.get("tier_basis", "overall_score")
     if basis not in TIER_BASES:
-        problems.append(_problem(where, f"ฐานการจัดกลุ่มรางวัล '{basis}' ไม่รู้จัก",
-                                 f"tier_basis must be one of {', '.join(TIER_BASES)}"))
+        add("tier_basis", f"ฐานการจัดกลุ่มรางวัล '{basis}' ไม่รู้จัก",
+            f"tier_basis must be one of {', '.join(TIER_BASES)}")
     tiers = reward.get("tiers") or []
     names = [t.get("tier") for t in tiers]
     mins = [t.get("min_value") for t in tiers]
     mults = [t.get("multiplier") for t in tiers]
     if not tiers or any(not n for n in names) or len(set(names)) != len(names):
-        problems.append(_problem(where, "ต้องมีกลุ่มรางวัลอย่างน้อยหนึ่งกลุ่ม ชื่อไม่ซ้ำกัน",
-                                 "at least one tier is needed, each with its own name"))
+        add("tiers", "ต้องมีกลุ่มรางวัลอย่างน้อยหนึ่งกลุ่ม ชื่อไม่ซ้ำกัน",
+            "at least one tier is needed, each with its own name")
     elif not all(_number(v) for v in mins + mults) or any(m < 0 for m in mults):
-        problems.append(_problem(where, "เกณฑ์ขั้นต่ำและตัวคูณของกลุ่มรางวัลต้องเป็นตัวเลข ตัวคูณไม่ติดลบ",
-                                 "tier min_value and multiplier must be numbers, multipliers 0 or more"))
+        add("tiers", "เกณฑ์ขั้นต่ำและตัวคูณของกลุ่มรางวัลต้องเป็นตัวเลข ตัวคูณไม่ติดลบ",
+            "tier min_value and multiplier must be numbers, multipliers 0 or more")
     elif any(b >= a for a, b in zip(mins, mins[1:])):
-        problems.append(_problem(where, "เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลงจากกลุ่มแรกถึงกลุ่มสุดท้าย (ไม่ทับซ้อน)",
-                                 "tier cut-offs must fall strictly from the first tier to the last (no overlap)"))
+        add("tiers", "เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลงจากกลุ่มแรกถึงกลุ่มสุดท้าย (ไม่ทับซ้อน)",
+            "tier cut-offs must fall strictly from the first tier to the last (no overlap)")
     elif mins[-1] > (1 if basis == "overall_score" else 0):
-        problems.append(_problem(where, "กลุ่มสุดท้ายต้องรับทุกคะแนนที่ต่ำกว่า (ขั้นต่ำ 0)",
-                                 "the last tier must take every lower score (min_value 0)"))
+        add("tiers", "กลุ่มสุดท้ายต้องรับทุกคะแนนที่ต่ำกว่า (ขั้นต่ำ 0)",
+            "the last tier must take every lower score (min_value 0)")
     elif any(b > a for a, b in zip(mults, mults[1:])):
-        problems.append(_problem(where, "กลุ่มที่สูงกว่าต้องได้ตัวคูณไม่น้อยกว่ากลุ่มที่ต่ำกว่า",
-                                 "a higher tier must not get a smaller multiplier than a lower one"))
+        add("tiers", "กลุ่มที่สูงกว่าต้องได้ตัวคูณไม่น้อยกว่ากลุ่มที่ต่ำกว่า",
+            "a higher tier must not get a smaller multiplier than a lower one")
     pool = reward.get("pool_baht", 0)
     if not _number(pool) or pool < 0:
-        problems.append(_problem(where, "วงเงินรางวัลต้องไม่ติดลบ", "pool_baht must be 0 or more"))
+        add("pool_baht", "วงเงินรางวัลต้องไม่ติดลบ", "pool_baht must be 0 or more")
     return problems
 
 
