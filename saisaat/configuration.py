@@ -68,6 +68,8 @@ TABLE_PARTS = [p for p in PARTS if p.table]
 ORGANISATION_ITEMS = ("org_name", "org_short", "centre_name", "secretariat", "secretariat_short", "division",
                       "chair", "peer_group")
 MEASURES = ("binary", "count", "percent")
+# LibreOffice Calc saves a yes/no cell as the formula =TRUE() or =FALSE(): the value it shows
+LIBREOFFICE_BOOLEANS = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
 
 
 def header(col: str, lang: str) -> str:
@@ -244,9 +246,12 @@ class _Reader:
                                      Message(key, **params)))
 
     def cell(self, value, kind: str, row: int, col: str, name: str):
-        if isinstance(value, Formula):   # the workbook must hold what the sheet shows
-            self.problem(row, col, value, "imp_formula_cell")
-            return None
+        if isinstance(value, Formula):
+            if kind == "bool" and value.upper().replace(" ", "") in LIBREOFFICE_BOOLEANS:
+                value = LIBREOFFICE_BOOLEANS[value.upper().replace(" ", "")]
+            else:   # the workbook must hold what the sheet shows
+                self.problem(row, col, value, "imp_formula_cell")
+                return None
         if is_blank(value):
             if kind.startswith("opt_"):
                 return "" if kind == "opt_text" else None
@@ -332,8 +337,11 @@ def read_workbook(data: bytes, file_name: str) -> tuple[Configuration | None, li
             rec = {}
             for col in part.columns:
                 j = col_of.get(col)
-                value = raw[j] if j is not None and j < len(raw) else None
-                rec[col] = reader.cell(value, kinds[col], i, column_letter(j) if j is not None else None, col)
+                if j is None:   # (a missing column is reported once, at the header)
+                    rec[col] = "" if kinds[col] == "opt_text" else None
+                    continue
+                value = raw[j] if j < len(raw) else None
+                rec[col] = reader.cell(value, kinds[col], i, column_letter(j), col)
             key_value = tuple(rec[k] for k in part.row_key)
             if key_value in seen:
                 reader.problem(i, column_letter(col_of.get(part.row_key[-1], 0)), " / ".join(map(str, key_value)),
@@ -472,8 +480,8 @@ def _specs(config: Configuration, bad) -> dict[int, dict]:
             continue
         spec = apply_rules_table(spec, rules.assign(target_value=rules["target_value"].astype(float)))
         numbers = set(objectives.loc[objectives["framework_id"] == fw, "objective_no"].astype(int))
-        for field, (th, en) in reward_problems(spec, numbers):
-            prefix = REWARD_SETTING.get(field)
+        for setting, (th, en) in reward_problems(spec, numbers):
+            prefix = REWARD_SETTING.get(setting)
             rows = [r for r in settings.itertuples(index=False) if prefix and r.setting.startswith(prefix)]
             row = rows[0] if rows else None
             bad("settings", (fw, row.setting) if row else None, "value" if row else "setting",

@@ -245,7 +245,11 @@ def _configuration_tables(db, config) -> dict[str, pd.DataFrame]:
         stored_years = [int(c) for c in facts.loc[facts["kind"] == "fiscal_year", "code"]]
     tables = {k: config[k] for k in CONFIG_TABLES if k != "fiscal_years"}
     tables["fiscal_years"] = fiscal_years(config["frameworks"], max([current_fiscal_year()] + stored_years))
-    tables["units"] = tables["units"].assign(missions=tables["units"]["missions"].fillna(""))
+    units = tables["units"]
+    tables["units"] = units.assign(   # a blank optional cell is no value (NULL); missions are '' when none
+        missions=units["missions"].fillna(""),
+        **{col: units[col].map(lambda v: None if v is None or v == "" or v != v else v)
+           for col in ("peer_group_code", "abbrev_th")})
     return tables
 
 
