@@ -266,6 +266,14 @@ def objective_themes(framework_id: int) -> dict[int, str]:
     return labels.objective_themes(CACHED, framework_id)
 
 
+def theme_names() -> dict[str, str]:
+    return labels.theme_names(CACHED, lang())
+
+
+def theme_colours() -> dict[str, str]:
+    return charts.theme_colours(theme_names())
+
+
 def framework_of(fy: int) -> int | None:
     return labels.framework_of(CACHED, fy)
 

@@ -31,7 +31,7 @@ with tab_summary:
     else:
         c = st.columns(4)
         c[0].metric(T("metric_units_assessed"), h.units_assessed, border=True)
-        c[1].metric(T("metric_mean"), f"{h.mean_pct:.2f}%", border=True)
+        c[1].metric(T("metric_mean", org=ui.organisation()["org_short"]), f"{h.mean_pct:.2f}%", border=True)
         c[2].metric(T("metric_median"), f"{h.median_pct:.2f}%", border=True)
         c[3].metric(T("metric_at_target", target=f"{h.target_pct:g}"), h.at_or_above_target, border=True)
         row = st.container(horizontal=True)

@@ -118,10 +118,10 @@ def rules_rows(specs: dict[int, dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def from_tables(tables: dict[str, pd.DataFrame], official_specs: dict[int, dict]) -> Configuration:
     """The configuration held by these tables (organisation, unit_kinds, …) and official ruleset files."""
-    config = {p.key: _normalised(p, tables[p.table]) for p in TABLE_PARTS}
+    config = {p.key: normalised(p, tables[p.table]) for p in TABLE_PARTS}
     rules, settings = rules_rows(official_specs)
-    config["rules"] = _normalised(PART["rules"], rules)
-    config["settings"] = _normalised(PART["settings"], settings)
+    config["rules"] = normalised(PART["rules"], rules)
+    config["settings"] = normalised(PART["settings"], settings)
     return config
 
 
@@ -137,7 +137,7 @@ def current(db) -> Configuration:
     return from_tables(tables, _official_specs(tables))
 
 
-def _normalised(part: Part, frame: pd.DataFrame) -> pd.DataFrame:
+def normalised(part: Part, frame: pd.DataFrame) -> pd.DataFrame:
     """Values as plain Python types in the part's column order, sorted by key (comparable, JSON-able)."""
     out = {}
     for c in part.cols:
@@ -165,7 +165,7 @@ def snapshot_json(config: Configuration) -> str:
 
 def from_snapshot(text: str) -> Configuration:
     data = json.loads(text)
-    return {p.key: _normalised(p, pd.DataFrame(data.get(p.key, []), columns=p.columns)) for p in PARTS}
+    return {p.key: normalised(p, pd.DataFrame(data.get(p.key, []), columns=p.columns)) for p in PARTS}
 
 
 # --- the workbook ------------------------------------------------------------------------------------
@@ -355,7 +355,7 @@ def read_workbook(data: bytes, file_name: str) -> tuple[Configuration | None, li
         where[key] = {k: r for k, r in seen.items()}
     if problems:
         return None, problems, where
-    return {k: _normalised(PART[k], config[k]) for k in PART}, problems, where
+    return {k: normalised(PART[k], config[k]) for k in PART}, problems, where
 
 
 # --- checks ----------------------------------------------------------------------------------------
@@ -576,7 +576,8 @@ def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[l
         rows: dict[str, list] = {}
         for r in assignments.itertuples():
             if getattr(r, col) not in known:
-                rows.setdefault(getattr(r, col), []).append(where.get("assignments", {}).get((r.unit_code, r.indicator_code)))
+                row = where.get("assignments", {}).get((r.unit_code, r.indicator_code))
+                rows.setdefault(getattr(r, col), []).append(row)
         for code, found in rows.items():
             first = next(r for r in assignments.itertuples() if getattr(r, col) == code)
             numbers = [n for n in found if n]

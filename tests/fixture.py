@@ -257,3 +257,44 @@ def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None
                          _frame(COMPONENTS, ["fiscal_year", "unit_code", "component_code", "score"]))
     finally:
         con.close()
+
+
+# --- the provincial example (data/examples/provincial_centre.xlsx), with results -----------------------
+
+PROVINCIAL_WORKBOOK = Path(__file__).resolve().parent.parent / "data" / "examples" / "provincial_centre.xlsx"
+# The value every unit reports for an indicator of each measure, except A01 (full marks) and A02 (nothing):
+# binary 1, count 2, percent 45. Under framework 1 (binary 2 points; count steps 1 → 1, 3 → 2; percent 2 ×
+# value ÷ 100) that is 2, 1 and 0.90 points; under framework 2 (binary 3; count 2 → 1, 4 → 2, 6 → 3; percent
+# 3 × value ÷ 90; P2-3.01 steps 80 → 1, 90 → 2, 95 → 3) it is 3, 1, 1.50, and 0 for P2-3.01.
+PROVINCIAL_VALUES = {"A01": {"binary": 1, "count": 6, "percent": 100}, "A02": {"binary": 0, "count": 0, "percent": 0},
+                     None: {"binary": 1, "count": 2, "percent": 45}}
+PROVINCIAL_PERIODS = [(2567, 1), (2567, 2), (2568, 1)]   # FY2567 (framework 1) both rounds, FY2568 round 1
+
+
+def provincial_results_csv(config) -> bytes:
+    """One long-layout CSV with every assigned indicator of every unit in PROVINCIAL_PERIODS."""
+    indicators = config["indicators"].set_index("indicator_code")
+    lines = ["fiscal_year,inspection_round,unit_code,indicator_code,value"]
+    for fy, rnd in PROVINCIAL_PERIODS:
+        framework = 1 if fy <= 2567 else 2
+        for r in config["assignments"].itertuples():
+            if indicators.loc[r.indicator_code, "framework_id"] == framework:
+                values = PROVINCIAL_VALUES.get(r.unit_code, PROVINCIAL_VALUES[None])
+                lines.append(f"{fy},{rnd},{r.unit_code},{r.indicator_code},"
+                             f"{values[indicators.loc[r.indicator_code, 'measure']]}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def build_provincial(path: Path | str) -> int:
+    """Make the provincial example's database at `path` as a new centre would (init from the workbook, then
+    one results import); returns the number of results imported."""
+    from saisaat import configuration, importer
+    from saisaat.db import Database
+    plan = configuration.plan_new(PROVINCIAL_WORKBOOK.read_bytes(), PROVINCIAL_WORKBOOK.name)
+    assert plan.problems == [], plan.problems
+    store.init_database(path, plan, by="tests/fixture.py")
+    with Database(path) as db:
+        incoming = importer.plan_import(db, provincial_results_csv(plan.config), "provincial_results.csv")
+        assert incoming.problems == [], incoming.problems[:3]
+        importer.commit(db, incoming, imported_by="tests/fixture.py")
+    return len(incoming.added)

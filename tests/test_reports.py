@@ -400,7 +400,7 @@ def test_docx_font_and_content(cli, summary):
             assert run._element.rPr.find(qn("w:szCs")).get(qn("w:val")) == "32"
 
     h = summary.headline
-    assert texts[0] == th("doc_title", fy=FY) and "2569" in texts[0]
+    assert texts[0] == th("doc_title", fy=FY, org="กรุงเทพมหานคร") and "2569" in texts[0]
     overall = next(x for x in texts if x.startswith("คะแนนเฉลี่ยร้อยละ"))
     assert f"ร้อยละ {h.mean_pct:.2f} มัธยฐานร้อยละ {h.median_pct:.2f}" in overall
     # the demo's 35th and 36th of 70 scores are 86.22 and 86.23: median 86.225, half up 86.23
@@ -436,7 +436,7 @@ def test_pdf_has_the_numbers(summary_pdf, summary):
         assert f"{int(r.num_received):,}" in text and f"{float(r.coverage_pct):.2f}" in text
     for r in summary.top.itertuples():
         assert comparable(f"{r.unit_code}{r.unit_name}{float(r.score_pct):.2f}") in flat, r.unit_name
-    assert comparable(th("doc_title", fy=FY)) in flat and comparable(th("demo_banner")) in flat
+    assert comparable(th("doc_title", fy=FY, org="กรุงเทพมหานคร")) in flat and comparable(th("demo_banner")) in flat
 
 
 # Every heading and paragraph of summary_sections reads back from the PDF (after `comparable`); the
