@@ -26,7 +26,7 @@ else:
                 delta=T("metric_units_assessed_of", n=head.units_expected), delta_color="off",
                 delta_arrow="off", border=True)
     mean_label = T("metric_mean", org=ui.organisation()["org_short"])
-    c[1].metric(mean_label, f"{head.mean_pct:.2f}%", border=True)
+    c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), f"{head.mean_pct:.2f}%", border=True)
     c[2].metric(T("metric_median"), f"{head.median_pct:.2f}%", border=True)
     c[3].metric(T("metric_at_target", target=f"{target:g}"), f"{head.at_or_above_target}", border=True)
     c[4].metric(T("metric_change", fy=fy - 1),

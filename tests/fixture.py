@@ -199,17 +199,14 @@ def _staged(rows) -> pd.DataFrame:
     } for fy, rnd, unit, ind, value in rows])
 
 
-def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None:
-    """Write the tiny database at `path` (which must not exist yet). `names_th` replaces the Thai
-    name of the units and indicators it names by code (names are user input: the documents' tests)."""
-    names_th = names_th or {}
+def build_tiny(path: Path | str) -> None:
+    """Write the tiny database at `path` (which must not exist yet)."""
     indicators = _frame(
-        [(code, fw, obj, names_th.get(code, f"ตัวชี้วัดทดสอบ {code}"), f"Test indicator {code}",
+        [(code, fw, obj, f"ตัวชี้วัดทดสอบ {code}", f"Test indicator {code}",
           measure, applies) for code, fw, obj, measure, applies in INDICATORS],
         ["indicator_code", "framework_id", "objective_no", "name_th", "name_en", "measure", "applies_to"])
     units = _frame(UNITS, ["unit_code", "name_th", "name_en", "unit_kind", "peer_group_code", "abbrev_th",
                            "missions", "active_from_fy"])
-    units["name_th"] = [names_th.get(code, name) for code, name in zip(units["unit_code"], units["name_th"])]
     units["active_to_fy"] = pd.array([None] * len(units), dtype="Int64")
     frameworks = _frame(FRAMEWORKS, ["framework_id", "name_th", "name_en", "first_fy", "last_fy"])
     frameworks["last_fy"] = frameworks["last_fy"].astype("Int64")
@@ -298,3 +295,29 @@ def build_provincial(path: Path | str) -> int:
         assert incoming.problems == [], incoming.problems[:3]
         importer.commit(db, incoming, imported_by="tests/fixture.py")
     return len(incoming.added)
+
+
+def rename(db, names: dict[str, str], langs=("th", "en")) -> None:
+    """Give units and indicators (by code) new names the way a secretariat does: in the configuration
+    workbook, imported and applied (names are user input; the tests of every output path use this)."""
+    import io
+
+    import openpyxl
+
+    from saisaat import configuration
+    from saisaat.configuration import PART, sheet_title
+    from saisaat.exports import keep_as_text
+    wb = openpyxl.load_workbook(io.BytesIO(configuration.export_workbook(configuration.current(db))))
+    for part in ("units", "indicators"):
+        ws, columns = wb[sheet_title(part)], PART[part].columns
+        for row in ws.iter_rows(min_row=3):
+            code = row[0].value
+            for lang in langs if code in names else ():
+                cell = row[columns.index(f"name_{lang}")]
+                cell.value = names[code]
+                keep_as_text(cell)   # text starting with '=' stays text, as a clerk's typed name does
+    out = io.BytesIO()
+    wb.save(out)
+    plan = configuration.plan_configuration(db, out.getvalue(), "names.xlsx")
+    assert plan.problems == [], plan.problems[:3]
+    store.apply_configuration(db, plan, by="tests/fixture.py", reason="names")

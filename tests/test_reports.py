@@ -37,7 +37,7 @@ from docx.oxml.ns import qn
 from PIL import Image
 from pypdf import PdfReader
 
-from fixture import build_tiny
+from fixture import build_tiny, rename
 from saisaat import analytics, documents, reports
 from saisaat.db import Database
 from saisaat.demo import build_demo
@@ -548,9 +548,12 @@ class _Elements(HTMLParser):
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
+    """The tiny database with the HOSTILE Thai names, given through a configuration workbook import."""
     path = tmp_path_factory.mktemp("hostile") / "tiny.duckdb"
-    build_tiny(path, names_th=HOSTILE)
-    with Database(path, read_only=True) as db:
+    build_tiny(path)
+    with pytest.MonkeyPatch.context() as mp, Database(path) as db:
+        mp.setenv("SAISAAT_TODAY", "2020-06-01")   # the tiny calendar's last year: no fiscal year is added
+        rename(db, HOSTILE, langs=("th",))
         return reports.cabinet_summary(db, 2562), reports.report_cards(db, 2562)
 
 
