@@ -37,7 +37,7 @@ with st.sidebar:
     ui.url_value("lang", LANGS, DEFAULT_LANG)
     st.segmented_control(t("language"), LANGS, key="lang", required=True,
                          format_func=lambda code: t(f"lang_{code}"))
-    st.markdown(f"**{T('app_short')}** · {ui.organisation()['centre_name']}")
+    st.markdown(f"**{T('app_short')}** · {ui.as_text(ui.organisation()['centre_name'])}")
     ui.url_value("fy", year_options, latest)
     st.selectbox(T("fiscal_year"), year_options, key="fy", format_func=lambda fy: T("fy_label", fy=fy))
     ui.url_value("round", ui.ROUND_KEYS, 0)

@@ -2,6 +2,7 @@
 shared filters, download buttons. Layout helpers only; the figures come from saisaat/."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -270,8 +271,18 @@ def kind_labels() -> dict[str, str]:
 def peer_group_labeller():
     """format_func for the peer-group choice: 'Same kind', 'Same zone' (the organisation's own word for
     its peer groups), 'All units'; the language and names are fixed now, as translator() does."""
-    T, word = translator(), organisation()["peer_group"]
+    T, word = translator(), as_text(organisation()["peer_group"])
     return lambda group: T("peer_same_group", group=word) if group == "group" else T(f"peer_{group}")
+
+
+MARKDOWN_READS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def as_text(value) -> str:
+    """A name or wording (user input) put into an element Streamlit renders as markdown (a title, caption,
+    message, metric label, st.write) shown exactly as typed: every character markdown would read as
+    emphasis, a link, a heading, LaTeX ($), a :shortcode: or HTML is escaped with a backslash."""
+    return MARKDOWN_READS.sub(r"\\\1", str(value))
 
 
 def organisation() -> dict[str, str]:
@@ -290,6 +301,14 @@ def objective_names(framework_id: int) -> dict[int, str]:
 
 def objective_themes(framework_id: int) -> dict[int, str]:
     return labels.objective_themes(CACHED, framework_id)
+
+
+def theme_names() -> dict[str, str]:
+    return labels.theme_names(CACHED, lang())
+
+
+def theme_colours() -> dict[str, str]:
+    return charts.theme_colours(theme_names())
 
 
 def framework_of(fy: int) -> int | None:

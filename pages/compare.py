@@ -25,7 +25,7 @@ stand = analytics.standing(group_scores, me)
 mine = scores[scores["unit_code"] == me]
 
 if stand.rank is None:
-    st.warning(T("unit_not_assessed", unit=names.get(me, me), period=ui.period()))
+    st.warning(T("unit_not_assessed", unit=ui.as_text(names.get(me, me)), period=ui.period()))
 else:
     c = st.columns(4)
     c[0].metric(T("metric_score"), f"{float(mine['score_pct'].iloc[0]):.2f}%", border=True)

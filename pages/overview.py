@@ -27,7 +27,8 @@ else:
     c[0].metric(T("metric_units_assessed"), f"{head.units_assessed}",
                 delta=T("metric_units_assessed_of", n=head.units_expected), delta_color="off",
                 delta_arrow="off", border=True)
-    c[1].metric(T("metric_mean"), f"{head.mean_pct:.2f}%", border=True)
+    mean_label = T("metric_mean", org=ui.organisation()["org_short"])
+    c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), f"{head.mean_pct:.2f}%", border=True)
     c[2].metric(T("metric_median"), f"{head.median_pct:.2f}%", border=True)
     c[3].metric(T("metric_at_target", target=f"{target:g}"), f"{head.at_or_above_target}", border=True)
     c[4].metric(T("metric_change", fy=fy - 1),
@@ -40,7 +41,7 @@ else:
     with left:
         st.subheader(T("distribution"))
         name = ui.unit_names().get(me, me)
-        ui.chart(charts.distribution(scores, me, name, T("metric_mean"), T("col_score_pct"),
+        ui.chart(charts.distribution(scores, me, name, mean_label, T("col_score_pct"),
                                      T("col_num_units")),
                  "distribution", scores[["unit_code", "unit_name", "unit_kind", "score_pct"]],
                  f"distribution_{fy}")
@@ -70,7 +71,7 @@ else:
     by_objective["objective"] = by_objective["objective_no"].map(ui.objective_names(ui.framework_of(fy)))
     themes = ui.objective_themes(ui.framework_of(fy))
     ui.chart(charts.bars(by_objective, "objective", "mean_pct", T("objective"), T("col_mean_pct"),
-                         colours=[charts.THEME[themes[o]] for o in by_objective["objective_no"]],
+                         colours=[ui.theme_colours()[themes[o]] for o in by_objective["objective_no"]],
                          horizontal=True),
              "by_objective", by_objective[["objective_no", "objective", "mean_pct", "median_pct", "num_units"]],
              f"mean_by_objective_{fy}")

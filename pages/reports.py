@@ -31,7 +31,7 @@ with tab_summary:
     else:
         c = st.columns(4)
         c[0].metric(T("metric_units_assessed"), h.units_assessed, border=True)
-        c[1].metric(T("metric_mean"), f"{h.mean_pct:.2f}%", border=True)
+        c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), f"{h.mean_pct:.2f}%", border=True)
         c[2].metric(T("metric_median"), f"{h.median_pct:.2f}%", border=True)
         c[3].metric(T("metric_at_target", target=f"{h.target_pct:g}"), h.at_or_above_target, border=True)
         row = st.container(horizontal=True)
@@ -47,10 +47,10 @@ with tab_summary:
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         with st.expander(T("summary_preview"), icon=":material/visibility:"):
             for heading, blocks in documents.summary_sections(summary):
-                st.markdown(f"**{heading}**")
+                st.markdown(f"**{ui.as_text(heading)}**")
                 for block in blocks:
                     if isinstance(block, str) and block not in ("bands", "objective", "trend"):
-                        st.write(block)
+                        st.markdown(ui.as_text(block))
                     elif isinstance(block, pd.DataFrame):
                         st.dataframe(block, hide_index=True)
 
@@ -157,7 +157,7 @@ with tab_plans:
     responsibility = reports.responsibility(ui.CACHED, framework_id, lang)
     text_col = "text_th" if lang == "th" else "text_en"
     for objective_no, label in ui.objective_names(framework_id).items():
-        with st.expander(f"{T('objective')} {label}"):
+        with st.expander(f"{T('objective')} {ui.as_text(label)}"):
             part = structure[structure["objective_no"] == objective_no]
             for kind_key in ("target", "strategy"):
                 items = part[part["part"] == kind_key][text_col].tolist()

@@ -21,6 +21,7 @@ span = st.select_slider(T("trend_span"), result_years, value=(result_years[0], r
                         key="span", format_func=lambda fy: str(fy))
 start, end = span
 title.title(T("trends_title", start=start, end=end))
+mean_label = T("org_mean", org=ui.organisation()["org_short"])
 
 c1, c2, c3 = st.columns([3, 2, 2])
 ui.url_value("trend_units", units["unit_code"], [me])
@@ -43,20 +44,21 @@ if level == "unit":
     by_year = analytics.in_span(ui.query("unit_scores_by_year"), start, end)
     rounds = st.toggle(T("rounds_shown"), key="rounds_shown")
     lines, band, mean = analytics.trend_series(by_year, shown, names, peer_codes, round_names if rounds else None)
-    ui.chart(charts.trend(lines, band, T("peer_band") + f" · {ui.peer_group_labeller()(group)}", mean, T("bma_mean"),
+    ui.chart(charts.trend(lines, band, T("peer_band") + f" · {ui.peer_group_labeller()(group)}", mean, mean_label,
                           changes, T("framework_change"), T("col_score_pct"), T("fiscal_year")),
              "trend_units", ui.with_names(by_year[by_year["unit_code"].isin(shown)])[
                  ["fiscal_year", "inspection_round", "unit_code", "unit_name", "points", "max_points", "score_pct"]],
              f"trend_{'_'.join(shown)}")
 elif level == "objective":
     themes = analytics.in_span(ui.query("unit_theme_scores_by_year"), start, end)
-    theme_codes = [t for t in charts.THEME if t in set(themes["theme_code"])]
+    theme_names = ui.theme_names()
+    theme_codes = [t for t in theme_names if t in set(themes["theme_code"])] or list(theme_names)
     ui.url_value("theme", theme_codes, theme_codes[-1])
     theme = st.segmented_control(T("objective"), theme_codes, key="theme", required=True,
-                                 format_func=lambda t: T(f"theme_{t}"))
+                                 format_func=theme_names.get)
     part = themes[themes["theme_code"] == theme]
     lines, band, mean = analytics.trend_series(part, shown, names, peer_codes)
-    ui.chart(charts.trend(lines, band, T("peer_band"), mean, T("bma_mean"), changes, T("framework_change"),
+    ui.chart(charts.trend(lines, band, T("peer_band"), mean, mean_label, changes, T("framework_change"),
                           T("col_score_pct"), T("fiscal_year")),
              "trend_theme", ui.with_names(part[part["unit_code"].isin(shown)])[
                  ["fiscal_year", "unit_code", "unit_name", "theme_code", "points", "max_points", "score_pct"]],
@@ -73,7 +75,7 @@ else:
         st.warning(T("no_results_year", fy=end))
     else:
         lines, band, mean = analytics.trend_series(rows, shown, names, peer_codes)
-        ui.chart(charts.trend(lines, band, T("peer_band"), mean, T("bma_mean"), [], "", T("col_score_pct"),
+        ui.chart(charts.trend(lines, band, T("peer_band"), mean, mean_label, [], "", T("col_score_pct"),
                               T("fiscal_year")),
                  "trend_indicator", ui.with_names(rows[rows["unit_code"].isin(shown)])[
                      ["fiscal_year", "unit_code", "unit_name", "indicator_code", "value", "points", "max_points",

@@ -88,7 +88,7 @@ def mean_by(scores: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def peers(units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
-    """The unit's peer group (the unit included): same kind, same zone, or all units."""
+    """The unit's peer group (the unit included): same kind, same peer group, or all units."""
     me = units.loc[units["unit_code"] == unit_code]
     if me.empty:
         raise KeyError(unit_code)
@@ -96,7 +96,7 @@ def peers(units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
     if group == "kind":
         return units[units["unit_kind"] == me["unit_kind"]]
     if group == "group":
-        if pd.isna(me["peer_group_code"]):   # departments have no zone: their peers are all departments
+        if pd.isna(me["peer_group_code"]):   # a kind without peer groups: its peers are the whole kind
             return units[units["unit_kind"] == me["unit_kind"]]
         return units[units["peer_group_code"] == me["peer_group_code"]]
     if group == "all":

@@ -2,6 +2,7 @@
 the selected unit is always HIGHLIGHT, other units muted PEER, BMA-wide figures ACCENT."""
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 import pandas as pd
@@ -14,13 +15,40 @@ BAND = "rgba(29, 78, 137, 0.13)"
 COMPARE = ("#D1495B", "#2E86AB", "#F4A259", "#5B8E7D", "#8E6C8A")
 KIND_PALETTE = ("#2E86AB", "#F4A259", "#5B8E7D", "#8E6C8A", "#7FB069", "#C97B84")   # unit kinds, in order
 THEME = {"environment": "#7FB069", "conscience": "#2E86AB", "systems": "#F4A259", "audit": "#8E6C8A"}
+THEME_PALETTE = ("#2E86AB", "#F4A259", "#8E6C8A", "#7FB069", "#C97B84", "#5B8E7D", "#E3B23C", "#6C8EAD")
 STATUS = {"scored": "#5B8E7D", "missing": "#D1495B", "pending": "#F4D35E", "not_assigned": "#ECEFF3"}
 FONT = "Sarabun, 'TH Sarabun New', Loma, Garuda, 'Noto Sans Thai', sans-serif"
 
 
+def plain(text):
+    """A name or wording shown as text in a figure. Names are user input, and Plotly reads a subset of HTML
+    in every label, legend entry, tick and hover text (an anchor tag becomes a link; bold, line-break and span tags apply):
+    its markup characters are written as entities, which Plotly shows as the characters themselves.
+    Anything that is not text (a number, a missing value) is left as it is."""
+    return html.escape(text, quote=False) if isinstance(text, str) else text
+
+
+def _plain_all(values) -> list:
+    return [plain(v) for v in values]
+
+
+def theme_colours(theme_codes) -> dict[str, str]:
+    """A colour per objective theme, the same on every page: the BMA's themes keep theirs; any other theme
+    takes the next colour of the palette in the order given (every theme of the configuration, in order)."""
+    free = [c for c in THEME_PALETTE if c not in THEME.values()] + list(THEME_PALETTE)
+    out, i = {}, 0
+    for code in theme_codes:
+        if code in THEME:
+            out[code] = THEME[code]
+        else:
+            out[code] = free[i % len(free)]
+            i += 1
+    return out
+
+
 def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
     fig.update_layout(
-        title=title, height=height, font={"family": FONT, "size": 14},
+        title=plain(title), height=height, font={"family": FONT, "size": 14},
         margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         plot_bgcolor="white",
@@ -42,12 +70,13 @@ def distribution(scores: pd.DataFrame, unit_code: str | None, unit_label: str, m
         top = max(1, int(pd.cut(s["score_pct"].astype(float), range(0, 105, 5), right=False).value_counts().max()))
     # Reference lines are legend entries, so their labels never overlap.
     if mean is not None:
-        fig.add_trace(go.Scatter(x=[mean, mean], y=[0, top * 1.05], mode="lines", name=f"{mean_label} {mean:.2f}",
+        fig.add_trace(go.Scatter(x=[mean, mean], y=[0, top * 1.05], mode="lines",
+                                 name=plain(f"{mean_label} {mean:.2f}"),
                                  line={"color": ACCENT, "dash": "dash", "width": 2}))
     mine = s[s["unit_code"] == unit_code]
     if unit_code and len(mine):
         v = float(mine["score_pct"].iloc[0])
-        fig.add_trace(go.Scatter(x=[v, v], y=[0, top * 1.05], mode="lines", name=f"{unit_label} {v:.2f}",
+        fig.add_trace(go.Scatter(x=[v, v], y=[0, top * 1.05], mode="lines", name=plain(f"{unit_label} {v:.2f}"),
                                  line={"color": HIGHLIGHT, "width": 3}))
     fig.update_xaxes(title=x_title, range=[0, 100.5])
     fig.update_yaxes(title=y_title)
@@ -59,12 +88,12 @@ def ranked_bars(scores: pd.DataFrame, name_col: str, unit_code: str | None, medi
     s = scores[scores["score_pct"].notna()].sort_values(["score_pct", "unit_code"], ascending=[True, False])
     colours = [HIGHLIGHT if c == unit_code else PEER for c in s["unit_code"]]
     fig = go.Figure(go.Bar(
-        x=s["score_pct"].astype(float), y=s[name_col], orientation="h", marker_color=colours,
+        x=s["score_pct"].astype(float), y=_plain_all(s[name_col]), orientation="h", marker_color=colours,
         text=s["score_pct"].astype(float).map("{:.2f}".format), textposition="outside",
         hovertemplate="%{y}: %{x:.2f}%<extra></extra>", showlegend=False))
     if median is not None:
         fig.add_vline(x=median, line_color=ACCENT, line_dash="dash",
-                      annotation_text=f"{median_label} {median:.2f}", annotation_position="top")
+                      annotation_text=plain(f"{median_label} {median:.2f}"), annotation_position="top")
     fig.update_xaxes(title=x_title, range=[0, 108])
     fig.update_yaxes(type="category", automargin=True)
     return _layout(fig, height=max(260, 60 + height_per_bar * len(s)))
@@ -73,7 +102,8 @@ def ranked_bars(scores: pd.DataFrame, name_col: str, unit_code: str | None, medi
 def bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
          colours: list[str] | None = None, text_fmt: str = "{:.2f}", horizontal: bool = False) -> go.Figure:
     vals = frame[y].astype(float)
-    kw = dict(x=vals, y=frame[x], orientation="h") if horizontal else dict(x=frame[x], y=vals)
+    labels = _plain_all(frame[x])
+    kw = dict(x=vals, y=labels, orientation="h") if horizontal else dict(x=labels, y=vals)
     fig = go.Figure(go.Bar(**kw, marker_color=colours or ACCENT, text=vals.map(text_fmt.format),
                            textposition="outside", showlegend=False))
     if horizontal:
@@ -90,15 +120,15 @@ def box_by_kind(scores: pd.DataFrame, kind_labels: dict, y_title: str, unit_code
     s = scores[scores["score_pct"].notna()]
     for i, (kind, label) in enumerate(kind_labels.items()):
         part = s[s["unit_kind"] == kind]
-        fig.add_trace(go.Box(y=part["score_pct"].astype(float), name=label,
+        fig.add_trace(go.Box(y=part["score_pct"].astype(float), name=plain(label),
                              marker_color=KIND_PALETTE[i % len(KIND_PALETTE)],
                              boxpoints="all", jitter=0.4, pointpos=0, showlegend=False))
     mine = s[s["unit_code"] == unit_code]
     if unit_code and len(mine):
-        fig.add_trace(go.Scatter(x=[kind_labels[mine["unit_kind"].iloc[0]]],
+        fig.add_trace(go.Scatter(x=[plain(kind_labels[mine["unit_kind"].iloc[0]])],
                                  y=[float(mine["score_pct"].iloc[0])], mode="markers",
                                  marker={"color": HIGHLIGHT, "size": 14, "symbol": "diamond"},
-                                 name=str(mine["unit_code"].iloc[0]), showlegend=False))
+                                 name=plain(str(mine["unit_code"].iloc[0])), showlegend=False))
     fig.update_yaxes(title=y_title, range=[0, 102])
     return _layout(fig, height=340)
 
@@ -106,10 +136,11 @@ def box_by_kind(scores: pd.DataFrame, kind_labels: dict, y_title: str, unit_code
 def profile_bars(profile: pd.DataFrame, label_col: str, unit_label: str, median_label: str,
                  y_title: str) -> go.Figure:
     fig = go.Figure([
-        go.Bar(x=profile[label_col], y=profile["score_pct"].astype(float), name=unit_label,
+        go.Bar(x=_plain_all(profile[label_col]), y=profile["score_pct"].astype(float), name=plain(unit_label),
                marker_color=HIGHLIGHT, text=profile["score_pct"].astype(float).map("{:.2f}".format),
                textposition="outside"),
-        go.Bar(x=profile[label_col], y=profile["peer_median_pct"].astype(float), name=median_label,
+        go.Bar(x=_plain_all(profile[label_col]), y=profile["peer_median_pct"].astype(float),
+               name=plain(median_label),
                marker_color=PEER, text=profile["peer_median_pct"].astype(float).map("{:.2f}".format),
                textposition="outside"),
     ])
@@ -123,7 +154,7 @@ def grouped_units(frame: pd.DataFrame, x: str, series: str, y: str, y_title: str
     fig = go.Figure()
     for i, name in enumerate(order):
         part = frame[frame[series] == name]
-        fig.add_trace(go.Bar(x=part[x], y=part[y].astype(float), name=name,
+        fig.add_trace(go.Bar(x=_plain_all(part[x]), y=part[y].astype(float), name=plain(name),
                              marker_color=COMPARE[i % len(COMPARE)]))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=y_title, range=[0, 105])
@@ -141,22 +172,22 @@ def trend(lines: dict[str, pd.DataFrame], band: pd.DataFrame | None, band_label:
         fig.add_trace(go.Scatter(x=band["fiscal_year"], y=band["q75_pct"], mode="lines",
                                  line={"width": 0}, showlegend=False, hoverinfo="skip", connectgaps=False))
         fig.add_trace(go.Scatter(x=band["fiscal_year"], y=band["q25_pct"], mode="lines",
-                                 line={"width": 0}, fill="tonexty", fillcolor=BAND, name=band_label,
+                                 line={"width": 0}, fill="tonexty", fillcolor=BAND, name=plain(band_label),
                                  hoverinfo="skip", connectgaps=False))
     if mean is not None and len(mean):
         fig.add_trace(go.Scatter(x=mean["fiscal_year"], y=mean["mean_pct"], mode="lines",
-                                 line={"color": ACCENT, "dash": "dash", "width": 2}, name=mean_label,
+                                 line={"color": ACCENT, "dash": "dash", "width": 2}, name=plain(mean_label),
                                  connectgaps=False))
     for i, (name, frame) in enumerate(lines.items()):
         colour = HIGHLIGHT if (i == 0 and highlight_first) else COMPARE[(i + (0 if highlight_first else 1)) % len(COMPARE)]
         dash = frame["dash"].iloc[0] if "dash" in frame and len(frame) else None
         fig.add_trace(go.Scatter(x=frame["fiscal_year"], y=frame["score_pct"].astype(float),
-                                 mode="lines+markers", name=name, connectgaps=False,
+                                 mode="lines+markers", name=plain(name), connectgaps=False,
                                  line={"color": colour, "width": 3 if i == 0 else 2, "dash": dash},
                                  marker={"size": 6}))
     for fy in changes:
         fig.add_vline(x=fy - 0.5, line_color="#6B7280", line_dash="dot",
-                      annotation_text=change_label, annotation_position="top left")
+                      annotation_text=plain(change_label), annotation_position="top left")
     fig.update_yaxes(title=y_title, range=[0, 102])
     fig.update_xaxes(title=x_title, dtick=2, tickformat="d")
     return _layout(fig, height=420)
@@ -170,7 +201,8 @@ def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_la
     for i, s in enumerate(order):
         scale += [(i / n, STATUS[s]), ((i + 1) / n, STATUS[s])]
     text = matrix.replace(status_labels).to_numpy()
-    fig = go.Figure(go.Heatmap(z=z, x=list(matrix.columns), y=row_labels, zmin=0, zmax=n,
+    fig = go.Figure(go.Heatmap(z=z, x=_plain_all(matrix.columns), y=_plain_all(row_labels), zmin=0,
+                               zmax=n,
                                colorscale=scale, showscale=False, text=text, xgap=1, ygap=1,
                                hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
     for s in order:   # a legend entry per status
@@ -202,9 +234,9 @@ def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label
     for name, start, end in steps:
         active = start <= today <= end
         fig.add_trace(go.Bar(
-            x=[((end - start).days + 1) * 86_400_000], base=[start.isoformat()], y=[name], orientation="h",
+            x=[((end - start).days + 1) * 86_400_000], base=[start.isoformat()], y=[plain(name)], orientation="h",
             marker_color=HIGHLIGHT if active else ACCENT, opacity=1 if active else 0.55,
-            showlegend=False, hovertemplate=f"{name}<extra></extra>"))
+            showlegend=False, hovertemplate="%{y}<extra></extra>"))
     first = min(s[1] for s in steps)
     last = max(s[2] for s in steps)
     if first <= today <= last + timedelta(days=30):
@@ -215,7 +247,7 @@ def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label
     fig.update_xaxes(type="date", tickvals=[d.date().isoformat() for d in ticks],
                      ticktext=[f"{month_labels[d.month - 1]} {str(year_of(d.year))[-2:]}" for d in ticks],
                      range=[(first - timedelta(days=5)).isoformat(), (last + timedelta(days=45)).isoformat()])
-    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(names)), automargin=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=_plain_all(reversed(names)), automargin=True)
     return _layout(fig, height=60 + 34 * len(steps))
 
 
@@ -231,10 +263,10 @@ def slope(comparison: pd.DataFrame, value: str, names: dict[str, str], unit_code
         mine = r.unit_code == unit_code
         colour = HIGHLIGHT if mine else ("#5B8E7D" if b > a + 1e-9 else ("#C0392B" if b < a - 1e-9 else PEER))
         fig.add_trace(go.Scatter(
-            x=[base_label, scenario_label], y=[a, b], mode="lines+markers", showlegend=False,
+            x=[plain(base_label), plain(scenario_label)], y=[a, b], mode="lines+markers", showlegend=False,
             line={"color": colour, "width": 3 if mine else 1.2}, opacity=1 if mine else 0.75,
-            name=names.get(r.unit_code, r.unit_code),
-            hovertemplate=f"{names.get(r.unit_code, r.unit_code)}: %{{y:.4f}}<extra></extra>"))
+            name=plain(names.get(r.unit_code, r.unit_code)),
+            hovertemplate="%{fullData.name}: %{y:.4f}<extra></extra>"))
     fig.update_yaxes(title=y_title)
     fig.update_xaxes(type="category")
     return _layout(fig, height=460)
@@ -247,9 +279,11 @@ def tiers_before_after(comparison: pd.DataFrame, base_label: str, scenario_label
     scen = comparison["tier_scenario"].dropna().value_counts()
     order = list(dict.fromkeys(sorted(base.index.union(scen.index), key=lambda t: (len(t) == 1, t))))
     fig = go.Figure([
-        go.Bar(x=order, y=[int(base.get(t, 0)) for t in order], name=base_label, marker_color=PEER,
+        go.Bar(x=_plain_all(order), y=[int(base.get(t, 0)) for t in order], name=plain(base_label),
+               marker_color=PEER,
                text=[int(base.get(t, 0)) for t in order], textposition="outside"),
-        go.Bar(x=order, y=[int(scen.get(t, 0)) for t in order], name=scenario_label, marker_color=ACCENT,
+        go.Bar(x=_plain_all(order), y=[int(scen.get(t, 0)) for t in order], name=plain(scenario_label),
+               marker_color=ACCENT,
                text=[int(scen.get(t, 0)) for t in order], textposition="outside"),
     ])
     fig.update_layout(barmode="group")

@@ -247,6 +247,9 @@ def cmd_config(args) -> int:
         for change in configuration.changes_frame(plan, "en").itertuples():
             print(f"{change.part}: {change.change} {change.key} {change.detail}".rstrip())
         print(Message("cli_config_summary", **plan.summary))
+        if not plan.has_changes:
+            print(Message("cfg_nothing_to_change"))
+            return 0
         if args.dry_run:
             print(Message("cli_dry_run"))
             return 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from saisaat.i18n import Message, t
-from saisaat.importer import Problem, cell_code, cell_text, column_letter, is_blank, read_sheets
+from saisaat.importer import Formula, Problem, cell_code, cell_text, column_letter, is_blank, read_sheets, rows_text
 
 HEADER_ROWS = 2   # Thai headers, then English
 
@@ -68,6 +68,8 @@ TABLE_PARTS = [p for p in PARTS if p.table]
 ORGANISATION_ITEMS = ("org_name", "org_short", "centre_name", "secretariat", "secretariat_short", "division",
                       "chair", "peer_group")
 MEASURES = ("binary", "count", "percent")
+# LibreOffice Calc saves a yes/no cell as the formula =TRUE() or =FALSE(): the value it shows
+LIBREOFFICE_BOOLEANS = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
 
 
 def header(col: str, lang: str) -> str:
@@ -116,10 +118,10 @@ def rules_rows(specs: dict[int, dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def from_tables(tables: dict[str, pd.DataFrame], official_specs: dict[int, dict]) -> Configuration:
     """The configuration held by these tables (organisation, unit_kinds, …) and official ruleset files."""
-    config = {p.key: _normalised(p, tables[p.table]) for p in TABLE_PARTS}
+    config = {p.key: normalised(p, tables[p.table]) for p in TABLE_PARTS}
     rules, settings = rules_rows(official_specs)
-    config["rules"] = _normalised(PART["rules"], rules)
-    config["settings"] = _normalised(PART["settings"], settings)
+    config["rules"] = normalised(PART["rules"], rules)
+    config["settings"] = normalised(PART["settings"], settings)
     return config
 
 
@@ -136,7 +138,7 @@ def current(db) -> Configuration:
     return from_tables(tables, _official_specs(tables))
 
 
-def _normalised(part: Part, frame: pd.DataFrame) -> pd.DataFrame:
+def normalised(part: Part, frame: pd.DataFrame) -> pd.DataFrame:
     """Values as plain Python types in the part's column order, sorted by key (comparable, JSON-able)."""
     out = {}
     for c in part.cols:
@@ -164,7 +166,7 @@ def snapshot_json(config: Configuration) -> str:
 
 def from_snapshot(text: str) -> Configuration:
     data = json.loads(text)
-    return {p.key: _normalised(p, pd.DataFrame(data.get(p.key, []), columns=p.columns)) for p in PARTS}
+    return {p.key: normalised(p, pd.DataFrame(data.get(p.key, []), columns=p.columns)) for p in PARTS}
 
 
 # --- the workbook ------------------------------------------------------------------------------------
@@ -245,6 +247,12 @@ class _Reader:
                                      Message(key, **params)))
 
     def cell(self, value, kind: str, row: int, col: str, name: str):
+        if isinstance(value, Formula):
+            if kind == "bool" and value.upper().replace(" ", "") in LIBREOFFICE_BOOLEANS:
+                value = LIBREOFFICE_BOOLEANS[value.upper().replace(" ", "")]
+            else:   # the workbook must hold what the sheet shows
+                self.problem(row, col, value, "imp_formula_cell")
+                return None
         if is_blank(value):
             if kind.startswith("opt_"):
                 return "" if kind == "opt_text" else None
@@ -330,12 +338,15 @@ def read_workbook(data: bytes, file_name: str) -> tuple[Configuration | None, li
             rec = {}
             for col in part.columns:
                 j = col_of.get(col)
-                value = raw[j] if j is not None and j < len(raw) else None
-                rec[col] = reader.cell(value, kinds[col], i, column_letter(j) if j is not None else None, col)
+                if j is None:   # (a missing column is reported once, at the header)
+                    rec[col] = "" if kinds[col] == "opt_text" else None
+                    continue
+                value = raw[j] if j < len(raw) else None
+                rec[col] = reader.cell(value, kinds[col], i, column_letter(j), col)
             key_value = tuple(rec[k] for k in part.row_key)
             if key_value in seen:
                 reader.problem(i, column_letter(col_of.get(part.row_key[-1], 0)), " / ".join(map(str, key_value)),
-                               "cfg_duplicate_key", row=seen[key_value])
+                               "cfg_duplicate_key", first_row=seen[key_value])
             else:
                 seen[key_value] = i
             rows.append(rec)
@@ -345,59 +356,147 @@ def read_workbook(data: bytes, file_name: str) -> tuple[Configuration | None, li
         where[key] = {k: r for k, r in seen.items()}
     if problems:
         return None, problems, where
-    return {k: _normalised(PART[k], config[k]) for k in PART}, problems, where
+    return {k: normalised(PART[k], config[k]) for k in PART}, problems, where
 
 
 # --- checks ----------------------------------------------------------------------------------------
 
-def _specs(config: Configuration) -> tuple[dict[int, dict], list[tuple[int, str, str, dict]]]:
-    """Official ruleset specs per framework from the rules and settings rows, and their problems
-    (framework, setting, key, params)."""
-    from saisaat.rulesets import RulesetError
+# The settings a framework's official ruleset reads (and the prefixes of those that come in numbered rows).
+SETTINGS = ("name_th", "name_en", "round_aggregation", "levels", "transparency_weight", "tier_basis", "pool_baht")
+SETTING_PREFIXES = ("component.", "objective_weight.", "tier.")
+# the settings row a reward problem points at (a prefix: the first row that starts with it)
+REWARD_SETTING = {"levels": "levels", "weights": "transparency_weight", "tier_basis": "tier_basis",
+                  "tiers": "tier.", "pool_baht": "pool_baht", "objective_weights": "objective_weight."}
+
+
+def _numbers(text) -> list[float]:
+    return [float(x) for x in str(text).replace(";", ",").split(",") if x.strip()]
+
+
+def _setting(spec: dict, setting: str, value) -> None:
+    """Put one settings row into a ruleset spec (ValueError: the value cannot be read)."""
+    reward = spec["reward"]
+    if setting in ("name_th", "name_en", "round_aggregation", "tier_basis"):
+        (spec if setting in ("name_th", "name_en", "round_aggregation") else reward)[setting] = str(value)
+    elif setting == "levels":
+        reward["levels"] = _numbers(value)
+    elif setting in ("transparency_weight", "pool_baht"):
+        reward[setting] = float(value)
+    elif setting.startswith("component."):
+        reward["component_weights"][setting.split(".", 1)[1]] = float(value)
+    elif setting.startswith("objective_weight."):
+        spec["objective_weights"][setting.split(".", 1)[1]] = float(value)
+    else:   # tier.N: name, minimum, multiplier
+        name, min_value, multiplier = [x.strip() for x in str(value).split(",")]
+        if not name:
+            raise ValueError(value)
+        reward["tiers"].append({"tier": name, "min_value": float(min_value), "multiplier": float(multiplier)})
+
+
+def _known_setting(setting: str) -> bool:
+    if setting in SETTINGS:
+        return True
+    prefix = next((p for p in SETTING_PREFIXES if setting.startswith(p)), None)
+    rest = setting[len(prefix):] if prefix else ""
+    return bool(rest) and (rest.isdigit() if prefix in ("tier.", "objective_weight.") else True)
+
+
+def _specs(config: Configuration, bad) -> dict[int, dict]:
+    """The official ruleset spec of each framework from its rules and settings rows; every problem is
+    reported through `bad` at its row and cell, and a framework with problems gets no spec."""
+    from saisaat.rulesets import AGGREGATIONS, RulesetError, reward_problems, rule_problems
     from saisaat.whatif import apply_rules_table
-    specs, issues = {}, []
-    settings = config["settings"]
-    for fw in sorted(set(config["frameworks"]["framework_id"])):
-        values = dict(zip(settings.loc[settings["framework_id"] == fw, "setting"],
-                          settings.loc[settings["framework_id"] == fw, "value"]))
+    frameworks = set(config["frameworks"]["framework_id"])
+    for part in ("rules", "settings"):
+        for r in config[part].itertuples(index=False):
+            if r.framework_id not in frameworks:
+                bad(part, tuple(getattr(r, k) for k in PART[part].row_key), "framework_id", r.framework_id,
+                    "cfg_unknown_framework")
+    indicators, objectives = config["indicators"], config["objectives"]
+    specs = {}
+    for fw in sorted(frameworks):
+        ok = True
         spec = {"ruleset_code": f"official-f{fw}", "framework_id": int(fw), "is_official": True,
-                "name_th": values.get("name_th") or f"official-f{fw}", "name_en": values.get("name_en") or f"official-f{fw}",
-                "round_aggregation": values.get("round_aggregation", "score_each_round"),
-                "by_measure": {}, "indicators": {}, "objective_weights": {}}
+                "name_th": f"official-f{fw}", "name_en": f"official-f{fw}", "round_aggregation": "score_each_round",
+                "by_measure": {}, "indicators": {}, "objective_weights": {},
+                "reward": {"levels": [], "transparency_weight": 1.0, "component_weights": {},
+                           "tier_basis": "overall_score", "tiers": [], "pool_baht": 0.0}}
+        ours = indicators[indicators["framework_id"] == fw]
         rules = config["rules"][config["rules"]["framework_id"] == fw].drop(columns="framework_id")
         if rules.empty:
-            issues.append((fw, "", "cfg_framework_without_rules", {}))
+            bad("rules", None, "framework_id", fw, "cfg_framework_without_rules")
             continue
-        try:
-            spec = apply_rules_table(spec, rules.assign(target_value=rules["target_value"].astype(float)))
-            reward = {
-                "levels": [float(x) for x in str(values.get("levels", "")).replace(";", ",").split(",") if x.strip()],
-                "transparency_weight": float(values.get("transparency_weight", 1)),
-                "component_weights": {k.split(".", 1)[1]: float(v) for k, v in values.items()
-                                      if k.startswith("component.")},
-                "tier_basis": values.get("tier_basis", "overall_score"),
-                "tiers": [],
-                "pool_baht": float(values.get("pool_baht", 0)),
-            }
-            for k in sorted((k for k in values if k.startswith("tier.")), key=lambda k: int(k.split(".", 1)[1])):
-                name, min_value, multiplier = [x.strip() for x in str(values[k]).split(",")]
-                reward["tiers"].append({"tier": name, "min_value": float(min_value), "multiplier": float(multiplier)})
-            spec["reward"] = reward
-            spec["objective_weights"] = {k.split(".", 1)[1]: float(v) for k, v in values.items()
-                                         if k.startswith("objective_weight.")}
-        except RulesetError as exc:
-            issues.append((fw, "", "cfg_ruleset_problem", {"detail": exc}))
+        scopes_known = True
+        for r in rules.itertuples(index=False):
+            key = (fw, r.scope)
+            if r.scope not in MEASURES and r.scope not in set(ours["indicator_code"]):
+                bad("rules", key, "scope", r.scope, "cfg_unknown_scope", framework=fw, measures=", ".join(MEASURES))
+                ok = scopes_known = False
+                continue
+            if r.target_value is not None and r.rule_type != "proportional":
+                bad("rules", key, "target_value", r.target_value, "cfg_rule_value_unused")
+                ok = False
+            if r.steps and r.rule_type != "steps":
+                bad("rules", key, "steps", r.steps, "cfg_rule_value_unused")
+                ok = False
+            try:
+                one = apply_rules_table({}, pd.DataFrame([r._asdict()]))
+            except RulesetError:
+                bad("rules", key, "steps", r.steps, "cfg_steps_unreadable")
+                ok = False
+                continue
+            rule = {**one["by_measure"], **one["indicators"]}[r.scope]
+            for column, message in rule_problems(rule):
+                bad("rules", key, column or "rule_type", getattr(r, column or "rule_type"), "cfg_rule_problem",
+                    detail=message)
+                ok = False
+        ruled = set(rules["scope"])
+        for measure in sorted((set(ours["measure"]) & set(MEASURES)) - ruled if scopes_known else ()):
+            without = ours[(ours["measure"] == measure) & ~ours["indicator_code"].isin(ruled)]["indicator_code"]
+            if len(without):
+                bad("rules", None, "scope", measure, "cfg_measure_without_rule", framework=fw,
+                    indicators=", ".join(without.head(5)))
+                ok = False
+        settings = config["settings"][config["settings"]["framework_id"] == fw]
+        tiers = sorted((r for r in settings.itertuples(index=False) if r.setting.startswith("tier.")
+                        and r.setting[5:].isdigit()), key=lambda r: int(r.setting[5:]))
+        others = [r for r in settings.itertuples(index=False) if r not in tiers]
+        for r in others + tiers:
+            key = (fw, r.setting)
+            if not _known_setting(r.setting):
+                bad("settings", key, "setting", r.setting, "cfg_unknown_setting",
+                    settings=", ".join(SETTINGS + tuple(p + "…" for p in SETTING_PREFIXES)))
+                ok = False
+                continue
+            if r.setting == "round_aggregation" and r.value not in AGGREGATIONS:
+                bad("settings", key, "value", r.value, "cfg_setting_choice", choices=", ".join(AGGREGATIONS))
+                ok = False
+                continue
+            try:
+                _setting(spec, r.setting, r.value)
+            except ValueError:
+                bad("settings", key, "value", r.value, "cfg_setting_unreadable")
+                ok = False
+        if not ok:
             continue
-        except ValueError:
-            issues.append((fw, "", "cfg_setting_unreadable", {}))
-            continue
-        specs[int(fw)] = spec
-    return specs, issues
+        spec = apply_rules_table(spec, rules.assign(target_value=rules["target_value"].astype(float)))
+        numbers = set(objectives.loc[objectives["framework_id"] == fw, "objective_no"].astype(int))
+        for setting, message in reward_problems(spec, numbers):
+            prefix = REWARD_SETTING.get(setting)
+            rows = [r for r in settings.itertuples(index=False) if prefix and r.setting.startswith(prefix)]
+            row = rows[0] if rows else None
+            bad("settings", (fw, row.setting) if row else None, "value" if row else "setting",
+                row.value if row else prefix, "cfg_setting_problem", detail=message)
+            ok = False
+        if ok:
+            specs[int(fw)] = spec
+    return specs
 
 
 def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[list[Problem], list]:
     """Every rule a configuration must keep, each broken one located; and the parsed official rulesets.
-    `stored`: what stored results refer to (units, indicators, fiscal years)."""
+    `stored`: what stored results refer to (units, indicators and their framework and measure, the
+    fiscal years of each unit × indicator, each fiscal year's framework); empty for a new database."""
     from saisaat.rulesets import RulesetError, parse_ruleset
     problems: list[Problem] = []
 
@@ -438,7 +537,7 @@ def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[l
             if fy is not None and not pd.isna(fy) and not 2400 <= fy <= 2700:
                 bad("units", key, "active_from_fy", fy, "cfg_fiscal_year_range")
     frameworks = config["frameworks"].sort_values("first_fy")
-    previous = None
+    previous, gap_years = None, set()
     for r in frameworks.itertuples():
         key = (r.framework_id,)
         last = None if r.last_fy is None or pd.isna(r.last_fy) else int(r.last_fy)
@@ -451,8 +550,9 @@ def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[l
             elif r.first_fy <= prev_last:
                 bad("frameworks", key, "first_fy", r.first_fy, "cfg_frameworks_overlap", other=previous[0])
             elif r.first_fy > prev_last + 1:
-                bad("frameworks", key, "first_fy", r.first_fy, "cfg_frameworks_gap", first=prev_last + 1,
-                    last=r.first_fy - 1)
+                years = str(prev_last + 1) if r.first_fy == prev_last + 2 else f"{prev_last + 1}–{r.first_fy - 1}"
+                gap_years |= set(range(prev_last + 1, r.first_fy))
+                bad("frameworks", key, "first_fy", r.first_fy, "cfg_frameworks_gap", years=years)
         previous = (r.framework_id, last)
     framework_ids = set(frameworks["framework_id"])
     objectives = config["objectives"]
@@ -470,42 +570,78 @@ def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[l
         if r.measure not in MEASURES:
             bad("indicators", key, "measure", r.measure, "cfg_unknown_measure", measures=", ".join(MEASURES))
     unit_codes, indicator_codes = set(units["unit_code"]), set(indicators["indicator_code"])
-    for r in config["assignments"].itertuples():
-        key = (r.unit_code, r.indicator_code)
-        if r.unit_code not in unit_codes:
-            bad("assignments", key, "unit_code", r.unit_code, "cfg_unknown_unit")
-        if r.indicator_code not in indicator_codes:
-            bad("assignments", key, "indicator_code", r.indicator_code, "cfg_unknown_indicator")
-    # what stored results refer to must stay
+    # an unknown unit or indicator in the assignments: one problem per code, at its first row
+    assignments = config["assignments"]
+    for col, known, msg in (("unit_code", unit_codes, "cfg_assignments_unknown_unit"),
+                            ("indicator_code", indicator_codes, "cfg_assignments_unknown_indicator")):
+        rows: dict[str, list] = {}
+        for r in assignments.itertuples():
+            if getattr(r, col) not in known:
+                row = where.get("assignments", {}).get((r.unit_code, r.indicator_code))
+                rows.setdefault(getattr(r, col), []).append(row)
+        for code, found in rows.items():
+            first = next(r for r in assignments.itertuples() if getattr(r, col) == code)
+            numbers = [n for n in found if n]
+            bad("assignments", (first.unit_code, first.indicator_code), col, code, msg,
+                rows=rows_text(numbers) if numbers else "—")
+    # what stored results refer to must stay, and keep its meaning
     for code in sorted(stored.get("units", set()) - unit_codes):
         bad("units", None, "unit_code", code, "cfg_unit_has_results")
     for code in sorted(stored.get("indicators", set()) - indicator_codes):
         bad("indicators", None, "indicator_code", code, "cfg_indicator_has_results")
     by_code = indicators.set_index("indicator_code")
     for code, (fw, measure) in sorted(stored.get("indicator_facts", {}).items()):
-        if code in by_code.index and (int(by_code.loc[code, "framework_id"]), by_code.loc[code, "measure"]) != (fw, measure):
-            bad("indicators", (code,), "measure", code, "cfg_indicator_meaning_changed")
-    covered = set()
+        if code in by_code.index:
+            now_fw, now_measure = int(by_code.loc[code, "framework_id"]), by_code.loc[code, "measure"]
+            if now_fw != fw:
+                bad("indicators", (code,), "framework_id", now_fw, "cfg_indicator_meaning_changed")
+            elif now_measure != measure and now_measure in MEASURES:   # (an unknown one is reported above)
+                bad("indicators", (code,), "measure", now_measure, "cfg_indicator_meaning_changed")
+    spans = stored.get("spans")
+    if spans is not None and len(spans):
+        per_unit = spans.groupby("unit_code").agg(first_fy=("first_fy", "min"), last_fy=("last_fy", "max"))
+        for r in units.itertuples():
+            if r.unit_code not in per_unit.index or r.active_from_fy is None or (
+                    r.active_to_fy is not None and not pd.isna(r.active_to_fy) and r.active_to_fy < r.active_from_fy):
+                continue   # (a period that ends before it starts is reported above)
+            first, last = (int(x) for x in per_unit.loc[r.unit_code, ["first_fy", "last_fy"]])
+            if r.active_from_fy > first:
+                bad("units", (r.unit_code,), "active_from_fy", r.active_from_fy, "cfg_unit_results_before_start",
+                    fy=first)
+            if r.active_to_fy is not None and not pd.isna(r.active_to_fy) and r.active_to_fy < last:
+                bad("units", (r.unit_code,), "active_to_fy", r.active_to_fy, "cfg_unit_results_after_end", fy=last)
+        assigned = set(zip(assignments["unit_code"], assignments["indicator_code"]))
+        for r in spans.itertuples():
+            if (r.unit_code, r.indicator_code) not in assigned and r.unit_code in unit_codes \
+                    and r.indicator_code in indicator_codes:
+                bad("assignments", None, "indicator_code", f"{r.unit_code} / {r.indicator_code}",
+                    "cfg_assignment_has_results", unit=r.unit_code, indicator=r.indicator_code)
+    # every fiscal year with results stays in the framework its results were scored in
+    stored_years = stored.get("year_frameworks", set())
+    latest = max([fy for fy, _ in stored_years], default=0)
+    framework_of = {}
     for r in frameworks.itertuples():
-        last = max([int(r.first_fy)] + list(stored.get("fiscal_years", set()))) if r.last_fy is None or pd.isna(r.last_fy) \
-            else int(r.last_fy)
-        covered |= set(range(int(r.first_fy), last + 1))
-    for fy in sorted(stored.get("fiscal_years", set()) - covered):
-        bad("frameworks", None, "first_fy", fy, "cfg_results_outside_frameworks")
-    framework_of_year = {}
-    for r in frameworks.itertuples():
-        last = int(r.last_fy) if r.last_fy is not None and not pd.isna(r.last_fy) else max(covered | {int(r.first_fy)})
-        framework_of_year |= {fy: int(r.framework_id) for fy in range(int(r.first_fy), last + 1)}
-    for fy, fw in sorted(stored.get("year_frameworks", set())):
-        if fy in framework_of_year and framework_of_year[fy] != fw:
-            bad("frameworks", (framework_of_year[fy],), "first_fy", fy, "cfg_results_change_framework", framework=fw)
+        last = int(r.last_fy) if r.last_fy is not None and not pd.isna(r.last_fy) else max(int(r.first_fy), latest)
+        framework_of.update({fy: r.framework_id for fy in range(int(r.first_fy), last + 1)})
+    spans_of = {r.framework_id: r for r in frameworks.itertuples()}
+    for fy, fw in sorted(stored_years):
+        now = framework_of.get(fy)
+        if now == fw or fy in gap_years:   # (a gap is reported above)
+            continue
+        if now is None and fw not in spans_of:
+            bad("frameworks", None, "first_fy", fy, "cfg_results_outside_frameworks")
+            continue
+        home = spans_of.get(fw)
+        col = "first_fy" if home is None or fy < home.first_fy else "last_fy"
+        bad("frameworks", (fw,) if home is not None else None, col,
+            fy if home is None else getattr(home, col), "cfg_results_other_framework", fy=fy, framework=fw)
     # the official rules of each framework
-    specs, issues = _specs(config)
-    for fw, _, msg, params in issues:
-        bad("rules", None, "framework_id", fw, msg, **params)
+    specs = _specs(config, bad)
     rulesets = []
     frame = indicators.copy()
     for fw, spec in specs.items():
+        if not set(indicators.loc[indicators["framework_id"] == fw, "measure"]) <= set(MEASURES):
+            continue   # (an unknown measure is reported at its cell)
         try:
             rulesets.append(parse_ruleset(spec, frame, source=sheet_title("rules")))
         except RulesetError as exc:
@@ -544,13 +680,13 @@ def plan_from(db, config: Configuration, where: dict, file_name: str, sha256: st
     from saisaat import scoring
     plan = ConfigPlan(file_name, sha256)
     facts = db.query("stored_result_facts")
+    years = db.query("stored_result_years")
     stored = {"units": set(facts.loc[facts["kind"] == "unit", "code"]),
               "indicators": set(facts.loc[facts["kind"] == "indicator", "code"]),
-              "fiscal_years": {int(x) for x in facts.loc[facts["kind"] == "fiscal_year", "code"]},
-              "year_frameworks": {(int(r.code), int(r.framework_id))
-                                  for r in facts[facts["kind"] == "fiscal_year"].itertuples()},
               "indicator_facts": {r.code: (int(r.framework_id), r.measure)
-                                  for r in facts[facts["kind"] == "indicator"].itertuples()}}
+                                  for r in facts[facts["kind"] == "indicator"].itertuples()},
+              "spans": db.query("stored_result_spans"),
+              "year_frameworks": {(int(r.fiscal_year), int(r.framework_id)) for r in years.itertuples()}}
     plan.problems, plan.rulesets = check(config, where, stored)
     if plan.problems:
         return plan
@@ -680,7 +816,7 @@ def adopt_scenario(db, spec: dict, from_fy: int, name: str) -> ConfigPlan:
     config["rules"] = pd.concat([config["rules"][config["rules"]["framework_id"] != fw], rules], ignore_index=True)
     config["settings"] = pd.concat([config["settings"][config["settings"]["framework_id"] != fw], settings],
                                    ignore_index=True)
-    config = {p.key: _normalised(p, config[p.key]) for p in PARTS}
+    config = {p.key: normalised(p, config[p.key]) for p in PARTS}
     sha = hashlib.sha256(json.dumps(spec, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return plan_from(db, config, {}, name, sha)
 

@@ -65,8 +65,9 @@ def summary_figures(s: CabinetSummary) -> dict[str, go.Figure]:
     objective = charts.bars(s.by_objective, "objective", "mean_pct", t("objective", lang), t("col_mean_pct", lang),
                             horizontal=True)
     objective.update_layout(margin={"l": 330})
+    mean_label = t("org_mean", lang, org=s.organisation["org_short"])
     trend = charts.trend({}, s.by_year, t("peer_band", lang),
-                         s.by_year, t("bma_mean", lang), [], "", t("col_score_pct", lang), t("fiscal_year", lang))
+                         s.by_year, mean_label, [], "", t("col_score_pct", lang), t("fiscal_year", lang))
     for fig in (bands, objective, trend):
         fig.update_layout(template="plotly_white", font={"size": 16})
     return {"bands": bands, "objective": objective, "trend": trend}
@@ -74,7 +75,7 @@ def summary_figures(s: CabinetSummary) -> dict[str, go.Figure]:
 
 def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
     """(heading, blocks) where a block is a paragraph (str), a table (DataFrame) or a figure key."""
-    lang, h = s.lang, s.headline
+    lang, h, org = s.lang, s.headline, s.organisation
     T = lambda key, **v: t(key, lang, **v)
     comp = s.completeness
     rounds = [T("doc_round_completeness", n=int(r.inspection_round), received=f"{int(r.num_received):,}",
@@ -84,9 +85,10 @@ def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
     change = "—" if h.mean_change_pct is None else f"{h.mean_change_pct:+.2f}"
     cols = lambda frame, mapping: _with_headers(frame, {k: T(v) for k, v in mapping.items()})
     return [
-        (T("doc_s_centre"), [T("doc_centre", fy=s.fiscal_year)]),
+        (T("doc_s_centre", centre=org["centre_name"]),
+         [T("doc_centre", fy=s.fiscal_year, org=org["org_name"], chair=org["chair"], secretariat=org["secretariat"])]),
         (T("doc_s_assessed"), [T("doc_assessed", assessed=h.units_assessed, expected=h.units_expected)] + rounds),
-        (T("doc_s_overall"), [
+        (T("doc_s_overall", org=org["org_name"]), [
             T("doc_overall", mean=_f(h.mean_pct), median=_f(h.median_pct), target=f"{h.target_pct:g}",
               at_target=h.at_or_above_target, previous=_f(h.previous_mean_pct), change=change),
             cols(s.bands, {"band": "col_score_pct", "num_units": "col_num_units"}), "bands"]),
@@ -105,7 +107,7 @@ def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
         (T("doc_s_years"), [cols(s.by_year, {"fiscal_year": "col_fiscal_year", "mean_pct": "col_mean_pct",
                                              "num_units": "col_num_units"}), "trend"]),
         (T("doc_s_method"), [T("how_score"), T("doc_method_points")]),
-        (T("doc_s_source"), [T("doc_source_demo") if s.demo else T("doc_source_real"),
+        (T("doc_s_source"), [T("doc_source_demo") if s.demo else T("doc_source_real", centre=org["centre_name"]),
                              T("doc_generated", date=format_date(today(), lang))]),
     ]
 
@@ -192,7 +194,8 @@ def summary_document(s: CabinetSummary, figures: dict[str, bytes]) -> dict:
             else:
                 out.append(Paragraph(block))
         sections.append(Section(heading, out))
-    return {"lang": "th" if s.lang == "th" else "en", "title": t("doc_title", s.lang, fy=s.fiscal_year),
+    return {"lang": "th" if s.lang == "th" else "en",
+            "title": t("doc_title", s.lang, fy=s.fiscal_year, org=s.organisation["org_name"]),
             "subtitle": s.organisation["centre_name"], "demo_banner": t("demo_banner", s.lang) if s.demo else None,
             "sections": sections}
 

@@ -372,7 +372,7 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def _rows_text(rows) -> str:
+def rows_text(rows) -> str:
     """[2, 3, 4, 7] → '2–4, 7'."""
     rows = sorted(set(int(r) for r in rows))
     runs: list[list[int]] = []
@@ -889,7 +889,7 @@ def require_replace(plan: Plan, replace: bool, reason: str | None) -> list[Probl
                 for r in plan.replaced.itertuples()]
     if not (reason or "").strip():
         return [Problem(plan.sheet, None, None, None,
-                        Message("imp_replace_reason", rows=_rows_text(plan.replaced["excel_row"])))]
+                        Message("imp_replace_reason", rows=rows_text(plan.replaced["excel_row"])))]
     return []
 
 

@@ -6,7 +6,7 @@ Database, or the pages' cached wrapper of it), so pages and documents share one 
 """
 from __future__ import annotations
 
-from saisaat.i18n import t
+from saisaat.i18n import known, t
 
 
 def _name_column(lang: str) -> str:
@@ -23,11 +23,23 @@ def indicator_names(source, lang: str) -> dict[str, str]:
     return dict(zip(i["indicator_code"], i[_name_column(lang)]))
 
 
+def theme_names(source, lang: str) -> dict[str, str]:
+    """theme_code → its name, in the order themes first appear (framework, then objective number). The
+    BMA's four themes have short names in the catalogue; any other theme is named by the objective that
+    carries it in the latest framework (as the configuration words it)."""
+    o = source.query("objectives_by_framework").sort_values(["framework_id", "objective_no"])
+    latest = o.drop_duplicates("theme_code", keep="last").set_index("theme_code")[_name_column(lang)]
+    return {code: t(f"theme_{code}", lang) if known(f"theme_{code}") else latest[code]
+            for code in o["theme_code"].drop_duplicates()}
+
+
 def objective_names(source, framework_id: int, lang: str) -> dict[int, str]:
-    """objective_no → '2. จิตสำนึกและวัฒนธรรมใสสะอาด' for the objectives of one framework."""
+    """objective_no → '2. จิตสำนึกและวัฒนธรรมใสสะอาด' (its number and its theme's name) for the objectives of
+    one framework."""
+    themes = theme_names(source, lang)
     o = source.query("objectives_by_framework")
     o = o[o["framework_id"] == framework_id]
-    return {int(r.objective_no): f"{r.objective_no}. " + t(f"theme_{r.theme_code}", lang) for r in o.itertuples()}
+    return {int(r.objective_no): f"{r.objective_no}. {themes[r.theme_code]}" for r in o.itertuples()}
 
 
 def objective_themes(source, framework_id: int) -> dict[int, str]:

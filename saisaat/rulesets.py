@@ -74,75 +74,81 @@ def _number(x) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and x == x
 
 
-def _check_rule(where: str, rule) -> list[Message]:
+def rule_problems(rule) -> list[tuple[str, Message]]:
+    """Every problem of one rule as (field, message): the field it concerns (rule_type, max_points,
+    target_value, steps; '' for the rule as a whole), so a table of rules can point at the cell."""
     if not isinstance(rule, dict):
-        return [problem(where, "rs_rule_not_object")]
+        return [("", Message("rs_rule_not_object"))]
     kind = rule.get("rule_type")
     if kind not in RULE_TYPES:
-        return [problem(where, "rs_rule_type_unknown", kind=kind, choices=", ".join(RULE_TYPES))]
+        return [("rule_type", Message("rs_rule_type_unknown", kind=kind, choices=", ".join(RULE_TYPES)))]
     problems = []
     max_points = rule.get("max_points")
     if not _number(max_points) or max_points <= 0:
-        problems.append(problem(where, "rs_max_points_positive"))
+        problems.append(("max_points", Message("rs_max_points_positive")))
     if kind == "proportional":
         target = rule.get("target_value")
         if not _number(target) or target <= 0:
-            problems.append(problem(where, "rs_target_positive"))
+            problems.append(("target_value", Message("rs_target_positive")))
     if kind == "steps":
         steps = rule.get("steps") or []
         if not isinstance(steps, list) or any(not isinstance(x, (list, tuple)) or len(x) != 2 for x in steps):
-            return problems + [problem(where, "rs_step_format")]
+            return problems + [("steps", Message("rs_step_format"))]
         if not steps:
-            problems.append(problem(where, "rs_steps_needed"))
+            problems.append(("steps", Message("rs_steps_needed")))
         mins = [s[0] for s in steps]
         pts = [s[1] for s in steps]
         if any(not _number(v) or v < 0 for v in mins + pts):
-            problems.append(problem(where, "rs_step_negative"))
+            problems.append(("steps", Message("rs_step_negative")))
         elif mins != sorted(set(mins)):
-            problems.append(problem(where, "rs_steps_rise"))
+            problems.append(("steps", Message("rs_steps_rise")))
         elif pts != sorted(pts):
-            problems.append(problem(where, "rs_steps_points_fall"))
+            problems.append(("steps", Message("rs_steps_points_fall")))
         elif pts and _number(max_points) and max(pts) > max_points:
-            problems.append(problem(where, "rs_step_above_max"))
+            problems.append(("steps", Message("rs_step_above_max")))
     return problems
 
 
-def _check_reward(source: str, spec: dict, objectives: set[int]) -> list[Message]:
-    """Weights, target levels and tiers: every problem."""
+def _check_rule(where: str, rule) -> list[Message]:
+    return [Message("ruleset_problem", where=where, problem=m) for _, m in rule_problems(rule)]
+
+
+def reward_problems(spec: dict, objectives: set[int]) -> list[tuple[str, Message]]:
+    """Every problem of the objective weights and the reward part as (field, message): the setting it
+    concerns (objective_weights, levels, weights, tier_basis, tiers, pool_baht; reward when the part is
+    missing)."""
     problems = []
     weights = spec.get("objective_weights") or {}
-    where = f"{source} / objective_weights"
     if not isinstance(weights, dict):
-        problems.append(problem(where, "rs_not_object", field="objective_weights"))
+        problems.append(("objective_weights", Message("rs_not_object", field="objective_weights")))
     elif weights:
         unknown = [k for k in weights if not str(k).isdigit() or int(k) not in objectives]
         if any(not _number(w) or w < 0 for w in weights.values()):
-            problems.append(problem(where, "rs_objective_weights_negative"))
+            problems.append(("objective_weights", Message("rs_objective_weights_negative")))
         elif unknown:
-            problems.append(problem(where, "rs_objective_unknown", objectives=", ".join(map(str, unknown))))
+            problems.append(("objective_weights", Message("rs_objective_unknown", objectives=", ".join(map(str, unknown)))))
         elif abs(sum(weights.values()) - 1) > WEIGHT_TOLERANCE:
-            problems.append(problem(where, "rs_objective_weights_sum", total=f"{sum(weights.values()):g}"))
+            problems.append(("objective_weights", Message("rs_objective_weights_sum", total=f"{sum(weights.values()):g}")))
     reward = spec.get("reward")
     if not isinstance(reward, dict):
-        return problems + [problem(source, "rs_reward_missing")]
-    where = f"{source} / reward"
+        return problems + [("reward", Message("rs_reward_missing"))]
     levels = reward.get("levels")
     if (not isinstance(levels, list) or len(levels) != NUM_LEVELS
             or not all(_number(v) for v in levels)):
-        problems.append(problem(where, "rs_levels_format"))
+        problems.append(("levels", Message("rs_levels_format")))
     elif any(b <= a for a, b in zip(levels, levels[1:])) or levels[0] < 0 or levels[-1] > 100:
-        problems.append(problem(where, "rs_levels_rise"))
+        problems.append(("levels", Message("rs_levels_rise")))
     tw = reward.get("transparency_weight")
     cw = reward.get("component_weights") or {}
     if not isinstance(cw, dict):
-        problems.append(problem(where, "rs_not_object", field="component_weights"))
+        problems.append(("weights", Message("rs_not_object", field="component_weights")))
     elif not _number(tw) or not 0 <= tw <= 1 or any(not _number(w) or not 0 <= w <= 1 for w in cw.values()):
-        problems.append(problem(where, "rs_weights_range"))
+        problems.append(("weights", Message("rs_weights_range")))
     elif abs(tw + sum(cw.values()) - 1) > WEIGHT_TOLERANCE:
-        problems.append(problem(where, "rs_weights_sum", total=f"{tw + sum(cw.values()):g}"))
+        problems.append(("weights", Message("rs_weights_sum", total=f"{tw + sum(cw.values()):g}")))
     basis = reward.get("tier_basis", "overall_score")
     if basis not in TIER_BASES:
-        problems.append(problem(where, "rs_tier_basis_unknown", basis=basis, choices=", ".join(TIER_BASES)))
+        problems.append(("tier_basis", Message("rs_tier_basis_unknown", basis=basis, choices=", ".join(TIER_BASES))))
     tiers = reward.get("tiers") or []
     if not isinstance(tiers, list) or not all(isinstance(t, dict) for t in tiers):
         tiers = []
@@ -150,19 +156,27 @@ def _check_reward(source: str, spec: dict, objectives: set[int]) -> list[Message
     mins = [t.get("min_value") for t in tiers]
     mults = [t.get("multiplier") for t in tiers]
     if not tiers or any(not n or not isinstance(n, str) for n in names) or len(set(names)) != len(names):
-        problems.append(problem(where, "rs_tiers_needed"))
+        problems.append(("tiers", Message("rs_tiers_needed")))
     elif not all(_number(v) for v in mins + mults) or any(m < 0 for m in mults):
-        problems.append(problem(where, "rs_tier_numbers"))
+        problems.append(("tiers", Message("rs_tier_numbers")))
     elif any(b >= a for a, b in zip(mins, mins[1:])):
-        problems.append(problem(where, "rs_tiers_fall"))
+        problems.append(("tiers", Message("rs_tiers_fall")))
     elif basis in LOWEST and mins[-1] > LOWEST[basis]:
-        problems.append(problem(where, "rs_last_tier_open", lowest=LOWEST[basis], basis=basis))
+        problems.append(("tiers", Message("rs_last_tier_open", lowest=LOWEST[basis], basis=basis)))
     elif any(b > a for a, b in zip(mults, mults[1:])):
-        problems.append(problem(where, "rs_multipliers_fall"))
+        problems.append(("tiers", Message("rs_multipliers_fall")))
     pool = reward.get("pool_baht", 0)
     if not _number(pool) or pool < 0:
-        problems.append(problem(where, "rs_pool_negative"))
+        problems.append(("pool_baht", Message("rs_pool_negative")))
     return problems
+
+
+def _check_reward(source: str, spec: dict, objectives: set[int]) -> list[Message]:
+    """Weights, target levels and tiers: every problem, placed at its part of the ruleset."""
+    def where(field: str) -> str:
+        part = "objective_weights" if field == "objective_weights" else "reward"
+        return source if field == "reward" else f"{source} / {part}"
+    return [Message("ruleset_problem", where=where(f), problem=m) for f, m in reward_problems(spec, objectives)]
 
 
 def parse_ruleset(spec: dict, indicators: pd.DataFrame, source: str = "ruleset") -> Ruleset:

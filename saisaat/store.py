@@ -247,7 +247,11 @@ def _configuration_tables(db, config) -> dict[str, pd.DataFrame]:
         stored_years = [int(c) for c in facts.loc[facts["kind"] == "fiscal_year", "code"]]
     tables = {k: config[k] for k in CONFIG_TABLES if k != "fiscal_years"}
     tables["fiscal_years"] = fiscal_years(config["frameworks"], max([current_fiscal_year()] + stored_years))
-    tables["units"] = tables["units"].assign(missions=tables["units"]["missions"].fillna(""))
+    units = tables["units"]
+    tables["units"] = units.assign(   # a blank optional cell is no value (NULL); missions are '' when none
+        missions=units["missions"].fillna(""),
+        **{col: units[col].map(lambda v: None if v is None or v == "" or v != v else v)
+           for col in ("peer_group_code", "abbrev_th")})
     return tables
 
 
@@ -283,12 +287,14 @@ def apply_configuration(db, plan, *, by: str, reason: str | None = None, rescore
     """Apply a checked configuration plan (configuration.plan_configuration) in one transaction and
     record it as a new version; returns the version. Stored results whose points the new official rules
     change are scored again only when `rescore` is confirmed with a reason (their old points stay in
-    history); otherwise nothing is written."""
+    history); otherwise nothing is written. A plan that changes nothing is refused (nothing written)."""
     from saisaat.configuration import snapshot_json
     if not by or not by.strip():
         raise MessageError(Message("store_needs_by"))
     if not plan.ok or plan.config is None:
         raise MessageError(Message("cfg_not_checked"))
+    if not plan.has_changes:   # a version that changes nothing would only blur the history
+        raise MessageError(Message("cfg_nothing_to_change"))
     if len(plan.rescored) and not (rescore and reason and reason.strip()):
         raise MessageError(Message("cfg_rescore_needs_confirmation", n=len(plan.rescored)))
     config = plan.config

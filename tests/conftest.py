@@ -2,6 +2,8 @@
 through pyproject.toml's pytest settings.)"""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from fixture import build_tiny
@@ -16,3 +18,26 @@ def tiny_db(tmp_path):
     db = Database(path)
     yield db
     db.close()
+
+
+@pytest.fixture(scope="module")
+def tiny_file(tmp_path_factory):
+    """The tiny database, built once per test module; `db_path` gives each test its own copy."""
+    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    build_tiny(path)
+    return path
+
+
+@pytest.fixture
+def db_path(tiny_file, tmp_path):
+    path = tmp_path / "saisaat.duckdb"
+    shutil.copyfile(tiny_file, path)
+    return path
+
+
+@pytest.fixture
+def db(db_path):
+    """A copy of the tiny database, opened read-write."""
+    database = Database(db_path)
+    yield database
+    database.close()

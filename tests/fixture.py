@@ -199,17 +199,14 @@ def _staged(rows) -> pd.DataFrame:
     } for fy, rnd, unit, ind, value in rows])
 
 
-def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None:
-    """Write the tiny database at `path` (which must not exist yet). `names_th` replaces the Thai
-    name of the units and indicators it names by code (names are user input: the documents' tests)."""
-    names_th = names_th or {}
+def build_tiny(path: Path | str) -> None:
+    """Write the tiny database at `path` (which must not exist yet)."""
     indicators = _frame(
-        [(code, fw, obj, names_th.get(code, f"ตัวชี้วัดทดสอบ {code}"), f"Test indicator {code}",
+        [(code, fw, obj, f"ตัวชี้วัดทดสอบ {code}", f"Test indicator {code}",
           measure, applies) for code, fw, obj, measure, applies in INDICATORS],
         ["indicator_code", "framework_id", "objective_no", "name_th", "name_en", "measure", "applies_to"])
     units = _frame(UNITS, ["unit_code", "name_th", "name_en", "unit_kind", "peer_group_code", "abbrev_th",
                            "missions", "active_from_fy"])
-    units["name_th"] = [names_th.get(code, name) for code, name in zip(units["unit_code"], units["name_th"])]
     units["active_to_fy"] = pd.array([None] * len(units), dtype="Int64")
     frameworks = _frame(FRAMEWORKS, ["framework_id", "name_th", "name_en", "first_fy", "last_fy"])
     frameworks["last_fy"] = frameworks["last_fy"].astype("Int64")
@@ -259,3 +256,70 @@ def build_tiny(path: Path | str, names_th: dict[str, str] | None = None) -> None
                          _frame(COMPONENTS, ["fiscal_year", "unit_code", "component_code", "score"]))
     finally:
         con.close()
+
+
+# --- the provincial example (data/examples/provincial_centre.xlsx), with results -----------------------
+
+PROVINCIAL_WORKBOOK = Path(__file__).resolve().parent.parent / "data" / "examples" / "provincial_centre.xlsx"
+# The value every unit reports for an indicator of each measure, except A01 (full marks) and A02 (nothing):
+# binary 1, count 2, percent 45. Under framework 1 (binary 2 points; count steps 1 → 1, 3 → 2; percent 2 ×
+# value ÷ 100) that is 2, 1 and 0.90 points; under framework 2 (binary 3; count 2 → 1, 4 → 2, 6 → 3; percent
+# 3 × value ÷ 90; P2-3.01 steps 80 → 1, 90 → 2, 95 → 3) it is 3, 1, 1.50, and 0 for P2-3.01.
+PROVINCIAL_VALUES = {"A01": {"binary": 1, "count": 6, "percent": 100}, "A02": {"binary": 0, "count": 0, "percent": 0},
+                     None: {"binary": 1, "count": 2, "percent": 45}}
+PROVINCIAL_PERIODS = [(2567, 1), (2567, 2), (2568, 1)]   # FY2567 (framework 1) both rounds, FY2568 round 1
+
+
+def provincial_results_csv(config) -> bytes:
+    """One long-layout CSV with every assigned indicator of every unit in PROVINCIAL_PERIODS."""
+    indicators = config["indicators"].set_index("indicator_code")
+    lines = ["fiscal_year,inspection_round,unit_code,indicator_code,value"]
+    for fy, rnd in PROVINCIAL_PERIODS:
+        framework = 1 if fy <= 2567 else 2
+        for r in config["assignments"].itertuples():
+            if indicators.loc[r.indicator_code, "framework_id"] == framework:
+                values = PROVINCIAL_VALUES.get(r.unit_code, PROVINCIAL_VALUES[None])
+                lines.append(f"{fy},{rnd},{r.unit_code},{r.indicator_code},"
+                             f"{values[indicators.loc[r.indicator_code, 'measure']]}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def build_provincial(path: Path | str) -> int:
+    """Make the provincial example's database at `path` as a new centre would (init from the workbook, then
+    one results import); returns the number of results imported."""
+    from saisaat import configuration, importer
+    from saisaat.db import Database
+    plan = configuration.plan_new(PROVINCIAL_WORKBOOK.read_bytes(), PROVINCIAL_WORKBOOK.name)
+    assert plan.problems == [], plan.problems
+    store.init_database(path, plan, by="tests/fixture.py")
+    with Database(path) as db:
+        incoming = importer.plan_import(db, provincial_results_csv(plan.config), "provincial_results.csv")
+        assert incoming.problems == [], incoming.problems[:3]
+        importer.commit(db, incoming, imported_by="tests/fixture.py")
+    return len(incoming.added)
+
+
+def rename(db, names: dict[str, str], langs=("th", "en")) -> None:
+    """Give units and indicators (by code) new names the way a secretariat does: in the configuration
+    workbook, imported and applied (names are user input; the tests of every output path use this)."""
+    import io
+
+    import openpyxl
+
+    from saisaat import configuration
+    from saisaat.configuration import PART, sheet_title
+    from saisaat.exports import keep_as_text
+    wb = openpyxl.load_workbook(io.BytesIO(configuration.export_workbook(configuration.current(db))))
+    for part in ("units", "indicators"):
+        ws, columns = wb[sheet_title(part)], PART[part].columns
+        for row in ws.iter_rows(min_row=3):
+            code = row[0].value
+            for lang in langs if code in names else ():
+                cell = row[columns.index(f"name_{lang}")]
+                cell.value = names[code]
+                keep_as_text(cell)   # text starting with '=' stays text, as a clerk's typed name does
+    out = io.BytesIO()
+    wb.save(out)
+    plan = configuration.plan_configuration(db, out.getvalue(), "names.xlsx")
+    assert plan.problems == [], plan.problems[:3]
+    store.apply_configuration(db, plan, by="tests/fixture.py", reason="names")

@@ -32,7 +32,6 @@ import openpyxl
 import pyarrow as pa
 import pytest
 
-from fixture import build_tiny
 from saisaat import backup, cli, import_templates, importer, store
 from saisaat.db import Database
 from saisaat.demo import build_demo
@@ -49,33 +48,11 @@ RESULT_FIELDS = ("fiscal_year", "inspection_round", "unit_code", "indicator_code
 # --- databases and helpers ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def tiny_file(tmp_path_factory):
-    """The tiny database, built once; every test works on its own copy."""
-    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    build_tiny(path)
-    return path
-
-
-@pytest.fixture(scope="module")
 def demo_file(tmp_path_factory):
     """The BMA demo database (F-codes, units 1001…, CSC; batch 1 is the demo), built once."""
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     build_demo(path)
     return path
-
-
-@pytest.fixture
-def db_path(tiny_file, tmp_path):
-    path = tmp_path / "saisaat.duckdb"
-    shutil.copyfile(tiny_file, path)
-    return path
-
-
-@pytest.fixture
-def db(db_path):
-    database = Database(db_path)
-    yield database
-    database.close()
 
 
 @pytest.fixture

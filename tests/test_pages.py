@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from fixture import build_tiny
+from fixture import build_provincial, build_tiny
 from saisaat.demo import build_demo
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -39,6 +39,14 @@ def demo_path(tmp_path_factory):
 def tiny_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
     build_tiny(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def provincial_path(tmp_path_factory):
+    """The provincial example (data/examples/provincial_centre.xlsx) after init and one results import."""
+    path = tmp_path_factory.mktemp("province") / "province.duckdb"
+    build_provincial(path)
     return path
 
 
@@ -73,12 +81,14 @@ def metric(at: AppTest, label_start: str) -> str:
     return found[0]
 
 
-# Every page runs from the entrypoint in both languages, on the demo and on the tiny database.
+# Every page runs from the entrypoint in both languages, on the demo, the tiny database and the provincial
+# example (another agency's configuration, never demo data).
 @pytest.mark.parametrize("lang", ["th", "en"])
 @pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("db", ["demo", "tiny"])
-def test_page_runs(page, lang, db, demo_path, tiny_path, monkeypatch):
-    at = open_page(demo_path if db == "demo" else tiny_path, monkeypatch, page, lang=lang)
+@pytest.mark.parametrize("db", ["demo", "tiny", "provincial"])
+def test_page_runs(page, lang, db, demo_path, tiny_path, provincial_path, monkeypatch):
+    at = open_page({"demo": demo_path, "tiny": tiny_path, "provincial": provincial_path}[db], monkeypatch, page,
+                   lang=lang)
     title = at.title[0].value
     assert title.startswith(TITLES[page][0 if lang == "th" else 1])
     if db == "demo":   # synthetic data says so on every page

@@ -428,6 +428,20 @@ STORED_RESULT_FACTS = (
     + [("indicator", code, fw, measure) for code, fw, _, measure, _ in fixture.INDICATORS]
     + [("unit", code, N, N) for code in ("D01", "D02", "DEPA", "DEPN")]
 )
+# Each unit × indicator with stored results, its first and last fiscal year: D01 reported framework 1 in
+# 2560 and 2561, the others only in 2560; every framework-2 result is from 2562 (DEPA: core only).
+STORED_RESULT_SPANS = (
+    [("D01", code, 2560, 2561) for code in fixture.CORE_F1]
+    + [("D01", code, 2562, 2562) for code in ("T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02")]
+    + [("D02", code, 2560, 2560) for code in fixture.CORE_F1]
+    + [("D02", code, 2562, 2562) for code in ("T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02")]
+    + [("DEPA", code, 2560, 2560) for code in fixture.CORE_F1]
+    + [("DEPA", code, 2562, 2562) for code in ("T2-1.01", "T2-1.02")]
+    + [("DEPN", code, 2562, 2562) for code in ("T2-1.01", "T2-1.02", "T2-2.01", "T2-2.02")]
+)
+# Each fiscal year with results, the framework of its indicators and how many: batch 1 holds 18 results in
+# 2560 and 6 in 2561 (framework 1), batch 2 the 25 of 2562 (framework 2).
+STORED_RESULT_YEARS = [(2560, 1, 18), (2561, 1, 6), (2562, 2, 25)]
 # The stored rows behind two keys (the inspectors' visit day and team come from the fixture).
 RESCORE_KEYS = pd.DataFrame({"fiscal_year": [2562, 2560], "inspection_round": [1, 2], "unit_code": ["D01", "D02"],
                              "indicator_code": ["T2-2.01", "T1-2.01"]})
@@ -625,6 +639,8 @@ QUERIES = {
     "configuration_versions_by_id": (["version_id", "applied_at", "applied_by", "reason", "file_name", "sha256",
                                       "undoes", "rescore_batch", "snapshot"], [({}, CONFIGURATION_VERSIONS)]),
     "stored_result_facts": (["kind", "code", "framework_id", "measure"], [({}, STORED_RESULT_FACTS)]),
+    "stored_result_spans": (["unit_code", "indicator_code", "first_fy", "last_fy"], [({}, STORED_RESULT_SPANS)]),
+    "stored_result_years": (["fiscal_year", "framework_id", "num_results"], [({}, STORED_RESULT_YEARS)]),
     "stored_results_for_keys": (["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value",
                                  "inspected_on", "inspector", "note"], [({}, STORED_RESULTS_FOR_KEYS)]),
     "unit_kinds_by_order": (["unit_kind", "name_th", "name_en", "sort_order", "grouped", "num_units"],
