@@ -411,9 +411,13 @@ UNIT_KINDS_BY_ORDER = [("district", "สำนักงานเขต", "Distri
 # The organisation's names, one row per item in item order (fixture.ORGANISATION).
 ORGANISATION_ITEMS = [
     ("centre_name", "ศูนย์ทดสอบ", "Test centre"), ("chair", "ประธานทดสอบ", "Test chair"),
-    ("division", "กองทดสอบ", "Test division"), ("org_name", "องค์กรทดสอบ", "Test organisation"),
+    ("contact_phone", "0 1234 5678", "+66 1234 5678"),
+    ("division", "กองทดสอบ", "Test division"), ("doc_number_prefix", "ทส", "TS"),
+    ("org_name", "องค์กรทดสอบ", "Test organisation"),
     ("org_short", "อท.", "TO"), ("peer_group", "กลุ่มทดสอบ", "test group"),
+    ("report_to", "หน่วยรับรายงานทดสอบ", "the Test recipient"),
     ("secretariat", "สำนักเลขานุการทดสอบ", "Test secretariat"), ("secretariat_short", "สลท.", "TS"),
+    ("signer_name", "นายทดสอบ ลงนาม", "Mr Test Signer"), ("signer_position", "ผู้อำนวยการกองทดสอบ", "Director, Test division"),
 ]
 
 
