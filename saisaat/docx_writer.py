@@ -164,15 +164,22 @@ class _Writer:
             p.paragraph_format.first_line_indent = Cm(2.5)
         elif style == "centre":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        size = size or BODY_PT
         if isinstance(text, str):
             self._run(p, text, size, bold)
         else:
             self._text(p, text, size, bold)
         return p
 
+    def styled(self, text: str, style: str):
+        """A paragraph in one of the document's styles (its runs name the font as well)."""
+        p = self.doc.add_paragraph(style=style)
+        self._run(p, text)
+        return p
+
     def table(self, block: Table, keep_with_next: bool = False) -> None:
         if block.caption:
-            self.doc.add_paragraph(block.caption, style="Caption")
+            self.styled(block.caption, "Caption")
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(block.columns))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -225,7 +232,7 @@ class _Writer:
         picture = self.doc.paragraphs[-1]
         picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
         picture.paragraph_format.keep_with_next = True
-        caption = self.doc.add_paragraph(block.caption, style="Caption")
+        caption = self.styled(block.caption, "Caption")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.paragraph_format.keep_with_next = False
         caption.paragraph_format.space_after = Pt(8)
@@ -260,7 +267,7 @@ class _Writer:
 
     def report(self) -> None:
         c = self.context
-        title = self.doc.add_paragraph(c["title"], style="Title")
+        title = self.styled(c["title"], "Title")
         title.paragraph_format.page_break_before = True
         for line in (c["subtitle"], c["period"]):
             self.paragraph(line, "centre")
@@ -269,7 +276,7 @@ class _Writer:
             p.runs[0].font.color.rgb = DEMO_RED
             p.paragraph_format.space_before = Pt(4)
         for section in c["sections"]:
-            self.doc.add_paragraph(section.heading, style="Heading 1")
+            self.styled(section.heading, "Heading 1")
             for block in section.blocks:
                 if isinstance(block, Paragraph):
                     self.paragraph(block.text, block.style)
