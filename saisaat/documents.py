@@ -318,9 +318,15 @@ def _fy_words(s: CabinetSummary) -> dict:
     return {"fy": s.fiscal_year, "start": format_date_long(start, s.lang), "end": format_date_long(end, s.lang)}
 
 
+def captioned(key: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of the summary with its caption's catalogue key (numbered when laid out)."""
+    frame.attrs["caption"] = key
+    return frame
+
+
 def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
-    """(heading, blocks) where a block is a paragraph (str), a table (DataFrame with its caption key)
-    or a figure key: the report's content in order, in the summary's language."""
+    """(heading, blocks) where a block is a paragraph (str), a table (DataFrame, its caption's key in
+    attrs["caption"]) or a figure key: the report's content in order, in the summary's language."""
     lang, h, org = s.lang, s.headline, s.organisation
     T = lambda key, **v: t(key, lang, **v)  # noqa: E731
     change = "—" if h.mean_change_pct is None else f"{h.mean_change_pct:+.2f}"
@@ -334,21 +340,21 @@ def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
         (T("doc_s_overall"), [
             T("doc_overall", mean=_f(h.mean_pct), median=_f(h.median_pct), target=f"{h.target_pct:g}",
               at_target=h.at_or_above_target, previous=_f(h.previous_mean_pct), change=change),
-            ("doc_t_bands", cols(s.bands, {"band": "col_score_band", "num_units": "col_num_units"})), "bands"]),
-        (T("doc_s_by_kind"), [("doc_t_kind", cols(s.by_kind, {
+            captioned("doc_t_bands", cols(s.bands, {"band": "col_score_band", "num_units": "col_num_units"})), "bands"]),
+        (T("doc_s_by_kind"), [captioned("doc_t_kind", cols(s.by_kind, {
             "kind": "col_kind", "num_units": "col_num_units", "mean_pct": "col_mean_pct",
             "median_pct": "col_median_pct"}))]),
-        (T("doc_s_by_objective"), [("doc_t_objective", cols(s.by_objective, {
+        (T("doc_s_by_objective"), [captioned("doc_t_objective", cols(s.by_objective, {
             "objective": "col_objective", "mean_pct": "col_mean_pct", "median_pct": "col_median_pct"})),
             "objective"]),
-        (T("doc_s_top"), [("doc_t_top", cols(s.top, {"rank": "col_rank", "unit_name": "col_unit",
+        (T("doc_s_top"), [captioned("doc_t_top", cols(s.top, {"rank": "col_rank", "unit_name": "col_unit",
                                                       "score_pct": "col_score_pct"}))]),
-        (T("doc_s_improved"), [("doc_t_improved", cols(improved, {
+        (T("doc_s_improved"), [captioned("doc_t_improved", cols(improved, {
             "rank": "col_rank", "unit_name": "col_unit", "from_pct": "col_from_pct", "to_pct": "col_to_pct",
             "change_pct": "col_change_pct"}))]),
-        (T("doc_s_needs"), [T("doc_needs_note", n=len(s.needs_improvement)), ("doc_t_needs", cols(s.needs_improvement, {
+        (T("doc_s_needs"), [T("doc_needs_note", n=len(s.needs_improvement)), captioned("doc_t_needs", cols(s.needs_improvement, {
             "unit_name": "col_unit", "score_pct": "col_score_pct", "missed_indicators": "doc_missed"}))]),
-        (T("doc_s_years"), [("doc_t_years", cols(s.by_year, {
+        (T("doc_s_years"), [captioned("doc_t_years", cols(s.by_year, {
             "fiscal_year": "col_fiscal_year", "num_units": "col_num_units", "mean_pct": "col_mean_pct"})), "trend"]),
         (T("doc_s_method"), [T("how_score"), T("doc_method_points")]),
         (T("doc_s_source"), [T("doc_source_demo") if s.demo else T("doc_source_real", **org),
@@ -367,6 +373,9 @@ class Memo:
     signature: tuple[str, ...]                        # the signer's name (in brackets) and position
 
 
+MEMO_NUMBER_BLANK = "\u2003" * 4 + "/" + "\u2003" * 4    # the number and year the registry writes in when it sends
+
+
 def memo(s: CabinetSummary, wording: Wording) -> Memo:
     lang, org, h = s.lang, s.organisation, s.headline
     T = lambda key, **v: t(key, lang, **v)  # noqa: E731
@@ -378,7 +387,7 @@ def memo(s: CabinetSummary, wording: Wording) -> Memo:
     return Memo(
         heading=T("memo_heading"),
         fields=(((T("memo_from"), wording(office)),),
-                ((T("memo_ref"), wording(T("memo_ref_value", prefix=org["doc_number_prefix"]))),
+                ((T("memo_ref"), wording(org["doc_number_prefix"] + MEMO_NUMBER_BLANK)),
                  (T("memo_date"), wording(format_date_long(today(), lang)))),
                 ((T("memo_subject"), wording(T("memo_subject_value", **fy))),)),
         salutation=(T("memo_to"), wording(org["chair"])),
@@ -404,11 +413,10 @@ def summary_document(s: CabinetSummary, figures: dict[str, bytes]) -> dict:
     for heading, blocks in summary_sections(s):
         out = []
         for block in blocks:
-            if isinstance(block, tuple):
-                key, frame = block
+            if isinstance(block, pd.DataFrame):
                 tables += 1
-                out.append(make_table(frame, table_wording, tables,
-                                      t("doc_table_caption", lang, n=tables, title=t(key, lang))))
+                out.append(make_table(block, table_wording, tables, t("doc_table_caption", lang, n=tables,
+                                                                       title=t(block.attrs["caption"], lang))))
             elif block in SUMMARY_FIGURES:
                 if block in figures:
                     pictures += 1
