@@ -16,4 +16,6 @@ if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
+# The documents' typeface: Sarabun THSN derived from the fontpkg-sarabun package, for fontconfig (charts).
+"$PY" -m saisaat fonts >/dev/null
 exec "$PY" -m streamlit run app.py --browser.gatherUsageStats false "$@"

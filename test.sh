@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run every test. On a fresh (Debian) machine this first installs what the tests need:
 # Chromium and Thai fonts from Debian (the real-browser test, chart images), Pango (PDF),
-# poppler (PDF pages to PNG in the tests), and the pip packages.
+# poppler (PDF pages to PNG in the tests), LibreOffice Writer (the .docx as an office suite renders it),
+# and the pip packages; then Sarabun THSN (Sarabun at TH Sarabun New's size, from the fontpkg-sarabun
+# package) for fontconfig, so Chromium and LibreOffice draw with it.
 #   ./test.sh            → the whole suite
 #   ./test.sh -k pages   → extra arguments go to pytest
 set -euo pipefail
@@ -13,12 +15,14 @@ fc-list 2>/dev/null | grep -qi "loma" || need_apt+=(fonts-thai-tlwg)
 fc-list 2>/dev/null | grep -qi "noto color emoji" || need_apt+=(fonts-noto-color-emoji)
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
+[ -e /usr/lib/libreoffice/share/registry/writer.xcd ] || need_apt+=(libreoffice-writer-nogui)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" fontconfig >/dev/null
 fi
 "$PY" -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+"$PY" -m saisaat fonts >/dev/null
 # The linter first (pyproject.toml says which rules): a finding fails the run before any test.
 "$PY" -m ruff check .
 exec "$PY" -m pytest -q "$@"

@@ -262,6 +262,12 @@ def cmd_config(args) -> int:
     return 0
 
 
+def cmd_fonts(args) -> int:
+    from saisaat import fonts
+    print(fonts.ensure_installed())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m saisaat",
                                      description=f"{t('app_short')}: transparency-indicator warehouse")
@@ -354,6 +360,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("th", "en"), default="th")
     _db_arg(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("fonts", help="derive Sarabun THSN (Sarabun at TH Sarabun New's size) and register it "
+                                     "with fontconfig")
+    p.set_defaults(func=cmd_fonts)
     return parser
 
 

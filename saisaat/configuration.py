@@ -40,7 +40,8 @@ class Part:
 
 
 PARTS = (
-    Part("organisation", (Col("item", "code"), Col("value_th"), Col("value_en")), ("item",), "organisation"),
+    Part("organisation", (Col("item", "code"), Col("value_th", "opt_text"), Col("value_en", "opt_text")), ("item",),
+         "organisation"),
     Part("unit_kinds", (Col("unit_kind", "code"), Col("name_th"), Col("name_en"), Col("sort_order", "int"),
                         Col("grouped", "bool")), ("unit_kind",), "unit_kinds"),
     Part("peer_groups", (Col("peer_group_code", "code"), Col("name_th"), Col("name_en")), ("peer_group_code",),
@@ -67,6 +68,8 @@ PART = {p.key: p for p in PARTS}
 TABLE_PARTS = [p for p in PARTS if p.table]
 ORGANISATION_ITEMS = ("org_name", "org_short", "centre_name", "secretariat", "secretariat_short", "division",
                       "chair", "peer_group")
+# the covering memo's items: optional (blank when not given)
+OPTIONAL_ITEMS = ("report_to", "doc_number_prefix", "signer_name", "signer_position", "contact_phone")
 MEASURES = ("binary", "count", "percent")
 # LibreOffice Calc saves a yes/no cell as the formula =TRUE() or =FALSE(): the value it shows
 LIBREOFFICE_BOOLEANS = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
@@ -513,8 +516,9 @@ def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[l
         if item not in set(org["item"]):
             bad("organisation", None, "item", item, "cfg_org_item_missing")
     for r in org.itertuples():
-        if r.item not in ORGANISATION_ITEMS:
-            bad("organisation", (r.item,), "item", r.item, "cfg_org_item_unknown", items=", ".join(ORGANISATION_ITEMS))
+        if r.item not in ORGANISATION_ITEMS + OPTIONAL_ITEMS:
+            bad("organisation", (r.item,), "item", r.item, "cfg_org_item_unknown",
+                items=", ".join(ORGANISATION_ITEMS + OPTIONAL_ITEMS))
     kinds = config["unit_kinds"]
     if kinds.empty:
         bad("unit_kinds", None, "unit_kind", None, "cfg_no_kinds")
@@ -690,8 +694,13 @@ def plan_from(db, config: Configuration, where: dict, file_name: str, sha256: st
     plan.problems, plan.rulesets = check(config, where, stored)
     if plan.problems:
         return plan
-    plan.config = config
     before = current(db)
+    # a workbook from before the memo's items were added leaves them as they are (they are optional)
+    org, kept = config["organisation"], before["organisation"]
+    missing = kept[kept["item"].isin(OPTIONAL_ITEMS) & ~kept["item"].isin(org["item"])]
+    if len(missing):
+        config = dict(config, organisation=normalised(PART["organisation"], pd.concat([org, missing])))
+    plan.config = config
     plan.changes = {p.key: _diff(p, before[p.key], config[p.key]) for p in PARTS}
     frames = []
     for ruleset in plan.rulesets:

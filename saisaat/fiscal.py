@@ -13,6 +13,11 @@ THAI_MONTHS_SHORT = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.
                      "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 EN_MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun",
                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# An official date is written in full (1 ธันวาคม 2569): the documents' date lines use these.
+THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
+               "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+EN_MONTHS = ("January", "February", "March", "April", "May", "June",
+             "July", "August", "September", "October", "November", "December")
 
 
 def months_short(lang: str) -> tuple[str, ...]:
@@ -64,6 +69,20 @@ def format_date(day: date, lang: str = "th") -> str:
     if lang == "th":
         return f"{day.day} {THAI_MONTHS_SHORT[day.month - 1]} {be_year(day.year)}"
     return f"{day.day} {EN_MONTHS_SHORT[day.month - 1]} {day.year}"
+
+
+def format_date_long(day: date, lang: str = "th") -> str:
+    """A date as an official document writes it: 1 ธันวาคม 2569 in Thai (Buddhist era), 1 December 2026
+    in English."""
+    if lang == "th":
+        return f"{day.day} {THAI_MONTHS[day.month - 1]} {be_year(day.year)}"
+    return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_month_year(day: date, lang: str = "th") -> str:
+    """ตุลาคม 2568 / October 2025."""
+    months = THAI_MONTHS if lang == "th" else EN_MONTHS
+    return f"{months[day.month - 1]} {be_year(day.year) if lang == 'th' else day.year}"
 
 
 @dataclass(frozen=True)

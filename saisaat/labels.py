@@ -63,7 +63,27 @@ def organisation(source, lang: str) -> dict[str, str]:
     """The organisation's own names (org_name, org_short, centre_name, secretariat, secretariat_short,
     division, chair, peer_group), from its configuration."""
     o = source.query("organisation_items")
-    return dict(zip(o["item"], o["value_th" if lang == "th" else "value_en"]))
+    names = dict.fromkeys(("report_to", "doc_number_prefix", "signer_name", "signer_position", "contact_phone"), "")
+    return names | dict(zip(o["item"], o["value_th" if lang == "th" else "value_en"]))
+
+
+def peer_group_names(source, lang: str) -> dict[str, str]:
+    """peer_group_code → its name (the BMA's district zones)."""
+    u = source.query("units_by_code").dropna(subset=["peer_group_code"])
+    return dict(zip(u["peer_group_code"], u["peer_group_name_th" if lang == "th" else "peer_group_name_en"]))
+
+
+def proper_names(source, lang: str) -> tuple[str, ...]:
+    """The names a document never breaks across lines, in `lang`: every unit, kind of unit and peer
+    group, and the organisation's own names (the documents' word breaking keeps them whole)."""
+    names = (list(unit_names(source, lang).values()) + list(kind_labels(source, lang).values())
+             + list(peer_group_names(source, lang).values()) + list(organisation(source, lang).values()))
+    return tuple(sorted({n for n in names if n}, key=lambda n: (-len(n), n)))
+
+
+def indicator_number(indicator_code: str) -> str:
+    """An indicator's number within its framework, as a reader cites it: F2-1.04 → 1.04."""
+    return indicator_code.split("-", 1)[1] if "-" in indicator_code else indicator_code
 
 
 def unit_option(names: dict[str, str]):

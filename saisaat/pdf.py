@@ -5,7 +5,8 @@ WeasyPrint names each glyph's text from the HarfBuzz cluster it first appears in
 and a tone mark often share one cluster (ผู้, น้ำ), so a glyph could be named after its neighbour
 and the PDF's text read back wrong (ผู้ → ผ้้). Here every glyph the font's cmap knows is named by
 its own character (a positional variant by its glyph name); other glyphs keep WeasyPrint's cluster
-text. The one visible effect: ำ reads back as its two parts ํ + า (equal under NFKC normalisation).
+text. The one visible effect: ำ reads back as its two parts ํ + า (equal under NFKC normalisation):
+the font draws it so.
 """
 from __future__ import annotations
 
@@ -20,14 +21,15 @@ from weasyprint.pdf import fonts as _fonts
 _original_init = _fonts.Font.__init__
 
 
-_UNI_NAME = re.compile(r"^uni([0-9A-F]{4})(?:\.|$)")
+_UNI_NAME = re.compile(r"^uni((?:[0-9A-F]{4})+)(?:\.|$)")
 
 
 @lru_cache(maxsize=32)
 def _glyph_chars(file_content: bytes, index: int) -> dict[int, str]:
     """Glyph id → its character: by the font's cmap, and for positional variants (a tone mark
     lowered or shifted left, a consonant without its descender: private-use codepoints or no
-    codepoint at all) by the glyph's name, uni0E49.low → ้."""
+    codepoint at all) by the glyph's name, uni0E49.low → ้, and a ligature by all its characters,
+    uni0E4D0E49 (nikhahit with a tone mark, as Sarabun draws น้ำ) → ํ้."""
     tt = TTFont(io.BytesIO(file_content), fontNumber=index)
     chars: dict[int, str] = {}
     for codepoint, name in sorted(tt.getBestCmap().items()):
@@ -36,7 +38,8 @@ def _glyph_chars(file_content: bytes, index: int) -> dict[int, str]:
     for glyph_id, name in enumerate(tt.getGlyphOrder()):
         m = _UNI_NAME.match(name)
         if m and glyph_id not in chars:
-            chars[glyph_id] = chr(int(m.group(1), 16))
+            hexes = m.group(1)
+            chars[glyph_id] = "".join(chr(int(hexes[i:i + 4], 16)) for i in range(0, len(hexes), 4))
     return chars
 
 

@@ -5,14 +5,14 @@ renderers in documents.py only lay them out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from saisaat import analytics, labels
 from saisaat.db import Database
-from saisaat.fiscal import cycle_status, format_date
+from saisaat.fiscal import cycle_status, format_date, pending_rounds, today
 from saisaat.i18n import t
 from saisaat.labels import framework_of, is_demo
 
@@ -35,15 +35,20 @@ class CabinetSummary:
     improved: pd.DataFrame
     needs_improvement: pd.DataFrame     # bottom units with the indicators they missed
     by_year: pd.DataFrame               # BMA mean per fiscal year (the last five)
-    scores: pd.DataFrame                # every unit (annex)
+    scores: pd.DataFrame                # every unit (annex), with its kind's and peer group's names
     organisation: dict                  # the organisation's own names in `lang` (labels.organisation)
+    proper_names: tuple[str, ...] = ()  # names never broken across lines (labels.proper_names)
+    draft: bool = False                 # a draft: the documents say so on every page
 
 
 def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 10) -> CabinetSummary:
     names = labels.unit_names(db, lang)
     ind_names = labels.indicator_names(db, lang)
+    kinds = labels.kind_labels(db, lang)
     scores = db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=None)
     scores["unit_name"] = scores["unit_code"].map(names)
+    scores["kind"] = scores["unit_kind"].map(kinds)
+    scores["peer_group"] = scores["peer_group_code"].map(labels.peer_group_names(db, lang))
     previous = db.query("unit_scores", fiscal_year=fiscal_year - 1, inspection_round=None)
     head = analytics.headline(scores, previous if len(previous) else None, TARGET_PCT)
 
@@ -51,10 +56,9 @@ def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 1
     completeness = completeness[completeness["fiscal_year"] == fiscal_year].reset_index(drop=True)
 
     assessed = analytics.assessed(scores)["score_pct"].astype(float)
-    bands = pd.DataFrame([{"band": f"{lo:g}–{min(hi, 100):g}" if hi <= 100 else f"≥ {lo:g}",
+    bands = pd.DataFrame([{"band": band_label(lo, hi, lang),
                            "num_units": int(((assessed >= lo) & (assessed < hi)).sum())} for lo, hi in BANDS])
 
-    kinds = labels.kind_labels(db, lang)
     by_kind = analytics.mean_by(scores, "unit_kind")
     by_kind["kind"] = by_kind["unit_kind"].map(kinds)
 
@@ -64,6 +68,7 @@ def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 1
         labels.objective_names(db, framework_of(db, fiscal_year), lang))
 
     top, bottom = analytics.top_bottom(scores, n)
+    top.insert(0, "rank", range(1, len(top) + 1))
     by_year_all = db.query("unit_scores_by_year")
     improved, _ = analytics.movers(by_year_all, fiscal_year - 1, fiscal_year, n)
     improved["unit_name"] = improved["unit_code"].map(names)
@@ -75,8 +80,9 @@ def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 1
                       .groupby("unit_code")["indicator_code"]
                       .apply(lambda codes: list(codes)[:3]))
     needs = bottom[["unit_code", "unit_name", "score_pct"]].copy()
+    # each indicator as a reader cites it (its number and wording), one per line of the cell
     needs["missed_indicators"] = needs["unit_code"].map(
-        lambda c: "; ".join(f"{code} {ind_names[code]}" for code in missed_by_unit.get(c, [])))
+        lambda c: [f"{labels.indicator_number(code)} {ind_names[code]}" for code in missed_by_unit.get(c, [])])
 
     band = analytics.band_by_year(by_year_all)
     by_year = band[(band["fiscal_year"] > fiscal_year - TREND_YEARS) & (band["fiscal_year"] <= fiscal_year)]
@@ -85,8 +91,18 @@ def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 1
         fiscal_year=fiscal_year, lang=lang, demo=is_demo(db), headline=head, completeness=completeness,
         bands=bands, by_kind=by_kind, by_objective=by_objective, top=top, improved=improved,
         needs_improvement=needs, by_year=by_year.reset_index(drop=True), scores=scores,
-        organisation=labels.organisation(db, lang),
+        organisation=labels.organisation(db, lang), proper_names=labels.proper_names(db, lang),
     )
+
+
+def band_label(lo: float, hi: float, lang: str) -> str:
+    """A score band whose ends no other band shares (scores have two decimals): ต่ำกว่า 60,
+    60–69.99, …, 90 ขึ้นไป."""
+    if lo <= 0:
+        return t("band_below", lang, hi=f"{hi:g}")
+    if hi > 100:
+        return t("band_from", lang, lo=f"{lo:g}")
+    return t("band_between", lang, lo=f"{lo:g}", hi=f"{hi - 0.01:.2f}")
 
 
 @dataclass
@@ -103,10 +119,19 @@ class ReportCard:
     previous_pct: float | None
     change_pct: float | None
     objective_changes: pd.DataFrame   # objective, previous, now, change
+    num_losses: int = 0               # indicators where points were lost (losses holds the largest)
+    points: float | None = None       # the year's points and points possible
+    max_points: float | None = None
+    num_indicators: int = 0           # indicators the unit answers for this year
+    max_points_per_round: float | None = None   # every indicator's full mark in one round (None: they differ)
+    missing_rounds: tuple[int, ...] = ()        # rounds inspected for the unit's peers but not for it
+    organisation: dict = field(default_factory=dict)
+    proper_names: tuple[str, ...] = ()
+    draft: bool = False
 
 
 def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
-                 max_losses: int = 6) -> list[ReportCard]:
+                 max_losses: int = 10) -> list[ReportCard]:
     """One card per unit assessed in the year (or the units asked for), peers = same kind."""
     names = labels.unit_names(db, lang)
     ind_names = labels.indicator_names(db, lang)
@@ -121,6 +146,11 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
                       & (by_year["fiscal_year"] <= fiscal_year)]
     objective_labels = labels.objective_names(db, framework_of(db, fiscal_year), lang)
     same_framework = framework_of(db, fiscal_year - 1) == framework_of(db, fiscal_year)
+    organisation, proper_names = labels.organisation(db, lang), labels.proper_names(db, lang)
+    # each round's results, to see which rounds a unit is missing (a round not yet inspected is not missing)
+    inspected = [r for r in (1, 2) if r not in pending_rounds(fiscal_year, None, today())]
+    round_scores = {r: db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=r) for r in inspected}
+    round_points = {}
     wanted = units or analytics.assessed(scores)["unit_code"].tolist()
     cards = []
     for code in wanted:
@@ -130,9 +160,22 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
         pct = float(mine["score_pct"].iloc[0]) if len(mine) and pd.notna(mine["score_pct"].iloc[0]) else None
         profile = analytics.objective_profile(objective_scores, peers, code)
         profile["objective"] = profile["objective_no"].map(objective_labels)
-        losses = analytics.indicator_losses(points, peers, code)
-        losses = losses[losses["lost_points"] > 0].head(max_losses).copy()
+        missing = tuple(r for r, frame in round_scores.items()
+                        if _scored(frame, code) == 0 and frame.loc[frame["unit_code"].isin(peers), "num_scored"].sum() > 0)
+        scored_rounds = [r for r in inspected if r not in missing]
+        # a unit with one round of results is compared with its peers' points in that round
+        compared = points
+        if missing and len(scored_rounds) == 1:
+            r = scored_rounds[0]
+            if r not in round_points:
+                round_points[r] = db.query("unit_indicator_points", fiscal_year=fiscal_year, inspection_round=r)
+            compared = round_points[r]
+        all_losses = analytics.indicator_losses(compared, peers, code)
+        all_losses = all_losses[all_losses["lost_points"] > 0]
+        losses = all_losses.head(max_losses).copy()
         losses["indicator"] = losses["indicator_code"].map(ind_names)
+        mine_points = points[points["unit_code"] == code]
+        per_round = (mine_points["max_points_expected"] / 2).unique()
         trend = by_year[by_year["unit_code"] == code][["fiscal_year", "score_pct", "framework_id"]]
         prev = trend[trend["fiscal_year"] == fiscal_year - 1]["score_pct"]
         prev_pct = float(prev.iloc[0]) if len(prev) else None
@@ -153,9 +196,22 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
             standing=analytics.standing(group, code), peer_label=labels.kind_label(db, kind, lang),
             profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
             change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
-            objective_changes=changes,
+            objective_changes=changes, num_losses=len(all_losses),
+            points=_number(mine["points"]), max_points=_number(mine["max_points"]),
+            num_indicators=len(mine_points),
+            max_points_per_round=float(per_round[0]) if len(per_round) == 1 else None,
+            missing_rounds=missing, organisation=organisation, proper_names=proper_names,
         ))
     return cards
+
+
+def _scored(round_scores: pd.DataFrame, unit_code: str) -> int:
+    row = round_scores.loc[round_scores["unit_code"] == unit_code, "num_scored"]
+    return int(row.iloc[0]) if len(row) else 0
+
+
+def _number(column: pd.Series) -> float | None:
+    return float(column.iloc[0]) if len(column) and pd.notna(column.iloc[0]) else None
 
 
 def cycle_table(source, fiscal_year: int, today: date, lang: str) -> pd.DataFrame:

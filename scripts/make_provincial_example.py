@@ -35,6 +35,11 @@ ORGANISATION = [
     ("division", "กลุ่มงานอำนวยการ (สมมุติ)", "General Administration Group (illustrative)"),
     ("chair", "ผู้ว่าราชการจังหวัดตัวอย่าง (สมมุติ)", "Governor of Example Province (illustrative)"),
     ("peer_group", "กลุ่มอำเภอ", "district group"),
+    ("report_to", "สำนักงาน ก.พ.", "the Office of the Civil Service Commission (OCSC)"),
+    ("doc_number_prefix", "ตย", "EX"),
+    ("signer_name", "", ""),
+    ("signer_position", "หัวหน้าสำนักงานจังหวัดตัวอย่าง (สมมุติ)", "Head of the Example Provincial Office (illustrative)"),
+    ("contact_phone", "", ""),
 ]
 UNIT_KINDS = [("amphoe", "ที่ว่าการอำเภอ", "District (amphoe) office", 1, True),
               ("provincial_office", "ส่วนราชการประจำจังหวัด", "Provincial office of a central agency", 2, False)]

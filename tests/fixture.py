@@ -39,6 +39,9 @@ ORGANISATION = [
     ("centre_name", "ศูนย์ทดสอบ", "Test centre"), ("secretariat", "สำนักเลขานุการทดสอบ", "Test secretariat"),
     ("secretariat_short", "สลท.", "TS"), ("division", "กองทดสอบ", "Test division"),
     ("chair", "ประธานทดสอบ", "Test chair"), ("peer_group", "กลุ่มทดสอบ", "test group"),
+    ("report_to", "หน่วยรับรายงานทดสอบ", "the Test recipient"), ("doc_number_prefix", "ทส", "TS"),
+    ("signer_name", "นายทดสอบ ลงนาม", "Mr Test Signer"), ("signer_position", "ผู้อำนวยการกองทดสอบ", "Director, Test division"),
+    ("contact_phone", "0 1234 5678", "+66 1234 5678"),
 ]
 UNIT_KINDS = [("district", "สำนักงานเขต", "District office", 1, True),
               ("department", "สำนัก/สำนักงาน", "Department / office", 2, False)]

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from saisaat import store
-from saisaat.fiscal import current_fiscal_year, today
+from saisaat.fiscal import current_fiscal_year, format_date_long, today
 
 
 # SAISAAT_TODAY sets today; the fiscal year turns on 1 October (FY2571 begins 1 Oct 2027).
@@ -36,3 +36,14 @@ def test_extend_fiscal_years(tiny_db):
     assert years["framework_id"].tolist() == [1, 1, 2, 2, 2, 2]
     row = years[years["fiscal_year"] == 2564].iloc[0]
     assert (row["starts_on"].date(), row["ends_on"].date()) == (date(2020, 10, 1), date(2021, 9, 30))
+
+
+# An official date is written in full: the month's whole name, the Buddhist era in Thai; in English the
+# common era (the documents say which fiscal year that is).
+@pytest.mark.parametrize("day, th, en", [
+    (date(2026, 12, 1), "1 ธันวาคม 2569", "1 December 2026"),
+    (date(2025, 10, 1), "1 ตุลาคม 2568", "1 October 2025"),
+    (date(2026, 2, 28), "28 กุมภาพันธ์ 2569", "28 February 2026"),
+])
+def test_format_date_long(day, th, en):
+    assert (format_date_long(day, "th"), format_date_long(day, "en")) == (th, en)

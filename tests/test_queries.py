@@ -410,9 +410,10 @@ TABLES_IN_SCHEMA = [(t,) for t in sorted((
 
 class ConfigurationSnapshot:
     """Equal to a snapshot (JSON) holding every part of the configuration with the tiny database's row
-    counts: 8 organisation items, 2 kinds, 1 peer group, 4 units, 2 frameworks, 4 objectives, 7 indicators,
+    counts: 13 organisation items (8 names, 5 for the memo), 2 kinds, 1 peer group, 4 units, 2 frameworks,
+    4 objectives, 7 indicators,
     26 assignments, 6 official rules (3 measures × 2 frameworks) and 22 settings (11 per framework)."""
-    COUNTS = {"organisation": 8, "unit_kinds": 2, "peer_groups": 1, "units": 4, "frameworks": 2, "objectives": 4,
+    COUNTS = {"organisation": 13, "unit_kinds": 2, "peer_groups": 1, "units": 4, "frameworks": 2, "objectives": 4,
               "indicators": 7, "assignments": 26, "rules": 6, "settings": 22}
 
     def __eq__(self, other):
@@ -455,9 +456,13 @@ UNIT_KINDS_BY_ORDER = [("district", "สำนักงานเขต", "Distri
 # The organisation's names, one row per item in item order (fixture.ORGANISATION).
 ORGANISATION_ITEMS = [
     ("centre_name", "ศูนย์ทดสอบ", "Test centre"), ("chair", "ประธานทดสอบ", "Test chair"),
-    ("division", "กองทดสอบ", "Test division"), ("org_name", "องค์กรทดสอบ", "Test organisation"),
+    ("contact_phone", "0 1234 5678", "+66 1234 5678"),
+    ("division", "กองทดสอบ", "Test division"), ("doc_number_prefix", "ทส", "TS"),
+    ("org_name", "องค์กรทดสอบ", "Test organisation"),
     ("org_short", "อท.", "TO"), ("peer_group", "กลุ่มทดสอบ", "test group"),
+    ("report_to", "หน่วยรับรายงานทดสอบ", "the Test recipient"),
     ("secretariat", "สำนักเลขานุการทดสอบ", "Test secretariat"), ("secretariat_short", "สลท.", "TS"),
+    ("signer_name", "นายทดสอบ ลงนาม", "Mr Test Signer"), ("signer_position", "ผู้อำนวยการกองทดสอบ", "Director, Test division"),
 ]
 
 

@@ -17,7 +17,9 @@ FY2560: D01 1+1, 1+1, 0.67+0.75 = 5.42 / 6 → 90.33; D02 0+1, 0+0, 1+0.40 = 2.4
 """
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import struct
 import subprocess
@@ -38,10 +40,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fixture import build_tiny, rename
-from saisaat import analytics, documents, reports
+from saisaat import analytics, documents, fonts, reports
 from saisaat.db import Database
 from saisaat.demo import build_demo
-from saisaat.fiscal import format_date
+from saisaat.fiscal import format_date_long
 from saisaat.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,9 +56,16 @@ def th(key: str, **values) -> str:
     return t(key, "th", **values)
 
 
-def missed(*codes: str) -> str:
-    """The needs-improvement column: each missed indicator's code and (tiny) Thai name."""
-    return "; ".join(f"{c} ตัวชี้วัดทดสอบ {c}" for c in codes)
+def missed(*codes: str) -> list[str]:
+    """The needs-improvement column: each missed indicator's number in its framework (T2-1.02 → 1.02)
+    and its (tiny) Thai name, one per line of the cell."""
+    return [f"{c.split('-')[1]} ตัวชี้วัดทดสอบ {c}" for c in codes]
+
+
+def plain(text: str) -> str:
+    """Text without the marks that keep names whole in the Word file (word joiner, zero-width space,
+    no-break space for a space)."""
+    return text.replace("\u2060", "").replace("\u200b", "").replace("\u00a0", " ")
 
 
 # The comparison normalisation of PDF text and source text (both sides get the same treatment).
@@ -121,10 +130,13 @@ def test_cabinet_completeness_per_round(summary_2562):
     assert c["num_units_reporting"].tolist() == [4, 3]
 
 
-# Bands: 41.38 and 53.13 below 60; nothing in 60–90; 92.71 and 100 in the top band.
-def test_cabinet_bands(summary_2562):
+# Bands: 41.38 and 53.13 below 60; nothing in 60–90; 92.71 and 100 in the top band. No two bands share
+# an end (scores have two decimals): below 60, 60–69.99, …, 90 and above, in the summary's language.
+def test_cabinet_bands(summary_2562, tiny):
     assert summary_2562.bands.to_dict("list") == {
-        "band": ["0–60", "60–70", "70–80", "80–90", "≥ 90"], "num_units": [2, 0, 0, 0, 2]}
+        "band": ["ต่ำกว่า 60", "60–69.99", "70–79.99", "80–89.99", "90 ขึ้นไป"], "num_units": [2, 0, 0, 0, 2]}
+    assert reports.cabinet_summary(tiny, 2562, "en").bands["band"].tolist() == [
+        "below 60", "60–69.99", "70–79.99", "80–89.99", "90 and above"]
 
 
 # By kind: two departments (DEPA 100, DEPN 53.13) and two districts (D01 92.71, D02 41.38), with the
@@ -180,7 +192,7 @@ def test_cabinet_improved_compares_across_the_framework_change(summary_2562, tin
     (10, [("D02", 41.38, missed("T2-1.02", "T2-1.01", "T2-2.02")),
           ("DEPN", 53.13, missed("T2-1.01", "T2-1.02", "T2-2.02")),
           ("D01", 92.71, missed("T2-1.02", "T2-2.01")),
-          ("DEPA", 100.0, "")]),
+          ("DEPA", 100.0, [])]),
     (2, [("D02", 41.38, missed("T2-1.02", "T2-1.01", "T2-2.02")),
          ("DEPN", 53.13, missed("T2-1.01", "T2-1.02", "T2-2.02"))]),
 ])
@@ -290,25 +302,30 @@ def _reported_seconds(stdout: str) -> float:
     return float(m.group(1))
 
 
+ISSUED = date(2026, 12, 1)     # the day the documents are dated (SAISAAT_TODAY): the cards are issued in December
+
+
 @pytest.fixture(scope="module")
 def cli(demo_path, tmp_path_factory):
-    """`python -m saisaat report cabinet` and `report cards` for FY2569: the documents every later test
-    reads (so they are generated once), the seconds each reports, and the days it ran on."""
+    """`python -m saisaat report cabinet` and `report cards` for FY2569 in Thai and English, dated
+    ISSUED: the documents every later test reads (so they are generated once), the seconds each
+    reports, and the day they are dated."""
     out = tmp_path_factory.mktemp("reports")
-    first_day = date.today()
-    runs = {}
-    for kind in ("cabinet", "cards"):
-        started = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "saisaat", "report", kind, "--fiscal-year", str(FY), "--out", str(out),
-             "--db", str(demo_path)], cwd=ROOT, capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
-        runs[kind] = {"reported": _reported_seconds(proc.stdout), "wall": time.perf_counter() - started,
-                      "stdout": proc.stdout}
-    stem = out / f"cabinet_summary_{FY}_th"
-    return {"out": out, "runs": runs, "days": {first_day, date.today()},
-            "docx": stem.with_suffix(".docx"), "pdf": stem.with_suffix(".pdf"), "xlsx": stem.with_suffix(".xlsx"),
-            "zip": out / f"report_cards_{FY}_th.zip"}
+    runs, files = {}, {}
+    for lang in ("th", "en"):
+        for kind in ("cabinet", "cards"):
+            started = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, "-m", "saisaat", "report", kind, "--fiscal-year", str(FY), "--out", str(out),
+                 "--db", str(demo_path), "--lang", lang], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                env={**os.environ, "SAISAAT_TODAY": ISSUED.isoformat()})
+            assert proc.returncode == 0, proc.stderr
+            runs[kind if lang == "th" else f"{kind}_{lang}"] = {
+                "reported": _reported_seconds(proc.stdout), "wall": time.perf_counter() - started, "stdout": proc.stdout}
+        stem = out / f"cabinet_summary_{FY}_{lang}"
+        files[lang] = {"docx": stem.with_suffix(".docx"), "pdf": stem.with_suffix(".pdf"),
+                       "xlsx": stem.with_suffix(".xlsx"), "zip": out / f"report_cards_{FY}_{lang}.zip"}
+    return {"out": out, "runs": runs, "days": {ISSUED}, **files["th"], "en": files["en"], "th": files["th"]}
 
 
 @pytest.fixture(scope="module")
@@ -389,10 +406,11 @@ def test_docx_font_and_content(cli, summary):
         fonts = run._element.rPr.find(qn("w:rFonts"))
         assert (run.font.name, fonts.get(qn("w:cs"))) == (FONT, FONT), run.text
 
-    texts = [p.text for p in doc.paragraphs]
+    # names kept whole carry word joiners (and zero-width spaces at their edges): not part of the text
+    texts = [plain(p.text) for p in doc.paragraphs]
     body = [b for _, blocks in documents.summary_sections(summary) for b in blocks
             if isinstance(b, str) and b not in ("bands", "objective", "trend")]
-    body_paragraphs = [p for p in doc.paragraphs if p.text in body[:-1]]   # the last one holds today's date
+    body_paragraphs = [p for p in doc.paragraphs if plain(p.text) in body[:-1]]   # the last one holds today's date
     assert len(body_paragraphs) == len(body) - 1
     for p in body_paragraphs:
         for run in p.runs:
@@ -400,7 +418,8 @@ def test_docx_font_and_content(cli, summary):
             assert run._element.rPr.find(qn("w:szCs")).get(qn("w:val")) == "32"
 
     h = summary.headline
-    assert texts[0] == th("doc_title", fy=FY, org="กรุงเทพมหานคร") and "2569" in texts[0]
+    assert texts[0] == th("memo_heading")      # the covering memo comes first
+    assert th("doc_title", fy=FY, org="กรุงเทพมหานคร") in texts and "2569" in th("doc_title", fy=FY, org="")
     overall = next(x for x in texts if x.startswith("คะแนนเฉลี่ยร้อยละ"))
     assert f"ร้อยละ {h.mean_pct:.2f} มัธยฐานร้อยละ {h.median_pct:.2f}" in overall
     # the demo's 35th and 36th of 70 scores are 86.22 and 86.23: median 86.225, half up 86.23
@@ -409,16 +428,17 @@ def test_docx_font_and_content(cli, summary):
     assert th("demo_banner") in texts and th("doc_source_demo") in texts
 
 
-# The XLSX annex: openpyxl opens it; its scores sheet has one row per unit due (70) with the same
-# score_pct as unit_scores.
+# The XLSX annex: openpyxl opens it; its scores sheet has, under its title lines and the Thai header row,
+# one row per unit due (70) with the same score_pct as unit_scores.
 def test_xlsx_annex_scores(cli, demo):
     wb = openpyxl.load_workbook(cli["xlsx"], read_only=True)
     assert wb.sheetnames[0] == th("doc_sheet_scores")
     rows = list(wb[th("doc_sheet_scores")].iter_rows(values_only=True))
-    header, data = rows[0], rows[1:]
+    start = next(i for i, r in enumerate(rows) if r[0] == th("col_unit_code"))
+    header, data = rows[start], rows[start + 1:]
     scores = demo.query("unit_scores", fiscal_year=FY, inspection_round=None)
     assert len(data) == len(scores) == 70
-    got = {r[header.index("unit_code")]: r[header.index("score_pct")] for r in data}
+    got = {r[header.index(th("col_unit_code"))]: r[header.index(th("col_score_pct"))] for r in data}
     assert got == dict(zip(scores["unit_code"], scores["score_pct"].astype(float)))
 
 
@@ -435,7 +455,7 @@ def test_pdf_has_the_numbers(summary_pdf, summary):
     for r in summary.completeness.itertuples():
         assert f"{int(r.num_received):,}" in text and f"{float(r.coverage_pct):.2f}" in text
     for r in summary.top.itertuples():
-        assert comparable(f"{r.unit_code}{r.unit_name}{float(r.score_pct):.2f}") in flat, r.unit_name
+        assert comparable(f"{r.rank}{r.unit_name}{float(r.score_pct):.2f}") in flat, r.unit_name
     assert comparable(th("doc_title", fy=FY, org="กรุงเทพมหานคร")) in flat and comparable(th("demo_banner")) in flat
 
 
@@ -443,7 +463,7 @@ def test_pdf_has_the_numbers(summary_pdf, summary):
 # "prepared on" line may carry either day the CLI ran on (a run across midnight).
 def test_pdf_text_equals_the_source_text(summary_pdf, summary, cli):
     flat = comparable(summary_pdf[1])
-    generated = {th("doc_generated", date=format_date(d, "th")) for d in cli["days"]}
+    generated = {th("doc_generated", date=format_date_long(d, "th")) for d in cli["days"]}
     missing = []
     for heading, blocks in documents.summary_sections(summary):
         for block in [heading] + [b for b in blocks if isinstance(b, str) and b not in ("bands", "objective", "trend")]:
@@ -495,8 +515,6 @@ def test_cards_zip_one_pdf_per_unit_with_name_and_score(cards, demo):
 
 
 # Each card is one A4 page (documents.py: "the unit report cards as one A4 page per unit").
-# BUG (failing): 38 of the 70 FY2569 cards run onto a second page, which holds only the end of the
-# "change from last year by objective" table (e.g. 2569_1001.pdf; see test-artifacts/reports/).
 def test_cards_are_one_page_each(cards):
     _, texts = cards
     assert {code: pages for code, (pages, _) in texts.items() if pages != 1} == {}
@@ -541,9 +559,18 @@ class _Elements(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
         self.attributes |= {name for name, _ in attrs}
+        self._inline = tag == "span"      # a name kept whole: a span within the text around it
+
+    def handle_endtag(self, tag):
+        self._inline = tag == "span"
 
     def handle_data(self, data):
-        self.texts.append(unicodedata.normalize("NFKC", data))
+        data = unicodedata.normalize("NFKC", data)
+        if getattr(self, "_inline", False) and self.texts:
+            self.texts[-1] += data
+        else:
+            self.texts.append(data)
+        self._inline = False
 
 
 @pytest.fixture(scope="module")
@@ -601,11 +628,360 @@ def test_hostile_names_are_text_in_the_annex_and_the_word_file(hostile):
     summary, _ = hostile
     wb = openpyxl.load_workbook(io.BytesIO(documents.summary_xlsx(summary)))
     ws = wb[th("doc_sheet_scores")]
-    header = [c.value for c in ws[1]]
-    code, name = header.index("unit_code"), header.index("unit_name")
-    cells = {row[code].value: row[name] for row in ws.iter_rows(min_row=2)}
+    start = next(r[0].row for r in ws.iter_rows() if r[0].value == th("col_unit_code"))
+    header = [c.value for c in ws[start]]
+    code, name = header.index(th("col_unit_code")), header.index(th("col_unit"))
+    cells = {row[code].value: row[name] for row in ws.iter_rows(min_row=start + 1)}
     assert {c: (cell.value, cell.data_type) for c, cell in cells.items()} == {
         c: (HOSTILE[c], "s") for c in ("D01", "D02", "DEPA", "DEPN")}
     doc = Document(io.BytesIO(documents.summary_docx(summary)))
-    texts = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
+    texts = {plain(cell.text) for table in doc.tables for row in table.rows for cell in row.cells}
     assert {HOSTILE[c] for c in ("D01", "D02", "DEPA", "DEPN")} <= texts
+
+
+# --- the documents as printed and as an office suite opens them (issue 10) ------------------------
+# Rendered once for the module (the CLI above, both languages); the Word files through LibreOffice
+# (Debian's libreoffice-writer-nogui, with Sarabun THSN installed as TH Sarabun New by saisaat.fonts)
+# and every PDF's pages through pdftoppm, kept in test-artifacts/reports/.
+
+LANGS = ("th", "en")
+TOP_MARGIN_CM, RIGHT_MARGIN_CM, BOTTOM_MARGIN_CM, LEFT_MARGIN_CM = documents.PAGE_MARGINS_CM
+
+
+@contextlib.contextmanager
+def dated(day: date = ISSUED):
+    """In-process documents dated like the CLI's (SAISAAT_TODAY)."""
+    before = os.environ.get("SAISAAT_TODAY")
+    os.environ["SAISAAT_TODAY"] = day.isoformat()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SAISAAT_TODAY")
+        else:
+            os.environ["SAISAAT_TODAY"] = before
+
+
+def raw_text(path: Path, page: int | None = None) -> str:
+    """pdftotext in the content's order (-raw): a Thai mark drawn shifted left stays with its consonant."""
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-raw", *pages, str(path), "-"], capture_output=True, text=True,
+                          check=True, timeout=120).stdout
+
+
+def top_band(path: Path, page: int) -> str:
+    """The text above the text block of one page (where the page number stands), at 72 dpi."""
+    height = int(TOP_MARGIN_CM / 2.54 * 72) - 4
+    return subprocess.run(["pdftotext", "-raw", "-f", str(page), "-l", str(page), "-x", "0", "-y", "0",
+                           "-W", "595", "-H", str(height), str(path), "-"],
+                          capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+
+
+def fonts_of(path: Path) -> list[tuple[str, str]]:
+    """(font name, embedded yes/no) of every font pdffonts lists."""
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True,
+                           timeout=60).stdout.splitlines()[2:]
+    return [(line.split()[0], line.split()[-5]) for line in lines if line.strip()]
+
+
+def render_pngs(pdf: Path, prefix: str, dpi: int = 60) -> list[Path]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{prefix}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(ARTIFACTS / prefix)], check=True, timeout=300)
+    return sorted(ARTIFACTS.glob(f"{prefix}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
+@pytest.fixture(scope="module")
+def office(cli, tmp_path_factory) -> dict[str, Path]:
+    """Each language's .docx as LibreOffice renders it to PDF (its own profile, headless)."""
+    out = tmp_path_factory.mktemp("libreoffice")
+    pdfs = {}
+    for lang in LANGS:
+        proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{out}/profile", "--headless",
+                               "--convert-to", "pdf", "--outdir", str(out), str(cli[lang]["docx"])],
+                              capture_output=True, text=True, timeout=300)
+        pdfs[lang] = out / f"cabinet_summary_{FY}_{lang}.pdf"
+        assert pdfs[lang].is_file(), proc.stderr
+    return pdfs
+
+
+@pytest.fixture(scope="module")
+def summaries(cli, office) -> dict[tuple[str, str], Path]:
+    """(renderer, language) → the summary's PDF: the PDF path (WeasyPrint) and the Word file through
+    LibreOffice; their pages are rendered to PNG in test-artifacts/reports/."""
+    out = {}
+    for lang in LANGS:
+        out[("pdf", lang)], out[("word", lang)] = cli[lang]["pdf"], office[lang]
+        render_pngs(cli[lang]["pdf"], f"cabinet_summary_{FY}_{lang}")
+        render_pngs(office[lang], f"cabinet_summary_{FY}_{lang}_libreoffice")
+    return out
+
+
+@pytest.fixture(scope="module")
+def card_files(cli, tmp_path_factory) -> dict[str, dict[str, Path]]:
+    """language → unit code → its card's PDF, unpacked from the ZIP."""
+    out = {}
+    for lang in LANGS:
+        folder = tmp_path_factory.mktemp(f"cards_{lang}")
+        with zipfile.ZipFile(cli[lang]["zip"]) as z:
+            z.extractall(folder)
+        out[lang] = {p.stem.removeprefix(f"{FY}_"): p for p in folder.glob("*.pdf")}
+    return out
+
+
+def _texts(value) -> list[str]:
+    """Every string a context holds (texts, tables' captions, headers and cells), in order."""
+    if isinstance(value, documents.Text):
+        return [str(value)]
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, documents.Table):
+        return ([value.caption] if value.caption else []) + value.header + [
+            str(line) for row in value.rows for cell in row for line in cell.lines]
+    if isinstance(value, (documents.Paragraph, documents.Pair, documents.Section, documents.Memo, documents.Figure)):
+        fields = {"paragraph": ["text"], "pair": ["table"], "figure": ["caption"]}.get(
+            getattr(value, "kind", ""), list(vars(value)))
+        return [x for f in fields for x in _texts(getattr(value, f))]
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _texts(v)]
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _texts(v)]
+    return []
+
+
+@pytest.fixture(scope="module")
+def summary_contexts(demo) -> dict[str, dict]:
+    with dated():
+        return {lang: documents.summary_document(reports.cabinet_summary(demo, FY, lang), {}) for lang in LANGS}
+
+
+# Sarabun THSN: Sarabun's outlines drawn at TH Sarabun New's size (a digit 362/1000 of the em, Laksaman
+# scaled back), named apart from Sarabun, and what fontconfig gives for "TH Sarabun New" (LibreOffice).
+def test_sarabun_at_th_sarabun_new_size():
+    from fontTools.ttLib import TTFont
+    assert abs(fonts.text_width("0", 1000) - 362) < 1
+    assert abs(fonts.text_width("0", 1000) * 544 / 362 - 544) < 2      # Laksaman's digit, 1.5 times as wide
+    font = TTFont(fonts.font_path())
+    assert font["name"].getDebugName(1) == "Sarabun THSN" and font["head"].unitsPerEm == 1520
+    match = subprocess.run(["fc-match", "-f", "%{family}", "TH Sarabun New"], capture_output=True, text=True).stdout
+    assert match == "Sarabun THSN"
+
+
+# Every PDF (the summary by both paths and every card, both languages) embeds its fonts, and only
+# Sarabun THSN (no serif fallback for page numbers, no Laksaman).
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_pdf_embeds_sarabun(summaries, card_files, lang):
+    paths = [summaries[("pdf", lang)], summaries[("word", lang)]] + sorted(card_files[lang].values())
+    wrong = {p.name: f for p in paths for f in fonts_of(p) if f[1] != "yes" or "SarabunTHSN" not in f[0].replace("-", "")}
+    assert wrong == {}
+    assert len(card_files[lang]) == 70
+
+
+# Every PDF's text (pdftotext) has no dotted circle (U+25CC, a mark shaped without its consonant) and
+# holds every string of its context, after normalisation (`comparable`, names' joiners removed).
+@pytest.mark.parametrize("renderer", ["pdf", "word"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_summary_text_reads_back(summaries, summary_contexts, renderer, lang):
+    text = raw_text(summaries[(renderer, lang)])
+    assert "\u25cc" not in text
+    flat = comparable(plain(text))
+    context = summary_contexts[lang]
+    strings = _texts([context["memo"], context["title"], context["subtitle"], context["period"],
+                      context["demo_banner"], context["sections"]])
+    assert len(strings) > 200
+    assert [x for x in strings if comparable(x) not in flat] == []
+
+
+@pytest.fixture(scope="module")
+def card_contexts(demo) -> dict[str, dict[str, dict]]:
+    with dated():
+        return {lang: {c.unit_code: documents.card_context(c, FY, lang, True) for c in reports.report_cards(demo, FY, lang)}
+                for lang in LANGS}
+
+
+# Every card (both languages): one page, no dotted circle, every string of its context in its text.
+@pytest.mark.parametrize("lang", LANGS)
+def test_cards_read_back_one_page_each(card_files, card_contexts, lang):
+    wrong = {}
+    for code, path in card_files[lang].items():
+        text = raw_text(path)
+        flat = comparable(text)
+        context = card_contexts[lang][code]
+        shown = {k: v for k, v in context.items()          # what the page prints (no draft mark on a final card)
+                 if k not in ("lang", "draft", "draft_mark") and not (k == "no_losses" and context["losses"])}
+        missing = [x for x in _texts(shown) if x and comparable(x) not in flat]
+        pages = len(PdfReader(path).pages)
+        if "\u25cc" in text or missing or pages != 1:
+            wrong[code] = (pages, "\u25cc" in text, missing)
+    assert wrong == {}
+
+
+# Cards for a long name, a unit missing round 1 and a district, both languages, kept as PNG to look at.
+@pytest.mark.parametrize("lang", LANGS)
+def test_card_pages_as_png(card_files, lang):
+    for code in ("GOVS", "1019", "1001"):
+        pngs = render_pngs(card_files[lang][code], f"report_card_{FY}_{code}_{lang}")
+        assert len(pngs) == 1 and pngs[0].stat().st_size > 10_000
+
+
+# Page numbers at the top centre from page 2, never on page 1: "- n -" above the text block of page n
+# and nothing there on page 1, by both paths, in both languages.
+@pytest.mark.parametrize("renderer", ["pdf", "word"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_numbers_from_page_two(summaries, renderer, lang):
+    path = summaries[(renderer, lang)]
+    pages = len(PdfReader(path).pages)
+    assert pages >= 6
+    assert [top_band(path, n) for n in range(1, pages + 1)] == [""] + [f"- {n} -" for n in range(2, pages + 1)]
+
+
+# No table (or anything else) is wider than the text block: no ink in the left and right margins of
+# any page below the top margin, by both paths, in both languages (pages rendered at 60 dpi).
+@pytest.mark.parametrize("renderer", ["pdf", "word"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_nothing_wider_than_the_text_block(summaries, renderer, lang):
+    prefix = f"cabinet_summary_{FY}_{lang}" + ("_libreoffice" if renderer == "word" else "")
+    pngs = sorted(ARTIFACTS.glob(f"{prefix}-*.png"))
+    assert len(pngs) == len(PdfReader(summaries[(renderer, lang)]).pages)
+    over = {}
+    for png in pngs:
+        image = Image.open(png).convert("L")
+        px_cm = image.width / 21.0
+        top = int(TOP_MARGIN_CM * px_cm)
+        left, right = int((LEFT_MARGIN_CM - 0.15) * px_cm), int((21.0 - RIGHT_MARGIN_CM + 0.15) * px_cm)
+        for box in ((0, top, left, image.height), (right, top, image.width, image.height)):
+            if image.crop(box).getextrema()[0] < 160:
+                over[png.name] = box
+    assert over == {}
+
+
+# The Word file's structure: the report's headings in Heading 1, captions in Caption and numbered in
+# order, page numbers in the header from page 2 (a PAGE field; the first page's header empty), every
+# table at most the text block wide, its header row repeated, no row split, numbers right-aligned.
+def test_word_file_structure(cli, summary_contexts):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    doc = Document(str(cli["docx"]))
+    context = summary_contexts["th"]
+    headings = [plain(p.text) for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [s.heading for s in context["sections"]]
+    captions = [plain(p.text) for p in doc.paragraphs if p.style.name == "Caption"]
+    tables = [c for c in captions if c.startswith("ตารางที่")]
+    assert tables == [th("doc_table_caption", n=n, title=th(k)) for n, k in enumerate(
+        ["doc_t_bands", "doc_t_kind", "doc_t_objective", "doc_t_top", "doc_t_improved", "doc_t_needs", "doc_t_years"], 1)]
+    assert [c for c in captions if c.startswith("ภาพที่")] == [
+        th("doc_figure_caption", n=n, title=th(f"doc_f_{k}")) for n, k in enumerate(["bands", "objective", "trend"], 1)]
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert section.first_page_header.paragraphs[0].text == ""
+    assert 'w:instr="PAGE"' in section.header._element.xml
+    text_width = int(round((21.0 - LEFT_MARGIN_CM - RIGHT_MARGIN_CM) / 2.54 * 1440))
+    for table in doc.tables:
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) <= text_width
+        rows = table._tbl.findall(qn("w:tr"))
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+    top10 = doc.tables[3]
+    assert [c.paragraphs[0].alignment for c in top10.rows[1].cells] == [
+        WD_ALIGN_PARAGRAPH.RIGHT, None, WD_ALIGN_PARAGRAPH.RIGHT]
+
+
+# Names are kept whole on a line: every short unit name the summary holds appears within one line
+# of the PDF's text as often as in the whole text (none split across lines), by both paths.
+@pytest.mark.parametrize("renderer", ["pdf", "word"])
+@pytest.mark.parametrize("lang", ["th"])
+def test_names_never_split_across_lines(summaries, demo, renderer, lang):
+    text = plain(raw_text(summaries[(renderer, lang)]))
+    lines = [comparable(line) for line in text.splitlines()]
+    whole = comparable(text)
+    names = [n for n in demo.query("units_by_code")["name_th"] if fonts.text_width(n, 16) <= 0.3 * documents.TEXT_WIDTH_PT]
+    split = {n: (whole.count(comparable(n)), sum(line.count(comparable(n)) for line in lines))
+             for n in names if whole.count(comparable(n)) != sum(line.count(comparable(n)) for line in lines)}
+    assert split == {}
+    assert sum(whole.count(comparable(n)) for n in names) >= 20
+
+
+# The annex: a title row with the year, the data source and the synthetic notice; Thai headers in the
+# Thai version (English in the English one); kinds and peer groups by name; number formats as the
+# documents show them; print set-up (landscape, fit to width, the header row repeated).
+@pytest.mark.parametrize("lang", LANGS)
+def test_annex_layout(cli, lang):
+    wb = openpyxl.load_workbook(cli[lang]["xlsx"])
+    T = lambda key, **v: t(key, lang, **v)  # noqa: E731
+    ws = wb[T("doc_sheet_scores")]
+    assert str(FY) in ws["A1"].value and T("doc_sheet_scores") in ws["A1"].value
+    assert T("doc_source_demo") in ws["A2"].value and ws["A3"].value == T("demo_banner")
+    header = [c.value for c in ws[5]]
+    assert header == [T("col_unit_code"), T("col_unit"), T("col_kind"),
+                      "กลุ่มเขต" if lang == "th" else "Zone", T("col_num_expected"), T("col_num_scored"),
+                      T("col_points"), T("col_max_points"), T("col_score_pct"), T("col_rank_in_kind")]
+    rows = list(ws.iter_rows(min_row=6))
+    assert len(rows) == 70
+    kinds = {r[2].value for r in rows}
+    assert kinds == ({"สำนักงานเขต", "สำนัก/สำนักงาน"} if lang == "th" else {"District office", "Department / office"})
+    first = rows[0]
+    assert first[3].value == ("กรุงเทพกลาง" if lang == "th" else "Central Bangkok")   # 1001 Phra Nakhon, zone CEN
+    assert (first[8].number_format, first[4].number_format, first[6].number_format) == ("0.00", "#,##0", "#,##0.00")
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$5:$5" and ws.freeze_panes == "A6"
+
+
+# The memo takes every name from the configuration (the tiny organisation: nothing of the BMA), the
+# date in full, the fiscal year, and is ready to sign: the signer's name and position, the contact.
+def test_memo_from_the_configuration(tiny):
+    with dated():
+        memo = documents.summary_document(reports.cabinet_summary(tiny, 2562), {})["memo"]
+    text = " ".join(_texts(memo))
+    assert [str(v) for line in memo.fields for _, v in line] == [
+        "สำนักเลขานุการทดสอบ กองทดสอบ โทร. 0 1234 5678", "ทส" + "\u2003" * 4 + "/" + "\u2003" * 4,
+        "1 ธันวาคม 2569", th("memo_subject_value", fy=2562)]
+    assert [label for line in memo.fields for label, _ in line] == ["ส่วนราชการ", "ที่", "วันที่", "เรื่อง"]
+    assert memo.salutation == ("เรียน", documents.Text((documents.Run("ประธานทดสอบ", whole=True),)))
+    assert memo.signature == ("(นายทดสอบ ลงนาม)", "ผู้อำนวยการกองทดสอบ")
+    assert "หน่วยรับรายงานทดสอบ" in text and "2562" in text and str(memo.closing) == th("memo_closing")
+    assert all(bma not in text for bma in ("กรุงเทพมหานคร", "ก.พ.", "ก.ก.", "ปลัด"))
+
+
+# Names are marked to be kept whole (the longest first, Thai ones only, short enough for a line), and
+# the Word file writes them with word joiners that a reader does not see.
+def test_names_kept_whole():
+    from saisaat.docx_writer import unbreakable
+    wording = documents.Wording(["สำนักงานเขตบางคอแหลม", "บางคอแหลม", "กรุงเทพมหานคร", "Bang Kho Laem",
+                                 "สำนักงานคณะกรรมการข้าราชการกรุงเทพมหานครและชื่อยาวมากเกินหนึ่งในสามบรรทัด"])
+    assert wording("ที่สำนักงานเขตบางคอแหลม กรุงเทพมหานคร Bang Kho Laem").runs == (
+        documents.Run("ที่"), documents.Run("สำนักงานเขตบางคอแหลม", True), documents.Run(" "),
+        documents.Run("กรุงเทพมหานคร", True), documents.Run(" Bang Kho Laem"))
+    long = wording("สำนักงานคณะกรรมการข้าราชการกรุงเทพมหานครและชื่อยาวมากเกินหนึ่งในสามบรรทัด")
+    assert [r.text for r in long.runs if r.whole] == ["กรุงเทพมหานคร"]
+    joined = unbreakable("บางคอแหลม", True, False)
+    assert joined.startswith("\u200b") and "\u2060" in joined and plain(joined) == "บางคอแหลม"
+    assert plain(unbreakable("สำนัก วัฒนธรรม")) == "สำนัก วัฒนธรรม" and " " not in unbreakable("สำนัก วัฒนธรรม")
+
+
+# Column widths from the content: numbers keep their natural width; text takes what is left, never
+# below its longest unbreakable piece; a narrow table grows by a quarter at most.
+def test_column_widths_from_content():
+    cell = lambda x, num=False: documents.Cell((documents.Text((documents.Run(x),)),), num)  # noqa: E731
+    rows = [[cell("สำนักงานเขตพระนคร " * 4), cell("100.00", True)], [cell("ก"), cell("9.50", True)]]
+    widths = documents.column_widths(["หน่วยงาน", "คะแนน"], rows, [False, True], 14, 300)
+    number = max(fonts.text_width(x, 14, bold=b) for x, b in (("100.00", False), ("คะแนน", True))) + 9
+    assert widths[1] == pytest.approx(number) and sum(widths) == pytest.approx(300)
+    narrow = documents.column_widths(["A", "B"], [[cell("x"), cell("1", True)]], [False, True], 14, 300)
+    natural = [fonts.text_width("A", 14, True) + 9, fonts.text_width("B", 14, True) + 9]
+    assert sum(narrow) == pytest.approx(1.25 * sum(natural)) and narrow[1] == pytest.approx(natural[1])
+
+
+# A unit missing a round says so on its card: DEPA has no round-2 results in FY2562 (tiny), so its
+# card states it, its full mark is one round's (3 points × 1 round = 3), and it is compared with its
+# peers' round-1 points.
+def test_card_states_a_missing_round(tiny):
+    with dated():
+        card = reports.report_cards(tiny, 2562, units=["DEPA"])[0]
+        context = documents.card_context(card, 2562, "th", demo=False)
+    assert card.missing_rounds == (2,) and card.num_indicators == 2 and card.max_points_per_round == 3
+    assert [str(n) for n in context["notes"]] == [
+        th("card_full_mark", n=2, per_round="3", rounds=1, per_year="3"), th("card_missing_round", n=2, other=1)]
+    assert context["losses_note"] == th("card_losses_round", n=1)
+    assert context["issued"] == th("card_issued", date="1 ธันวาคม 2569", office="สำนักเลขานุการทดสอบ")
