@@ -22,8 +22,8 @@ FONT = "Sarabun, 'TH Sarabun New', Loma, Garuda, 'Noto Sans Thai', sans-serif"
 
 def plain(text):
     """A name or wording shown as text in a figure. Names are user input, and Plotly reads a subset of HTML
-    in every label, legend entry, tick and hover text (an anchor tag becomes a link; bold, line-break and span tags apply):
-    its markup characters are written as entities, which Plotly shows as the characters themselves.
+    in every label, legend entry, tick and hover text (a link tag becomes a link; bold, line-break and styled
+    span tags too): its markup characters are written as entities, which Plotly shows as the characters.
     Anything that is not text (a number, a missing value) is left as it is."""
     return html.escape(text, quote=False) if isinstance(text, str) else text
 

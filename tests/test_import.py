@@ -589,6 +589,33 @@ def test_long_csv_import_writes_exact_rows(db):
     assert len(backup.table_frames(db)["results"]) == 49 + 8
 
 
+# History from archives: one long file holding several fiscal years (a fiscal-year column), framework 1's
+# and framework 2's, each row scored by the rules of its own year's framework. Framework 1: binary 1 point,
+# count 1 → 1, percent 1 × value ÷ 100; framework 2 as above. The rows are ones the tiny database lacks.
+ARCHIVE_CSV = (EN_HEADER
+               + "2561,1,D02,T1-1.01,1,,,\n2561,2,D02,T1-1.02,3,,,\n2561,1,DEPA,T1-2.01,50,,,\n"
+               + "2562,2,DEPA,T2-1.01,1,,,\n2562,2,DEPA,T2-1.02,3,,,\n"
+               + "2563,1,D01,T2-2.01,40,,,\n2563,2,DEPN,T2-2.02,1,,,\n").encode()
+ARCHIVE_ROWS = [
+    (2561, 1, "D02", "T1-1.01", D("1"), D("1"), None, None, None),
+    (2561, 1, "DEPA", "T1-2.01", D("50"), D("0.5"), None, None, None),    # 1 × 50 / 100
+    (2561, 2, "D02", "T1-1.02", D("3"), D("1"), None, None, None),        # past framework 1's one step
+    (2562, 2, "DEPA", "T2-1.01", D("1"), D("3"), None, None, None),
+    (2562, 2, "DEPA", "T2-1.02", D("3"), D("2"), None, None, None),
+    (2563, 1, "D01", "T2-2.01", D("40"), D("1.5"), None, None, None),     # 3 × 40 / 80
+    (2563, 2, "DEPN", "T2-2.02", D("1"), D("3"), None, None, None),
+]
+
+
+def test_file_of_several_fiscal_years(db):
+    before = snapshot(db)
+    plan = importer.plan_import(db, ARCHIVE_CSV, "archive.csv")
+    assert (plan.layout, plan.problems, len(plan.added), len(plan.replaced)) == ("long", [], 7, 0)
+    assert importer.commit(db, plan, imported_by="secretariat") == 4
+    assert rows_of_batch(db, 4) == ARCHIVE_ROWS
+    assert differing(before, snapshot(db)) == ["import_batches", "results"]
+
+
 THAI_BODY = ("2563,1,D01,T2-1.01,มี,๑๐/๐๔/๒๕๖๓,คณะตรวจที่ ๑,ส่งเอกสารครบ\n"
              "2563,1,D01,T2-2.02,ไม่มี,๑๐/๐๔/๒๕๖๓,คณะตรวจที่ ๑,\n"
              "๒๕๖๓,๑,D02,T2-1.02,๓,2020-04-11,,\n"

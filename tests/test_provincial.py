@@ -113,8 +113,7 @@ def shown_text(at: AppTest) -> str:
 # The pages name the province, its kinds and its peer groups, and nothing of the BMA (FY2568, English).
 def test_pages_speak_of_the_province(province_path, monkeypatch):
     at = open_page(province_path, monkeypatch, "overview", lang="en", fy="2568")
-    # the label is markdown with the name escaped (ui.as_text); a person reads it without the backslashes
-    assert [m.label for m in at.metric][1].replace("\\", "") == "Example Province (illustrative) mean score"
+    assert [m.label for m in at.metric][1] == r"Example Province \(illustrative\) mean score"   # markdown, escaped
     text = shown_text(at)
     assert "District (amphoe) office" in text and "Provincial office of a central agency" in text
     at = open_page(province_path, monkeypatch, "compare", lang="en", fy="2568", unit="A05", peers="group")
