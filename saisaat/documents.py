@@ -159,7 +159,7 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     number: int | None
-    caption: str | None        # "ตารางที่ 1 …", above the table
+    caption: str | None        # Table 1. …, above the table
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     size_pt: float
@@ -179,7 +179,7 @@ class Table:
 @dataclass(frozen=True)
 class Figure:
     number: int
-    caption: str               # "ภาพที่ 1 …", below the figure
+    caption: str               # Figure 1. …, below the figure
     key: str                   # bands, objective or trend (summary_figures)
     png: bytes
     width_cm: float = 15.0
@@ -364,7 +364,7 @@ def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
 
 @dataclass(frozen=True)
 class Memo:
-    """The covering memo (บันทึกข้อความ) in the form of the regulation on official correspondence."""
+    """The covering memo in the form the regulation on official correspondence gives it."""
     heading: str
     fields: tuple[tuple[tuple[str, Text], ...], ...]   # lines of (label, value): ส่วนราชการ; ที่ + วันที่; เรื่อง
     salutation: tuple[str, Text]                      # เรียน + the addressee
