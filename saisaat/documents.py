@@ -159,7 +159,7 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     number: int | None
-    caption: str | None        # "ตารางที่ 1 …", above the table
+    caption: str | None        # Table 1. …, above the table
     columns: tuple[Column, ...]
     rows: tuple[tuple[Cell, ...], ...]
     size_pt: float
@@ -179,7 +179,7 @@ class Table:
 @dataclass(frozen=True)
 class Figure:
     number: int
-    caption: str               # "ภาพที่ 1 …", below the figure
+    caption: str               # Figure 1. …, below the figure
     key: str                   # bands, objective or trend (summary_figures)
     png: bytes
     width_cm: float = 15.0
@@ -365,7 +365,7 @@ def summary_sections(s: CabinetSummary) -> list[tuple[str, list]]:
 
 @dataclass(frozen=True)
 class Memo:
-    """The covering memo (บันทึกข้อความ) in the form of the regulation on official correspondence."""
+    """The covering memo in the form the regulation on official correspondence gives it."""
     heading: str
     fields: tuple[tuple[tuple[str, Text], ...], ...]   # lines of (label, value): ส่วนราชการ; ที่ + วันที่; เรื่อง
     salutation: tuple[str, Text]                      # เรียน + the addressee
@@ -661,22 +661,15 @@ def cards_pdf(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) 
 
 
 def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) -> bytes:
-    """One PDF per unit in a ZIP, split from a single rendering (a card that runs over a page keeps
-    all its pages)."""
-    from pypdf import PdfReader, PdfWriter
-    combined = PdfReader(io.BytesIO(cards_pdf(cards, fiscal_year, lang, demo)))
-    # each card's title is a top-level bookmark (WeasyPrint makes one per h1): where cards start
-    starts = sorted(combined.get_destination_page_number(d) for d in combined.outline if not isinstance(d, list))
-    if len(starts) != len(cards):
-        raise RuntimeError(f"expected {len(cards)} cards, found {len(starts)} card pages")
+    """One PDF per unit in a ZIP, from a single rendering split at each card's title (its h1
+    bookmark; a card that ran over a page would keep all its pages), each embedding only its own
+    glyphs."""
+    from saisaat.pdf import html_to_pdf_parts
+    parts = html_to_pdf_parts(cards_html(cards, fiscal_year, lang, demo))
+    if len(parts) != len(cards):
+        raise RuntimeError(f"expected {len(cards)} cards, found {len(parts)} card pages")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for k, card in enumerate(cards):
-            writer = PdfWriter()
-            end = starts[k + 1] if k + 1 < len(starts) else len(combined.pages)
-            for i in range(starts[k], end):
-                writer.add_page(combined.pages[i])
-            out = io.BytesIO()
-            writer.write(out)
-            z.writestr(f"{fiscal_year}_{card.unit_code}.pdf", out.getvalue())
+        for card, part in zip(cards, parts):
+            z.writestr(f"{fiscal_year}_{card.unit_code}.pdf", part)
     return buf.getvalue()

@@ -63,3 +63,12 @@ if _fonts.Font.__init__ is not _init:
 
 def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
     return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def html_to_pdf_parts(html: str, base_url: str | None = None) -> list[bytes]:
+    """One rendering of `html`, written as one PDF per top-level bookmark (each h1 starts a part and
+    runs to the next): each part embeds only the glyphs its own pages use."""
+    document = HTML(string=html, base_url=base_url).render()
+    starts = sorted(destination[0] for _, destination, _, _ in document.make_bookmark_tree())
+    ends = starts[1:] + [len(document.pages)]
+    return [document.copy(document.pages[a:b]).write_pdf() for a, b in zip(starts, ends)]
