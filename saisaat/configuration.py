@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from saisaat.i18n import Message, t
-from saisaat.importer import Formula, Problem, cell_code, cell_text, column_letter, is_blank, read_sheets, rows_text
+from saisaat.importer import NO, YES, Formula, Problem, cell_code, cell_text, column_letter, is_blank, read_sheets, rows_text
 
 HEADER_ROWS = 2   # Thai headers, then English
 
@@ -280,9 +280,9 @@ class _Reader:
                 return None
         if kind == "bool":
             low = text.lower()
-            if low in ("1", "true", "yes", "y", "ใช่", "มี"):
+            if low in YES:   # the results importer's words for yes and no
                 return True
-            if low in ("0", "false", "no", "n", "ไม่ใช่", "ไม่มี"):
+            if low in NO:
                 return False
             self.problem(row, col, value, "cfg_not_yes_no")
             return None
