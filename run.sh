@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Run the dashboard. On a fresh machine this installs the Python packages first; with no database
 # yet, the app builds the synthetic demo database (data/saisaat.duckdb) on first start.
-#   ./run.sh                 → http://localhost:8501
+#   ./run.sh                 → http://127.0.0.1:8501 (local mode: no sign-in, this computer only)
 #   SAISAAT_DB=path ./run.sh → another database file
+#   with [auth] in .streamlit/secrets.toml: sign-in through the organisation's identity provider (README)
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -18,4 +19,8 @@ if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null; then
 fi
 # The documents' typeface: Sarabun THSN derived from the fontpkg-sarabun package, for fontconfig (charts).
 "$PY" -m saisaat fonts >/dev/null
-exec "$PY" -m streamlit run app.py --browser.gatherUsageStats false "$@"
+# Without sign-in ([auth] in .streamlit/secrets.toml) the app runs in local mode: bound to this computer
+# only, one local secretariat user. With [auth], give the address to serve on: ./run.sh --server.address 0.0.0.0
+address=()
+grep -qs '^\[auth\]' .streamlit/secrets.toml || address=(--server.address 127.0.0.1)
+exec "$PY" -m streamlit run app.py --browser.gatherUsageStats false "${address[@]}" "$@"

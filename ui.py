@@ -2,13 +2,14 @@
 shared filters, download buttons. Layout helpers only; the figures come from saisaat/."""
 from __future__ import annotations
 
+import getpass
 import re
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from saisaat import charts, exports, labels
+from saisaat import auth, charts, exports, labels
 from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
 from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
@@ -122,23 +123,127 @@ def data_changed() -> None:
     st.cache_data.clear()
 
 
+def _viewing(path: str, drafts_all: bool, draft_units: tuple):
+    return _database(path).viewing(auth.Scope(drafts_all, draft_units))
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _query(path: str, version: int, name: str, params: tuple) -> pd.DataFrame:
-    return _database(path).query(name, **dict(params))
+def _query(path: str, version: int, name: str, params: tuple, drafts_all: bool, draft_units: tuple) -> pd.DataFrame:
+    return _viewing(path, drafts_all, draft_units).query(name, **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql (cached until the data changes)."""
-    return _query(str(default_db_path()), data_version(), name, tuple(sorted(params.items())))
+    """Run queries/<name>.sql as this session's user sees it (cached until the data changes; two users
+    share a cached result only when they may see the same results)."""
+    s = scope()
+    return _query(str(default_db_path()), data_version(), name, tuple(sorted(params.items())),
+                  s.drafts_all, s.draft_units)
 
 
-def write(action, /, *args, by: str, **kwargs):
+def viewer_db():
+    """The database as this session's user sees it (for saisaat functions that read results)."""
+    s = scope()
+    return _viewing(str(default_db_path()), s.drafts_all, s.draft_units)
+
+
+def write(action, /, *args, **kwargs):
     """The one way a page changes data: run a write of saisaat/ (a store function, or one built on it)
-    on this process's database as the acting user `by`, then let every page read the new data. A refused
-    write raises and has changed nothing."""
-    result = action(db(), *args, by=by, **kwargs)
+    on this process's database as this session's user, from this page (`by`: the audit trail's who and
+    where), then let every page read the new data. A refused write raises and has changed nothing."""
+    result = action(db(), *args, by=user().at(f"page:{st.session_state.get('_page', '')}"), **kwargs)
     data_changed()
     return result
+
+
+# --- who is here ------------------------------------------------------------------------------
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def auth_configured() -> bool:
+    """Sign-in is set up: an [auth] section in .streamlit/secrets.toml."""
+    try:
+        return "auth" in st.secrets
+    except Exception:   # no secrets file at all  # noqa: BLE001
+        return False
+
+
+def server_address() -> str:
+    return str(st.get_option("server.address") or "")
+
+
+def user() -> auth.User:
+    """This session's user, as app.py's sign-in gate found them on this run."""
+    return st.session_state["_user"]
+
+
+def scope() -> auth.Scope:
+    return auth.scope(user()) if "_user" in st.session_state else auth.PUBLISHED_ONLY
+
+
+def signed_in_email() -> str:
+    """The address the identity provider gave (Entra ID may give it as preferred_username)."""
+    return auth.normal_email(str(st.user.get("email") or st.user.get("preferred_username") or ""))
+
+
+def identify() -> auth.User | None:
+    """Who is here. With [auth]: the signed-in, registered user (None: not signed in, or not
+    registered). Without it: the local secretariat user when bound to this computer only, else a
+    visitor whose every write is refused."""
+    if auth_configured():
+        if not st.user.is_logged_in or st.user.get("email_verified") is False:
+            return None
+        return auth.registered(CACHED, signed_in_email())
+    if server_address() in LOOPBACK:
+        return auth.local_user(getpass.getuser())
+    return auth.unconfigured_user(server_address())
+
+
+def only_page(draw, paths) -> None:
+    """Show `draw` and nothing else, whatever page the URL names (every page's address leads to it)."""
+    pages = [st.Page(draw, title=translator()("app_short"), url_path="signin", default=True)]
+    pages += [st.Page(draw, url_path=p, title=p, visibility="hidden") for p in paths]
+    st.navigation(pages, position="hidden").run()
+    st.stop()
+
+
+def sign_in_page() -> None:
+    T = translator()
+    st.title(T("signin_title", app=T("app_short")))
+    st.write(T("signin_intro", org=organisation()["org_name"]))
+    st.button(T("signin_button"), on_click=st.login, type="primary", key="signin", icon=":material/login:")
+
+
+def not_registered_page() -> None:
+    T = translator()
+    email = signed_in_email()
+    st.title(T("not_registered_title"))
+    if st.user.get("email_verified") is False:
+        st.warning(T("email_unverified", email=email))
+    st.write(T("not_registered_text", email=email or "—", secretariat=organisation()["secretariat"]))
+    st.button(T("signout"), on_click=st.logout, key="signout", icon=":material/logout:")
+
+
+def forbidden_page(page: str):
+    """The stand-in for a page the user's role may not open: it says so and shows nothing of it."""
+    def draw() -> None:
+        T = translator()
+        st.title(T(f"page_{page}"))
+        st.warning(T("page_forbidden", page=T(f"page_{page}"), role=T(f"role_{user().role}")), icon=":material/lock:")
+    return draw
+
+
+def who_is_here(T) -> None:
+    """The sidebar's line about the session: signed in as whom (and a sign-out), local mode, or why
+    nothing can be changed."""
+    u = user()
+    if auth_configured():
+        st.caption(T("signed_in_as", email=u.email, role=T(f"role_{u.role}")))
+        st.button(T("signout"), on_click=st.logout, key="signout", icon=":material/logout:")
+    elif u.refused is not None:
+        st.warning(u.refused.text(lang()), icon=":material/lock:")
+    else:
+        st.info(T("local_mode_notice", email=u.email), icon=":material/computer:")
 
 
 @st.cache_resource(show_spinner=False)
@@ -151,7 +256,7 @@ def follow_the_calendar() -> None:
     from saisaat.store import extend_fiscal_years
     key = (str(default_db_path()), current_fiscal_year())
     if key not in _calendar_seen():
-        if not db().read_only and extend_fiscal_years(db(), key[1], by="calendar"):
+        if not db().read_only and extend_fiscal_years(db(), key[1], by=auth.SYSTEM_USER):
             data_changed()
         _calendar_seen().add(key)
 
@@ -224,6 +329,80 @@ def getting_started() -> bool:
 def demo_banner() -> None:
     if is_demo():
         st.info(translator()("demo_banner"), icon="🧪")
+
+
+# --- publication: drafts marked wherever they appear ------------------------------------------
+
+def periods() -> pd.DataFrame:
+    """publications_by_period as this session's user sees it (num_visible: the results they may see)."""
+    return query("publications_by_period")
+
+
+def draft_periods() -> set[tuple[int, int]]:
+    """(fiscal year, round) of the drafts this user sees."""
+    return labels.draft_periods(CACHED)
+
+
+def default_fiscal_year(year_options: list[int]) -> int:
+    return labels.default_fiscal_year(CACHED, year_options)
+
+
+def _period_names(pairs) -> str:
+    code = lang()
+    return ", ".join(period_label(fy, rnd, code) for fy, rnd in sorted(pairs))
+
+
+def _in_view(fy: int | None, rnd: int | None, years=None) -> set[tuple[int, int]]:
+    rounds = (1, 2) if rnd is None else (rnd,)
+    return {(y, r) for y in ([fy] if years is None else years) for r in rounds}
+
+
+def period_banner(fy: int | None = None, rnd: int | None = None, years=None) -> None:
+    """Say when what the page shows includes drafts (marked: not published yet), and when results of
+    the period exist that this user may not see yet (the period is incomplete for them)."""
+    T = translator()
+    if fy is None and years is None:
+        fy, rnd = fiscal_year(), inspection_round()
+    view = _in_view(fy, rnd, years)
+    drafts = draft_periods() & view
+    unseen = labels.unseen_periods(CACHED) & view
+    if drafts:
+        st.warning(T("draft_banner", periods=_period_names(drafts)), icon=":material/edit_note:")
+    if unseen:
+        st.info(T("unpublished_notice", periods=_period_names(unseen)), icon=":material/hourglass_top:")
+
+
+def view_is_draft(years=None) -> bool:
+    """Whether the sidebar's period (or these fiscal years, whole years) includes drafts this user sees."""
+    if years is not None:
+        return bool(draft_periods() & _in_view(None, None, years))
+    return bool(draft_periods() & _in_view(fiscal_year(), inspection_round()))
+
+
+def mark_drafts(frame: pd.DataFrame, draft: bool | None = None) -> tuple[pd.DataFrame, bool]:
+    """The frame with a status column (draft / published) when any of its rows are drafts; rows are
+    matched by their fiscal_year (and inspection_round) when the frame has them, else `draft` (None:
+    the sidebar's period) decides for all. Returns (frame, whether it holds drafts)."""
+    T = translator()
+    drafts = draft_periods()
+    if not drafts:
+        return frame, False
+    if draft is None and "fiscal_year" in frame.columns:
+        rounds = frame["inspection_round"] if "inspection_round" in frame.columns else [None] * len(frame)
+        flags = [bool(_in_view(int(fy), None if pd.isna(r) else int(r)) & drafts) if pd.notna(fy) else False
+                 for fy, r in zip(frame["fiscal_year"], rounds)]
+    else:
+        flags = [view_is_draft() if draft is None else draft] * len(frame)
+    if not any(flags):
+        return frame, False
+    out = frame.copy()
+    out.insert(0, T("col_publication"), [T("draft_mark") if f else T("published_mark") for f in flags])
+    return out, True
+
+
+def draft_name(file_name: str, is_draft: bool) -> str:
+    """A download's file name, marked when it holds drafts: 'DRAFT_top10_2570'."""
+    return f"{translator()('draft_file_prefix')}_{file_name}" if is_draft else file_name
 
 
 # --- shared filters (widgets live in app.py; pages read them) ---------------------------------
@@ -326,15 +505,17 @@ def indicator_names() -> dict[str, str]:
 # --- output helpers ---------------------------------------------------------------------------
 
 def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict | None = None,
-          height: int | str = "auto", file_name: str | None = None) -> None:
+          height: int | str = "auto", file_name: str | None = None, draft: bool | None = None) -> None:
     """Show `frame` with translated headers (`columns`: source column → string key), and
-    CSV / Excel download buttons for exactly what is shown."""
+    CSV / Excel download buttons for exactly what is shown; rows of drafts are marked (mark_drafts)."""
     T = translator()
-    shown = frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
+    marked, is_draft = mark_drafts(frame, draft)
+    status = [T("col_publication")] if is_draft else []
+    shown = marked[status + list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
     config = {T(columns[c]): st.column_config.NumberColumn(format=f)
               for c, f in (formats or {}).items() if c in columns}
     st.dataframe(shown, hide_index=True, column_config=config, height=height, key=f"df_{key}")
-    downloads({key: shown}, file_name or key, key)
+    downloads({key: shown}, draft_name(file_name or key, is_draft), key)
 
 
 def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
@@ -354,7 +535,8 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
     """A Plotly chart, with its data downloadable beside it (CSV and Excel)."""
     st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
     if data is not None:
-        downloads({key: data}, file_name or key, f"chart_{key}")
+        marked, is_draft = mark_drafts(data)
+        downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
 
 
 def cycle_chart(fiscal_year: int, today: date, key: str) -> None:
@@ -394,20 +576,25 @@ def scores(spec_json: str, fiscal_year: int) -> pd.DataFrame:
 # --- the November documents' content (cached: the Reports page draws every tab on every rerun) --
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _cabinet_summary(path: str, version: int, fiscal_year: int, lang: str):
+def _cabinet_summary(path: str, version: int, fiscal_year: int, lang: str, drafts_all: bool, draft_units: tuple):
     from saisaat import reports
-    return reports.cabinet_summary(_database(path), fiscal_year, lang)
+    return reports.cabinet_summary(_viewing(path, drafts_all, draft_units), fiscal_year, lang)
 
 
 def cabinet_summary(fiscal_year: int, lang: str):
-    return _cabinet_summary(str(default_db_path()), data_version(), fiscal_year, lang)
+    """The cabinet summary's content as this user may see it (drafts included only for those who see them)."""
+    s = scope()
+    return _cabinet_summary(str(default_db_path()), data_version(), fiscal_year, lang, s.drafts_all, s.draft_units)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _report_card(path: str, version: int, fiscal_year: int, lang: str, unit_code: str):
+def _report_card(path: str, version: int, fiscal_year: int, lang: str, unit_code: str, drafts_all: bool,
+                 draft_units: tuple):
     from saisaat import reports
-    return reports.report_cards(_database(path), fiscal_year, lang, [unit_code])[0]
+    return reports.report_cards(_viewing(path, drafts_all, draft_units), fiscal_year, lang, [unit_code])[0]
 
 
 def report_card(fiscal_year: int, lang: str, unit_code: str):
-    return _report_card(str(default_db_path()), data_version(), fiscal_year, lang, unit_code)
+    s = scope()
+    return _report_card(str(default_db_path()), data_version(), fiscal_year, lang, unit_code, s.drafts_all,
+                        s.draft_units)

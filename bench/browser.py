@@ -67,19 +67,58 @@ ERRORS = (
 )
 
 
-def _port_answers(port: int) -> bool:
+def port_answers(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-class StreamlitServer:
+class LoggedProcess:
+    """A child process in its own process group, its output kept in a temporary file (a pipe nobody reads
+    while tests run would fill and block it); `stop()` ends the whole group (then kills it if it lingers),
+    so no orphan keeps a port or a DuckDB lock."""
+
+    proc: subprocess.Popen | None = None
+    _log = None
+
+    def start(self, cmd: list[str], cwd: str | os.PathLike | None = None,
+              env: Mapping[str, str] | None = None) -> None:
+        self._log = tempfile.TemporaryFile(mode="w+b")
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+                                     stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def output(self) -> str:
+        """Everything the process printed so far (stdout and stderr interleaved)."""
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            for sig, grace_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+                try:
+                    os.killpg(self.proc.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    self.proc.wait(timeout=grace_s)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+class StreamlitServer(LoggedProcess):
     """`streamlit run APP` on a free 127.0.0.1 port, for the length of a `with` block.
 
     `env` is added to this process's environment (the app reads SAISAAT_DB from it). The server
@@ -88,13 +127,12 @@ class StreamlitServer:
     """
 
     def __init__(self, app_path: str | os.PathLike, env: Mapping[str, str] | None = None,
-                 timeout_s: float = 60.0):
+                 timeout_s: float = 60.0, port: int | None = None, args: tuple[str, ...] = ()):
         self.app_path = Path(app_path).resolve()
         self.env = dict(env or {})
         self.timeout_s = timeout_s
-        self.port: int | None = None
-        self.proc: subprocess.Popen | None = None
-        self._log = None
+        self.port: int | None = port     # None: a free one (a sign-in redirect URI needs it known first)
+        self.args = tuple(args)          # more `streamlit run` options, e.g. ("--secrets.files", path)
 
     @property
     def url(self) -> str:
@@ -104,12 +142,10 @@ class StreamlitServer:
     def __enter__(self) -> StreamlitServer:
         if not self.app_path.is_file():
             raise FileNotFoundError(self.app_path)
-        self.port = _free_port()
+        self.port = self.port or free_port()
         # Another server answering here would make every later check pass against the wrong app.
-        if _port_answers(self.port):
+        if port_answers(self.port):
             raise RuntimeError(f"port {self.port} already answers; refusing to start")
-        # A file, not a pipe: nobody reads the pipe while tests run, and a full pipe blocks the server.
-        self._log = tempfile.TemporaryFile(mode="w+b")
         cmd = [
             sys.executable, "-m", "streamlit", "run", str(self.app_path),
             "--server.headless", "true",
@@ -117,12 +153,9 @@ class StreamlitServer:
             "--server.port", str(self.port),
             "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
+            *self.args,
         ]
-        self.proc = subprocess.Popen(
-            cmd, cwd=self.app_path.parent, env={**os.environ, **self.env},
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.start(cmd, cwd=self.app_path.parent, env=self.env)
         try:
             self._wait_healthy()
         except BaseException:
@@ -146,29 +179,8 @@ class StreamlitServer:
             time.sleep(0.1)
         raise TimeoutError(f"streamlit not healthy after {self.timeout_s} s:\n{self.output()}")
 
-    def output(self) -> str:
-        """Everything the server printed so far (stdout and stderr interleaved)."""
-        if self._log is None:
-            return ""
-        self._log.flush()
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")
-
     def __exit__(self, *exc) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            for sig, grace_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-                try:
-                    os.killpg(self.proc.pid, sig)
-                except ProcessLookupError:
-                    break
-                try:
-                    self.proc.wait(timeout=grace_s)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        self.stop()
 
 
 class BrowserPage:
@@ -179,20 +191,25 @@ class BrowserPage:
     """
 
     def __init__(self, base_url: str, viewport: tuple[int, int] = (1440, 2400),
-                 locale: str = "th-TH", timeout_ms: float = 30_000):
+                 locale: str = "th-TH", timeout_ms: float = 30_000, of: BrowserPage | None = None):
+        """`of`: another BrowserPage whose browser this one shares, in a context of its own (its own
+        cookies: another person at once; Playwright's sync API runs one instance per thread)."""
         self.base_url = base_url.rstrip("/")
         self.timeout_ms = timeout_ms
         self.runs_finished = 0
-        self._pw = sync_playwright().start()
+        self._owner = of is None
+        self._pw = sync_playwright().start() if of is None else of._pw
         try:
-            self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            self._browser = (self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                             if of is None else of._browser)
             self._context = self._browser.new_context(
                 viewport={"width": viewport[0], "height": viewport[1]}, locale=locale)
             self._context.set_default_timeout(timeout_ms)
             self.page = self._context.new_page()
             self.page.on("websocket", self._watch_websocket)
         except BaseException:
-            self._pw.stop()
+            if self._owner:
+                self._pw.stop()
             raise
 
     def __enter__(self) -> BrowserPage:
@@ -283,6 +300,10 @@ class BrowserPage:
     def close(self) -> None:
         """Close the browser and stop Playwright; safe to call twice."""
         if self._pw is None:
+            return
+        if not self._owner:
+            self._context.close()
+            self._pw = None
             return
         try:
             self._browser.close()

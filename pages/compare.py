@@ -13,6 +13,7 @@ st.title(T("compare_title", period=ui.period()))
 ui.demo_banner()
 if ui.getting_started():
     st.stop()
+ui.period_banner()
 
 ui.url_value("peers", analytics.PEER_GROUPS, "kind")
 group = st.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", required=True,

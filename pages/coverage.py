@@ -15,6 +15,7 @@ st.title(T("coverage_title", period=ui.period()))
 ui.demo_banner()
 if ui.getting_started():
     st.stop()
+ui.period_banner()
 
 points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
 # Rounds whose inspection visits have not ended yet are pending, not missing.

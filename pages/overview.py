@@ -13,6 +13,7 @@ st.title(T("overview_title", period=ui.period()))
 ui.demo_banner()
 if ui.getting_started():
     st.stop()
+ui.period_banner()
 
 scores = ui.with_names(ui.query("unit_scores", fiscal_year=fy, inspection_round=rnd))
 previous = ui.query("unit_scores", fiscal_year=fy - 1, inspection_round=rnd)

@@ -1,26 +1,29 @@
 """รายงาน / Reports: the cabinet / OCSC summary, unit report cards, the inspection calendar and plan
-tracking, for the secretariat's November work."""
+tracking, for the secretariat's November work. A unit user gets its own report card and the calendar."""
 
 import pandas as pd
 import streamlit as st
 
 import ui
-from saisaat import documents, plans, reports
+from saisaat import auth, documents, plans, reports
 from saisaat.db import DatabaseBusy, DatabaseError
 from saisaat.fiscal import fiscal_year_of, format_date, today
+from saisaat.i18n import MessageError
 from saisaat.store import record_plan_steps
 
 ui.require_frame()
 T = ui.translator()
 fy, me = ui.fiscal_year(), ui.unit_code()
 lang = ui.lang()
+user = ui.user()
 
 st.title(T("reports_title", fy=fy))
 ui.demo_banner()
-tab_summary, tab_cards, tab_cycle, tab_plans = st.tabs(
-    [T("tab_summary"), T("tab_cards"), T("tab_cycle"), T("tab_plans")])
+ui.period_banner(fy, None)
+draft = ui.view_is_draft(years=[fy])   # documents of a year with drafts are named as drafts
 
-with tab_summary:
+
+def summary_tab() -> None:
     st.caption(T("summary_help"))
     doc_lang = st.segmented_control(T("doc_language"), ["th", "en"], default=lang, required=True,
                                     key="doc_lang", format_func=lambda c: T(f"lang_{c}"))
@@ -35,7 +38,7 @@ with tab_summary:
         c[2].metric(T("metric_median"), f"{h.median_pct:.2f}%", border=True)
         c[3].metric(T("metric_at_target", target=f"{h.target_pct:g}"), h.at_or_above_target, border=True)
         row = st.container(horizontal=True)
-        stem = f"cabinet_summary_{fy}_{doc_lang}"
+        stem = ui.draft_name(f"cabinet_summary_{fy}_{doc_lang}", draft)
         row.download_button(T("download_docx"), data=lambda: documents.summary_docx(summary), on_click="ignore",
                             file_name=f"{stem}.docx", key="sum_docx", icon=":material/description:", type="primary",
                             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -54,10 +57,10 @@ with tab_summary:
                     elif isinstance(block, pd.DataFrame):
                         st.dataframe(block, hide_index=True)
 
-with tab_cards:
+
+def cards_tab() -> None:
     st.caption(T("cards_help"))
-    names = ui.unit_names()
-    codes = ui.units()["unit_code"].tolist()
+    codes = [c for c in ui.units()["unit_code"].tolist() if auth.may_see_unit(user, c)]
     unit = st.selectbox(T("unit"), codes, index=codes.index(me), key="card_unit",
                         format_func=ui.unit_option())
     demo = ui.is_demo()
@@ -65,10 +68,14 @@ with tab_cards:
     row = st.container(horizontal=True)
     row.download_button(T("card_one"), on_click="ignore", icon=":material/picture_as_pdf:", type="primary",
                         data=lambda: documents.cards_pdf([card], fy, lang, demo),
-                        file_name=f"report_card_{fy}_{unit}.pdf", mime="application/pdf", key="card_pdf")
-    row.download_button(T("card_all"), on_click="ignore", icon=":material/folder_zip:",
-                        data=lambda: documents.cards_zip(reports.report_cards(ui.db(), fy, lang), fy, lang, demo),
-                        file_name=f"report_cards_{fy}_{lang}.zip", mime="application/zip", key="card_zip")
+                        file_name=ui.draft_name(f"report_card_{fy}_{unit}.pdf", draft), mime="application/pdf",
+                        key="card_pdf")
+    if auth.may_read(user, "all_report_cards"):
+        row.download_button(T("card_all"), on_click="ignore", icon=":material/folder_zip:",
+                            data=lambda: documents.cards_zip(reports.report_cards(ui.viewer_db(), fy, lang), fy, lang,
+                                                             demo),
+                            file_name=ui.draft_name(f"report_cards_{fy}_{lang}.zip", draft), mime="application/zip",
+                            key="card_zip")
     c = st.columns(3)
     c[0].metric(T("metric_score"), "—" if card.score_pct is None else f"{card.score_pct:.2f}%", border=True)
     c[1].metric(T("metric_rank"), T("metric_rank_value", rank=card.standing.rank, of=card.standing.of)
@@ -76,16 +83,18 @@ with tab_cards:
     c[2].metric(T("metric_change", fy=fy - 1), "—" if card.previous_pct is None else f"{card.previous_pct:.2f}%",
                 delta=None if card.change_pct is None else f"{card.change_pct:+.2f}", border=True)
 
-with tab_cycle:
+
+def cycle_tab() -> None:
     now = today()
     st.subheader(T("cycle_title", fy=fy))
     st.caption(T("cycle_today", date=format_date(now, lang)) + " · " + T("cycle_derived"))
     ui.cycle_chart(fy, now, "cycle_calendar")
     table = reports.cycle_table(ui.CACHED, fy, now, lang)
     ui.table(table, {"step": "col_step", "when": "col_when_period", "state": "col_state", "detail": "col_detail"},
-             "cycle_status", file_name=f"inspection_cycle_{fy}")
+             "cycle_status", file_name=f"inspection_cycle_{fy}", draft=False)
 
-with tab_plans:
+
+def plans_tab() -> None:
     st.caption(T("plans_help"))
     a, b, c = st.columns(3)
     kind = a.segmented_control(T("plan_kind"), list(plans.PLAN_KINDS), default="action", required=True,
@@ -108,8 +117,13 @@ with tab_plans:
     cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "reached_text": "col_reached"}
     cols |= {s: f"plan_step_{s}" for s in plans.STEPS}
     cols |= {"overdue_text": "col_overdue", "late_text": "col_done_late"}
-    ui.table(shown, cols, "plan_status", file_name=f"plan_{kind}_{plan_year}")
+    ui.table(shown, cols, "plan_status", file_name=f"plan_{kind}_{plan_year}", draft=False)
+    if auth.may(user, "record_plan_steps"):
+        record_steps(kind, plan_year, recorded)
+    plan_structure()
 
+
+def record_steps(kind: str, plan_year: int, recorded: pd.DataFrame) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{T('record_step')}**")
@@ -118,20 +132,18 @@ with tab_plans:
                                 format_func=ui.unit_option())
             step = st.selectbox(T("plan_step"), list(plans.STEPS), format_func=lambda s: T(f"plan_step_{s}"))
             done_on = st.date_input(T("plan_done_on"), value=today(), max_value=today())
-            who = st.text_input(T("recorded_by"))
+            st.caption(T("acting_as", email=user.email))
             if st.form_submit_button(T("save")):
                 row = pd.DataFrame([{"unit_code": unit, "plan_kind": kind, "plan_year": int(plan_year), "step": step,
                                      "done_on": done_on}])
                 problems = plans.check_steps(row, set(ui.units()["unit_code"]), recorded)
-                if not who.strip():
-                    st.error(T("recorded_by_required"))
-                elif problems:
+                if problems:
                     st.error("\n".join(f"- {p}" for p in problems))
                 else:
                     try:
-                        ui.write(record_plan_steps, row, by=who.strip())
+                        ui.write(record_plan_steps, row)
                         st.success(T("step_recorded"))
-                    except (DatabaseError, DatabaseBusy) as exc:
+                    except (DatabaseError, DatabaseBusy, MessageError) as exc:
                         st.error(str(exc))
     with right:
         st.markdown(f"**{T('import_steps')}**")
@@ -141,15 +153,16 @@ with tab_plans:
             frame = plans.parse_csv(upload.getvalue())
             missing = {"unit_code", "plan_kind", "plan_year", "step", "done_on"} - set(frame.columns)
             problems = [] if missing else plans.check_steps(frame, set(ui.units()["unit_code"]), recorded, upload.name)
-            who = st.text_input(T("recorded_by"), key="plan_csv_by")
             if missing:
                 st.error(T("steps_missing_columns", columns=", ".join(sorted(missing))))
             elif problems:
                 st.error(T("import_refused", n=len(problems)) + "\n\n" + "\n".join(f"- {p}" for p in problems))
-            elif st.button(T("import_commit", n=len(frame)), disabled=not who.strip(), key="plan_csv_go"):
-                ui.write(record_plan_steps, frame, by=who.strip())
+            elif st.button(T("import_commit", n=len(frame)), key="plan_csv_go"):
+                ui.write(record_plan_steps, frame)
                 st.success(T("step_recorded"))
 
+
+def plan_structure() -> None:
     st.subheader(T("plan_structure"))
     framework_id = ui.framework_of(fy)
     structure = plans.plan_structure()
@@ -168,3 +181,11 @@ with tab_plans:
             st.dataframe(inds.drop(columns="objective_no").rename(
                 columns={"indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"),
                          "measure": T("col_measure")}), hide_index=True)
+
+
+parts = {"summary": (auth.may_read(user, "cabinet_summary"), summary_tab), "cards": (True, cards_tab),
+         "cycle": (True, cycle_tab), "plans": (auth.may_read(user, "plan_tracking"), plans_tab)}
+shown_parts = [k for k, (allowed, _) in parts.items() if allowed]
+for tab, key in zip(st.tabs([T(f"tab_{k}") for k in shown_parts]), shown_parts):
+    with tab:
+        parts[key][1]()

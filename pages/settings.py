@@ -52,11 +52,11 @@ with tab_workbook:
             if s["results_rescored"]:
                 st.warning(T("config_rescore_warning", n=f"{s['results_rescored']:,}"), icon=":material/warning:")
                 rescore = st.checkbox(T("config_rescore_confirm"), key="config_rescore")
-            who = st.text_input(T("imported_by"), key="config_by")
-            ready = bool(who.strip()) and (not s["results_rescored"] or (rescore and reason.strip()))
+            st.caption(T("acting_as", email=ui.user().email))
+            ready = not s["results_rescored"] or (rescore and reason.strip())
             if st.button(T("config_apply"), type="primary", disabled=not ready, key="config_apply"):
                 try:
-                    version = ui.write(apply_configuration, plan, by=who, reason=reason, rescore=rescore)
+                    version = ui.write(apply_configuration, plan, reason=reason, rescore=rescore)
                     st.session_state["settings_flash"] = T("config_applied", version=version)
                     st.session_state["config_n"] = st.session_state.get("config_n", 0) + 1
                     st.rerun()
@@ -72,15 +72,15 @@ with tab_history:
         latest = int(versions["version_id"].max())
         st.markdown(f"**{T('config_undo_title', version=latest)}**")
         a, b, c = st.columns([2, 2, 1], vertical_alignment="bottom")
-        who = a.text_input(T("imported_by"), key="config_undo_by")
+        a.caption(T("acting_as", email=ui.user().email))
         why = b.text_input(T("config_reason"), key="config_undo_reason")
-        if c.button(T("config_undo"), disabled=not who.strip(), key="config_undo_go"):
+        if c.button(T("config_undo"), key="config_undo_go"):
             try:
                 plan = configuration.plan_undo(ui.db(), latest)
                 if plan.problems:
                     st.error("\n".join(f"- {p.text(lang)}" for p in plan.problems))
                 else:
-                    new = ui.write(undo_configuration, plan, latest, by=who, reason=why)
+                    new = ui.write(undo_configuration, plan, latest, reason=why)
                     st.session_state["settings_flash"] = T("config_undone", version=latest, new=new)
                     st.rerun()
             except MessageError as exc:

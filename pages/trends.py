@@ -22,6 +22,7 @@ span = st.select_slider(T("trend_span"), result_years, value=(result_years[0], r
 start, end = span
 title.title(T("trends_title", start=start, end=end))
 mean_label = T("org_mean", org=ui.organisation()["org_short"])
+ui.period_banner(years=range(start, end + 1))
 
 c1, c2, c3 = st.columns([3, 2, 2])
 ui.url_value("trend_units", units["unit_code"], [me])
@@ -93,7 +94,9 @@ fmt = {"from_pct": "%.2f", "to_pct": "%.2f", "change_pct": "%+.2f"}
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{T('improvers')}** · {ui.peer_group_labeller()(group)}")
-    ui.table(ui.with_names(up), cols, "improvers", fmt, file_name=f"improvers_{start}_{end}")
+    ui.table(ui.with_names(up), cols, "improvers", fmt, file_name=f"improvers_{start}_{end}",
+             draft=ui.view_is_draft(years=[start, end]))
 with right:
     st.markdown(f"**{T('decliners')}** · {ui.peer_group_labeller()(group)}")
-    ui.table(ui.with_names(down), cols, "decliners", fmt, file_name=f"decliners_{start}_{end}")
+    ui.table(ui.with_names(down), cols, "decliners", fmt, file_name=f"decliners_{start}_{end}",
+             draft=ui.view_is_draft(years=[start, end]))

@@ -33,6 +33,7 @@ st.title(T("whatif_title", fy=fy))
 ui.demo_banner()
 if ui.getting_started():
     st.stop()
+ui.period_banner(fy, None)
 st.caption(T("whatif_intro"))
 
 indicators = ui.query("indicators_by_code")
@@ -186,11 +187,11 @@ with tab_share:
         if "wi_flash" in st.session_state:
             st.success(st.session_state.pop("wi_flash"))
         name = st.text_input(T("scenario_name"), key=f"wi_name_{gen}")
-        who = st.text_input(T("scenario_by"), key=f"wi_by_{gen}")
         why = st.text_area(T("scenario_description"), height=80, key=f"wi_why_{gen}")
+        st.caption(T("acting_as", email=ui.user().email))
         if st.button(T("save"), disabled=scenario is None, key=f"wi_save_{gen}", icon=":material/save:"):
             try:
-                ui.write(save_scenario, name=name, by=who, description=why, framework_id=framework_id,
+                ui.write(save_scenario, name=name, description=why, framework_id=framework_id,
                          spec_json=json.dumps(draft, ensure_ascii=False), existing=ui.query("scenarios_by_name"))
                 st.session_state["wi_flash"] = T("saved", name=name.strip())
                 st.rerun()   # so the lists of starting points and baselines offer it at once
@@ -213,14 +214,14 @@ with tab_share:
             st.write(T("adopt_summary", frameworks=plan.summary["frameworks_added"],
                        indicators=plan.summary["indicators_added"], rescored=f"{plan.summary['results_rescored']:,}"))
             c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-            who = c1.text_input(T("scenario_by"), key="wi_adopt_by")
+            c1.caption(T("acting_as", email=ui.user().email))
             why = c2.text_input(T("config_reason"), key="wi_adopt_why")
             rescore = True
             if plan.summary["results_rescored"]:
                 rescore = st.checkbox(T("config_rescore_confirm"), key="wi_adopt_rescore")
-            if c3.button(T("adopt_go"), disabled=not (who.strip() and why.strip() and rescore), key="wi_adopt_go"):
+            if c3.button(T("adopt_go"), disabled=not (why.strip() and rescore), key="wi_adopt_go"):
                 try:
-                    version = ui.write(apply_configuration, plan, by=who, reason=why, rescore=rescore)
+                    version = ui.write(apply_configuration, plan, reason=why, rescore=rescore)
                     st.session_state["wi_flash"] = T("config_applied", version=version)
                     st.rerun()
                 except MessageError as exc:

@@ -1,5 +1,8 @@
 -- One row per fiscal year × inspection round: results expected (assigned indicators of active
 -- units), results received, and units expected and reporting.
+-- $drafts_all: boolean, the viewer sees every draft (secretariat, executive); else published results only,
+--   plus the drafts of $draft_units
+-- $draft_units: list of unit codes whose drafts the viewer sees (a unit allowed its own; an inspector's)
 with expected as (
     select
         fiscal_year,
@@ -15,7 +18,7 @@ received as (
         inspection_round,
         count(*) as num_received,
         count(distinct unit_code) as num_units_reporting
-    from scored_results
+    from visible_scored_results($drafts_all, $draft_units)
     group by all
 ),
 

@@ -1,10 +1,14 @@
--- One row per fiscal year known to the database: its framework, dates, and how many result rows and units it holds.
+-- One row per fiscal year known to the database: its framework, dates, and how many result rows and units
+-- it holds that the viewer may see.
+-- $drafts_all: boolean, the viewer sees every draft (secretariat, executive); else published results only,
+--   plus the drafts of $draft_units
+-- $draft_units: list of unit codes whose drafts the viewer sees (a unit allowed its own; an inspector's)
 with counted as (
     select
         fiscal_year,
         count(*) as num_results,
         count(distinct unit_code) as num_units_reported
-    from results
+    from visible_results($drafts_all, $draft_units)
     group by fiscal_year
 ),
 

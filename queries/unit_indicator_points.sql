@@ -2,6 +2,9 @@
 -- (null when no result: not submitted or not yet inspected), and how many rounds were scored.
 -- $fiscal_year: integer, Buddhist era
 -- $inspection_round: 1 or 2; null for both rounds together
+-- $drafts_all: boolean, the viewer sees every draft (secretariat, executive); else published results only,
+--   plus the drafts of $draft_units
+-- $draft_units: list of unit codes whose drafts the viewer sees (a unit allowed its own; an inspector's)
 with expected as (
     select
         unit_code,
@@ -20,7 +23,7 @@ scored as (
         sum(value) as value,
         sum(points) as points,
         sum(max_points) as max_points
-    from scored_in_period($fiscal_year, $inspection_round)
+    from scored_in_period($fiscal_year, $inspection_round, $drafts_all, $draft_units)
     group by all
 ),
 

@@ -4,6 +4,9 @@
 -- $indicator_code: text, e.g. 'F2-3.04'
 -- $from_fy: integer, Buddhist era, first fiscal year of the span
 -- $to_fy: integer, Buddhist era, last fiscal year of the span
+-- $drafts_all: boolean, the viewer sees every draft (secretariat, executive); else published results only,
+--   plus the drafts of $draft_units
+-- $draft_units: list of unit codes whose drafts the viewer sees (a unit allowed its own; an inspector's)
 with final as (
     select
         fiscal_year,
@@ -15,7 +18,7 @@ with final as (
         sum(points) as points,
         sum(max_points) as max_points,
         percent_of(sum(points), sum(max_points)) as score_pct
-    from scored_results
+    from visible_scored_results($drafts_all, $draft_units)
     where indicator_code = $indicator_code
       and fiscal_year between $from_fy and $to_fy
     group by fiscal_year, unit_code, indicator_code

@@ -2,6 +2,9 @@
 -- points possible and score_pct for that objective.
 -- $fiscal_year: integer, Buddhist era
 -- $inspection_round: 1 or 2; null for both rounds together
+-- $drafts_all: boolean, the viewer sees every draft (secretariat, executive); else published results only,
+--   plus the drafts of $draft_units
+-- $draft_units: list of unit codes whose drafts the viewer sees (a unit allowed its own; an inspector's)
 with scored as (
     select
         unit_code,
@@ -10,7 +13,7 @@ with scored as (
         count(*) as num_scored,
         sum(points) as points,
         sum(max_points) as max_points
-    from scored_in_period($fiscal_year, $inspection_round)
+    from scored_in_period($fiscal_year, $inspection_round, $drafts_all, $draft_units)
     group by all
 ),
 

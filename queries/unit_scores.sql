@@ -3,6 +3,9 @@
 -- rank among units of its kind. A unit with no result has null points (not assessed, never 0).
 -- $fiscal_year: integer, Buddhist era (e.g. 2569)
 -- $inspection_round: 1 or 2; null for both rounds of the year together
+-- $drafts_all: boolean, the viewer sees every draft (secretariat, executive); else published results only,
+--   plus the drafts of $draft_units
+-- $draft_units: list of unit codes whose drafts the viewer sees (a unit allowed its own; an inspector's)
 with expected as (
     select
         unit_code,
@@ -18,7 +21,7 @@ scored as (
         count(*) as num_scored,
         sum(points) as points,
         sum(max_points) as max_points
-    from scored_in_period($fiscal_year, $inspection_round)
+    from scored_in_period($fiscal_year, $inspection_round, $drafts_all, $draft_units)
     group by unit_code
 ),
 

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from saisaat import store
+from saisaat.auth import User, require
 from saisaat.db import Database, DatabaseError
 from saisaat.exports import xlsx_bytes
 from saisaat.i18n import Message, MessageError
@@ -111,14 +112,33 @@ def read_export(source: Path | bytes) -> dict[str, pa.Table]:
     return tables
 
 
-def restore(tables: dict[str, pa.Table], db_path: Path) -> None:
+def restore(tables: dict[str, pa.Table], db_path: Path, *, by: User, trail: pa.Table | None = None) -> None:
     """Build a new database from an export and move it over `db_path` (whose connection must be
-    closed). Constraints check every row; any failure leaves the old file as it was."""
+    closed), as `by`. Constraints check every row; any failure leaves the old file as it was.
+    `trail`: the audit trail to keep instead of the export's (restore_over keeps the live one), so a
+    restore never takes the record of changes back; the restore's own entry is added to it."""
+    require(by, "restore")
+    if trail is not None:
+        tables = {**tables, "audit_log": trail}
     t = None   # the table being written, for the message
     try:
         with store.new_database(db_path) as cur:
             for t in store.TABLES:
                 if tables[t].num_rows:
                     store.append(cur, t, tables[t].to_pandas())
+            t = "audit_log"
+            store.audit(cur, by, "restore", detail={
+                "results": tables["results"].num_rows, "batches": tables["import_batches"].num_rows,
+                "users": tables["users"].num_rows, "publications": tables["publications"].num_rows})
     except DatabaseError as exc:
         raise RestoreRefused(Message("backup_rows_invalid", table=t, detail=str(exc))) from exc
+
+
+def restore_over(db: Database, tables: dict[str, pa.Table], *, by: User) -> None:
+    """Restore an export over the open database `db` (closed here, after the role check): its tables
+    replace every table but the audit trail, which is kept as it is and gets the restore's entry (a file
+    with no schema yet takes the export's trail)."""
+    require(by, "restore")
+    trail = table_frames(db, ("audit_log",))["audit_log"] if db.has_schema() else None   # a new file: the export's
+    db.close()
+    restore(tables, db.path, by=by, trail=trail)

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from saisaat import auth
 from saisaat.db import Database, DatabaseBusy, default_db_path
 from saisaat.i18n import Message, MessageError, t
 
@@ -24,6 +25,15 @@ def _ruleset_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ruleset", default=None,
                    help="a ruleset file, a stored ruleset code, a saved scenario's name, or a preset "
                         "(official, binary, grades); default: the official rules of that year")
+def _by_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", default=os.environ.get("USER") or "cli",
+                   help="who acts, as the audit trail records it (default: $USER); marked as the CLI")
+
+
+def acting(args) -> auth.User:
+    """The command line acts as the secretariat's administrators (it has the database file); the audit
+    trail records the OS user or --by, marked as the CLI."""
+    return auth.cli_user(args.by)
 
 
 class NoDatabase(MessageError):
@@ -43,7 +53,8 @@ def cmd_demo(args) -> int:
     path = args.db or default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    counts = build_demo(path, scale=args.scale, seed=DEMO_SEED if args.seed is None else args.seed)
+    counts = build_demo(path, scale=args.scale, seed=DEMO_SEED if args.seed is None else args.seed,
+                        by=acting(args))
     print(f"synthetic demo data ({args.scale}): {counts['units']:,} units, "
           f"{counts['results']:,} result rows → {path} in {time.perf_counter() - started:.1f} s")
     return 0
@@ -127,7 +138,7 @@ def cmd_import(args) -> int:
         if args.dry_run:
             print(Message("cli_dry_run"))
             return 0
-        batch = importer.commit(db, plan, imported_by=args.by, replace=args.replace, reason=args.reason,
+        batch = importer.commit(db, plan, by=acting(args), replace=args.replace, reason=args.reason,
                                 ignore_columns=args.ignore_columns)
     print(Message("cli_imported", batch=batch))
     return 0
@@ -137,7 +148,7 @@ def cmd_undo(args) -> int:
     from saisaat import importer
     with Database(existing_db(args)) as db:
         try:
-            importer.undo(db, args.batch, undone_by=args.by)
+            importer.undo(db, args.batch, by=acting(args))
         except importer.UndoRefused as exc:
             print(exc, file=sys.stderr)
             return 1
@@ -158,8 +169,9 @@ def cmd_restore(args) -> int:
     from saisaat import backup
     path = args.db or default_db_path()
     try:
-        Database(path).close()   # fails with a clear message while another process holds it
-        backup.restore(backup.read_export(args.source), path)
+        tables = backup.read_export(args.source)
+        with Database(path) as db:   # fails with a clear message while another process holds it
+            backup.restore_over(db, tables, by=acting(args))
     except backup.RestoreRefused as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -205,7 +217,7 @@ def cmd_init(args) -> int:
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        store.init_database(path, plan, by=args.by)
+        store.init_database(path, plan, by=acting(args))
     except MessageError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -234,7 +246,7 @@ def cmd_config(args) -> int:
                 if plan.problems:
                     _print_problems(plan.problems)
                     return 1
-                version = store.undo_configuration(db, plan, args.version, by=args.by, reason=args.reason)
+                version = store.undo_configuration(db, plan, args.version, by=acting(args), reason=args.reason)
             except MessageError as exc:
                 print(exc, file=sys.stderr)
                 return 1
@@ -254,7 +266,7 @@ def cmd_config(args) -> int:
             print(Message("cli_dry_run"))
             return 0
         try:
-            version = store.apply_configuration(db, plan, by=args.by, reason=args.reason, rescore=args.rescore)
+            version = store.apply_configuration(db, plan, by=acting(args), reason=args.reason, rescore=args.rescore)
         except MessageError as exc:
             print(exc, file=sys.stderr)
             return 1
@@ -265,6 +277,53 @@ def cmd_config(args) -> int:
 def cmd_fonts(args) -> int:
     from saisaat import fonts
     print(fonts.ensure_installed())
+def cmd_publish(args) -> int:
+    from saisaat import store
+    with Database(existing_db(args)) as db:
+        try:
+            if args.command == "publish":
+                store.publish(db, args.fiscal_year, args.round, by=acting(args))
+            else:
+                store.unpublish(db, args.fiscal_year, args.round, by=acting(args), reason=args.reason)
+        except MessageError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    print(Message(f"cli_{args.command}ed", fy=args.fiscal_year, round=args.round))
+    return 0
+
+
+def cmd_users(args) -> int:
+    from saisaat import store
+    with Database(existing_db(args), read_only=args.action == "list") as db:
+        if args.action == "list":
+            users = db.query("users_by_email")
+            sys.stdout.write(users[["email", "role", "unit_codes", "own_drafts", "added_at", "added_by"]]
+                             .to_csv(index=False))
+            return 0
+        try:
+            if args.action == "add":
+                store.save_user(db, args.email, args.role, args.unit or [], args.own_drafts, by=acting(args),
+                                change=args.update)
+            else:
+                store.remove_user(db, args.email, by=acting(args))
+        except MessageError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    done = "removed" if args.action == "remove" else "changed" if args.update else "added"
+    print(Message(f"cli_user_{done}", email=auth.normal_email(args.email)))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from saisaat import exports
+    with Database(existing_db(args), read_only=True) as db:
+        entries = db.query("audit_log_by_id")
+    data = exports.csv_bytes(entries)
+    if args.out:
+        args.out.write_bytes(data)
+        print(f"{len(entries):,} audit entries → {args.out}")
+    else:
+        sys.stdout.write(data.decode("utf-8-sig"))
     return 0
 
 
@@ -278,12 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", choices=("bma", "national"), default="bma",
                    help="bma: the 70 BMA units; national: about 8,000 synthetic units (benchmarks)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default 2545)")
+    _by_arg(p)
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("init", help="make a database with a configuration and no results (a real centre)")
     _db_arg(p)
     p.add_argument("--config", type=Path, default=None, help="a configuration workbook (default: the BMA's)")
-    p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who makes it (default: $USER)")
+    _by_arg(p)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("config", help="the configuration workbook: export, import (check, preview, apply), "
@@ -299,14 +359,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--reason", default=None, help="why the configuration changes")
     q.add_argument("--rescore", action="store_true",
                    help="confirm that stored results whose points the new rules change are scored again")
-    q.add_argument("--by", default=os.environ.get("USER", "cli"))
+    _by_arg(q)
     q = csub.add_parser("history", help="list the configuration versions")
     _db_arg(q)
     q = csub.add_parser("undo", help="undo the latest configuration version")
     q.add_argument("version", type=int)
     _db_arg(q)
     q.add_argument("--reason", default=None)
-    q.add_argument("--by", default=os.environ.get("USER", "cli"))
+    _by_arg(q)
     p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("info", help="print what a database holds")
@@ -331,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("--replace", action="store_true", help="allow changing stored results (needs --reason)")
     p.add_argument("--reason", default=None, help="why stored results are replaced")
-    p.add_argument("--by", default=os.environ.get("USER", "cli"), help="who imports (default: $USER)")
+    _by_arg(p)
     p.add_argument("--dry-run", action="store_true", help="check and preview only; write nothing")
     p.add_argument("--ignore-columns", action="store_true",
                    help="import without the columns that are not part of the format (they are listed)")
@@ -340,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo", help="undo an import batch (restores exactly what it replaced)")
     p.add_argument("batch", type=int)
     _db_arg(p)
-    p.add_argument("--by", default=os.environ.get("USER", "cli"))
+    _by_arg(p)
     p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("export", help="export every table (Parquet per table, and one XLSX)")
@@ -351,7 +411,47 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the database with an export (folder of Parquet files or ZIP)")
     p.add_argument("source", type=Path)
     _db_arg(p)
+    _by_arg(p)
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("publish", help="publish a period's results: everyone sees them from now on")
+    p.add_argument("--fiscal-year", type=int, required=True, help="Buddhist era, e.g. 2569")
+    p.add_argument("--round", type=int, choices=(1, 2), required=True)
+    _db_arg(p)
+    _by_arg(p)
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("unpublish", help="take a published period back to draft, with a reason")
+    p.add_argument("--fiscal-year", type=int, required=True, help="Buddhist era, e.g. 2569")
+    p.add_argument("--round", type=int, choices=(1, 2), required=True)
+    p.add_argument("--reason", required=True, help="why (kept in the audit trail)")
+    _db_arg(p)
+    _by_arg(p)
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("users", help="who may sign in, and as what: users add | list | remove")
+    users = p.add_subparsers(dest="action", required=True)
+    u = users.add_parser("add", help="register a user (--update: change a registered one)")
+    u.add_argument("email")
+    u.add_argument("--role", required=True, choices=auth.ROLES)
+    u.add_argument("--unit", action="append", help="unit code: a unit user's unit; an inspector's units "
+                                                   "(repeat --unit for each)")
+    u.add_argument("--own-drafts", action="store_true", help="a unit user sees its own unit's drafts")
+    u.add_argument("--update", action="store_true", help="change a registered user's role, units or drafts")
+    _db_arg(u)
+    _by_arg(u)
+    u = users.add_parser("list", help="print every registered user (CSV)")
+    _db_arg(u)
+    u = users.add_parser("remove", help="remove a user (never the last secretariat user)")
+    u.add_argument("email")
+    _db_arg(u)
+    _by_arg(u)
+    p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("audit", help="the audit trail as CSV (newest first)")
+    p.add_argument("--out", type=Path, default=None, help="write to this file (default: print)")
+    _db_arg(p)
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("report", help="write the cabinet / OCSC summary or the unit report cards")
     p.add_argument("kind", choices=("cabinet", "cards"))

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from saisaat import DATA_DIR, QUERIES_DIR
+from saisaat.auth import PUBLISHED_ONLY, SCOPE_PARAMS, Scope
 from saisaat.i18n import Message, MessageError
 
 DEFAULT_DB = DATA_DIR / "saisaat.duckdb"
@@ -105,6 +106,8 @@ class Database:
 
     def _run(self, name: str, params: dict, read, relations: dict | None = None):
         q = load_query(name)
+        if SCOPE_PARAMS <= q.params and not SCOPE_PARAMS & params.keys():
+            params = {**params, **PUBLISHED_ONLY.params()}   # no viewer named: published results only
         cur = self.con.cursor()
         try:
             # Registered relations live on this cursor only: one session's what-if never shows in
@@ -127,6 +130,10 @@ class Database:
         """Run queries/<name>.sql with bound parameters; a list of tuples."""
         return self._run(name, params, lambda result: result.fetchall())
 
+    def viewing(self, scope: Scope) -> Viewing:
+        """This database as one viewer sees it: every query that reads results gets `scope`."""
+        return Viewing(self, scope)
+
     def has_schema(self) -> bool:
         return ("results",) in self.rows("tables_in_schema")
 
@@ -135,3 +142,24 @@ class Database:
         version, before the configuration tables, has not)."""
         from saisaat.store import TABLES
         return {(t,) for t in TABLES} <= set(self.rows("tables_in_schema"))
+
+
+class Viewing:
+    """A Database seen through one viewer's scope (saisaat.auth.scope): the queries that read results
+    ($drafts_all, $draft_units) show published results and only the drafts the viewer may see. It has
+    the Database's reading methods, so reports, labels and scoring take it where they take a Database."""
+
+    def __init__(self, db: Database, scope: Scope):
+        self.db, self.scope = db, scope
+
+    def _with_scope(self, name: str, params: dict) -> dict:
+        return {**params, **self.scope.params()} if SCOPE_PARAMS <= load_query(name).params else params
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        return self.db.query(name, **self._with_scope(name, params))
+
+    def rows(self, name: str, **params) -> list[tuple]:
+        return self.db.rows(name, **self._with_scope(name, params))
+
+    def query_with(self, name: str, relations: dict[str, pd.DataFrame], **params) -> pd.DataFrame:
+        return self.db.query_with(name, relations, **self._with_scope(name, params))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from saisaat import plans, reference, store
+from saisaat import auth, plans, reference, store
 from saisaat.configuration import initial_snapshot
 from saisaat.fiscal import round_visit_dates, today
 
@@ -155,9 +156,21 @@ def generate_components(rng: np.random.Generator, units: pd.DataFrame, results: 
     return pd.concat(frames, ignore_index=True)
 
 
+def demo_publications(results: pd.DataFrame) -> pd.DataFrame:
+    """Every period of the demo's history published, as the secretariat would have: on 15 November
+    after its fiscal year ended (FY2569 ended 30 Sep 2026: published 15 Nov 2026)."""
+    periods = results[["fiscal_year", "inspection_round"]].drop_duplicates().sort_values(
+        ["fiscal_year", "inspection_round"], ignore_index=True)
+    periods["published_at"] = [datetime(int(fy) - 543, 11, 15) for fy in periods["fiscal_year"]]
+    periods["published_by"] = "demo"
+    return periods
+
+
 def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
-               progress: Progress = _quiet) -> dict:
-    """Write a new demo database at `path` (replacing any file there). Returns row counts."""
+               progress: Progress = _quiet, *, by: auth.User = auth.SYSTEM_USER) -> dict:
+    """Write a new demo database at `path` (replacing any file there), as `by`; its history is
+    published. Returns row counts."""
+    auth.require(by, "build_demo")
     path = Path(path)
     if scale not in ("bma", "national"):
         raise ValueError("scale must be 'bma' or 'national'")
@@ -190,7 +203,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
             store.append(cur, "rulesets", rs.ruleset)
             store.append(cur, "rules", rs.rules)
             store.append(cur, "rule_steps", rs.rule_steps)
-        store.add_configuration_version(cur, version_id=1, by=f"saisaat demo --seed {seed}", snapshot=initial_snapshot(
+        store.add_configuration_version(cur, version_id=1, by=by, snapshot=initial_snapshot(
             {"organisation": organisation, "unit_kinds": kinds, "peer_groups": groups, "units": units,
              "frameworks": frameworks, "objectives": objectives, "indicators": indicators,
              "assignments": assignments}, rulesets))
@@ -200,6 +213,11 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
         store.insert_scored_results(cur, results, batch_id=1)
         store.append(cur, "evaluation_components", components)
         store.append(cur, "plan_steps", plan_steps)
+        publications = demo_publications(results)
+        store.append(cur, "publications", publications)
+        store.audit(cur, by, "build_demo", batch_id=1, subject=DEMO_FILE_NAME,
+                    detail={"scale": scale, "seed": seed, "results": len(results),
+                            "published_periods": len(publications)})
         progress(0.95, "finish")
     progress(1.0, "done")
     return {"units": len(units), "results": len(results)}

@@ -31,6 +31,7 @@ from decimal import Decimal
 import pandas as pd
 
 from saisaat import store
+from saisaat.auth import User, require
 from saisaat.db import Database
 from saisaat.fiscal import fiscal_year_bounds, gregorian_year
 from saisaat.i18n import Message, MessageError, t
@@ -920,25 +921,28 @@ def all_problems(plan: Plan, *, replace: bool = False, reason: str | None = None
     return require_columns(plan, ignore_columns) + plan.problems + require_replace(plan, replace, reason)
 
 
-def commit(db: Database, plan: Plan, *, imported_by: str, replace: bool = False, reason: str | None = None,
+def commit(db: Database, plan: Plan, *, by: User, replace: bool = False, reason: str | None = None,
            ignore_columns: bool = False) -> int:
-    """Write a plan (all or nothing) and return its batch id; refuse with every problem otherwise."""
+    """Write a plan (all or nothing) as `by` and return its batch id; refuse with every problem otherwise
+    (and, in store.import_results, a user who may not import these units or periods)."""
+    require(by, "import")
     problems = all_problems(plan, replace=replace, reason=reason, ignore_columns=ignore_columns)
     if problems:
         raise ImportRefused(problems)
     batches = db.query("import_batches_by_id")
     next_id = int(batches["batch_id"].max()) + 1 if len(batches) else 1
-    return store.import_results(db.con, plan, imported_by=imported_by or "unknown",
-                                replace_reason=(reason or "").strip() or None, next_batch_id=next_id)
+    return store.import_results(db.con, plan, by=by, replace_reason=(reason or "").strip() or None,
+                                next_batch_id=next_id)
 
 
 class UndoRefused(MessageError):
     pass
 
 
-def undo(db: Database, batch_id: int, *, undone_by: str) -> None:
+def undo(db: Database, batch_id: int, *, by: User) -> None:
     """Take an import back exactly; refused for the demo, restores, undone batches, or a batch whose
     results a later import replaced (undo that one first)."""
+    require(by, "undo")
     batches = db.query("import_batches_by_id").set_index("batch_id")
     if batch_id not in batches.index:
         raise UndoRefused(Message("imp_undo_no_batch", batch=batch_id))
@@ -949,6 +953,6 @@ def undo(db: Database, batch_id: int, *, undone_by: str) -> None:
         raise UndoRefused(Message("imp_undo_done_already", batch=batch_id))
     later = [int(x) for x in db.query("batches_replacing_batch", batch_id=batch_id)["batch_id"]]
     try:
-        store.undo_batch(db.con, batch_id, undone_by=undone_by or "unknown", later=later)
+        store.undo_batch(db.con, batch_id, by=by, later=later)
     except store.UndoOrder as exc:
         raise UndoRefused(*exc.messages) from exc

@@ -116,3 +116,38 @@ def framework_indicators(source, framework_id: int) -> list[str]:
     """The indicator codes of one framework, in code order."""
     i = source.query("indicators_by_code")
     return i.loc[i["framework_id"] == framework_id, "indicator_code"].tolist()
+
+
+def _periods(frame) -> set[tuple[int, int]]:
+    return {(int(a), int(b)) for a, b in zip(frame["fiscal_year"], frame["inspection_round"])}
+
+
+def draft_periods(source) -> set[tuple[int, int]]:
+    """(fiscal year, round) of the drafts the source's viewer sees: not published, and some of their
+    results visible (a Database alone sees published results only, so none)."""
+    p = source.query("publications_by_period")
+    return _periods(p[~p["is_published"] & (p["num_visible"] > 0)])
+
+
+def unseen_periods(source) -> set[tuple[int, int]]:
+    """(fiscal year, round) holding results not published yet, none of which the viewer may see."""
+    p = source.query("publications_by_period")
+    return _periods(p[~p["is_published"] & (p["num_results"] > 0) & (p["num_visible"] == 0)])
+
+
+def is_draft_year(source, fiscal_year: int) -> bool:
+    """Whether what the viewer sees of a fiscal year includes drafts (a document's draft watermark)."""
+    return any(fy == fiscal_year for fy, _ in draft_periods(source))
+
+
+def default_fiscal_year(source, year_options: list[int]) -> int:
+    """Every page's default view: the latest fiscal year whose two rounds are both published; failing
+    that the latest with results the viewer may see; failing that the latest year offered."""
+    p = source.query("publications_by_period")
+    published = p[p["is_published"]]
+    complete = [fy for fy in year_options
+                if set(published.loc[published["fiscal_year"] == fy, "inspection_round"]) == {1, 2}]
+    if complete:
+        return max(complete)
+    seen = [fy for fy in year_options if fy in set(p.loc[p["num_visible"] > 0, "fiscal_year"])]
+    return max(seen) if seen else year_options[0]

@@ -38,7 +38,7 @@ class CabinetSummary:
     scores: pd.DataFrame                # every unit (annex), with its kind's and peer group's names
     organisation: dict                  # the organisation's own names in `lang` (labels.organisation)
     proper_names: tuple[str, ...] = ()  # names never broken across lines (labels.proper_names)
-    draft: bool = False                 # a draft: the documents say so on every page
+    draft: bool = False                 # includes results not yet published (a draft watermark)
 
 
 def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 10) -> CabinetSummary:
@@ -92,6 +92,7 @@ def cabinet_summary(db: Database, fiscal_year: int, lang: str = "th", n: int = 1
         bands=bands, by_kind=by_kind, by_objective=by_objective, top=top, improved=improved,
         needs_improvement=needs, by_year=by_year.reset_index(drop=True), scores=scores,
         organisation=labels.organisation(db, lang), proper_names=labels.proper_names(db, lang),
+        draft=labels.is_draft_year(db, fiscal_year),
     )
 
 
@@ -127,7 +128,7 @@ class ReportCard:
     missing_rounds: tuple[int, ...] = ()        # rounds inspected for the unit's peers but not for it
     organisation: dict = field(default_factory=dict)
     proper_names: tuple[str, ...] = ()
-    draft: bool = False
+    draft: bool = False               # the year's results shown include drafts (a draft watermark)
 
 
 def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
@@ -152,6 +153,7 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
     round_scores = {r: db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=r) for r in inspected}
     round_points = {}
     wanted = units or analytics.assessed(scores)["unit_code"].tolist()
+    draft = labels.is_draft_year(db, fiscal_year)
     cards = []
     for code in wanted:
         peers = analytics.peers(unit_table, code, "kind")["unit_code"]
@@ -201,6 +203,7 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
             num_indicators=len(mine_points),
             max_points_per_round=float(per_round[0]) if len(per_round) == 1 else None,
             missing_rounds=missing, organisation=organisation, proper_names=proper_names,
+            draft=draft,
         ))
     return cards
 

@@ -362,9 +362,80 @@ join indicators using (indicator_code)
 join objectives using (framework_id, objective_no)
 join official_rules using (indicator_code);
 
--- The scored results of one fiscal year, one round (1 or 2) or both (null), as the pages choose.
-create macro scored_in_period(fy, rnd) as table
-select *
+-- Who may sign in, and as what (saisaat/auth.py says what each role may do). `email` is the address
+-- the identity provider gives, in lower case. A unit user sees its own unit's drafts only when
+-- `own_drafts` is set by the secretariat.
+create table users (
+    email       varchar primary key check (email = lower(trim(email)) and email like '_%@_%'),
+    role        varchar not null check (role in ('secretariat', 'executive', 'unit', 'inspector')),
+    own_drafts  boolean not null default false,
+    added_at    timestamp not null,
+    added_by    varchar not null check (length(trim(added_by)) > 0),
+    check (own_drafts = false or role = 'unit')
+);
+
+-- The units a user answers for: a unit user's one unit, the units given to an inspector.
+create table user_units (
+    email      varchar not null,
+    unit_code  varchar not null references units (unit_code),
+    primary key (email, unit_code)
+);
+
+-- The periods (fiscal year × inspection round) the secretariat has published: their results are
+-- shown to everyone. A period with no row here is a draft. Unpublishing deletes the row; the audit
+-- trail keeps who did it, when and why.
+create table publications (
+    fiscal_year       integer not null references fiscal_years (fiscal_year),
+    inspection_round  integer not null check (inspection_round in (1, 2)),
+    published_at      timestamp not null,
+    published_by      varchar not null check (length(trim(published_by)) > 0),
+    primary key (fiscal_year, inspection_round)
+);
+
+-- Every change anyone made, written in the same transaction as the change: who (`actor`, with the
+-- role they acted in), when, from where (`source`: 'page:<url path>', 'cli' or 'system'), what
+-- (`action`, a name from saisaat/auth.py's ACTIONS), what it touched and the reason when one was given.
+create table audit_log (
+    audit_id               integer primary key,
+    acted_at               timestamp not null,
+    actor                  varchar not null check (length(trim(actor)) > 0),
+    role                   varchar not null,
+    source                 varchar not null check (source = 'cli' or source = 'system' or source like 'page:%'),
+    action                 varchar not null,
+    fiscal_year            integer,
+    inspection_round       integer,
+    batch_id               integer,
+    scenario_id            integer,
+    configuration_version  integer,
+    subject                varchar,   -- a user's address, a file name: what else was touched
+    detail                 varchar,   -- counts and choices, as JSON
+    reason                 varchar
+);
+
+-- The results one viewer may see: every published period's, and drafts only where the viewer's
+-- scope allows (`drafts_all`: the secretariat and executives; `draft_units`: a unit user allowed its
+-- own drafts, an inspector's units). `is_draft` marks a result whose period is not published.
+create macro visible_results(drafts_all, draft_units) as table
+select
+    results.*,
+    publications.published_at is null as is_draft
+from results
+left join publications using (fiscal_year, inspection_round)
+where publications.published_at is not null
+   or drafts_all
+   or list_contains(draft_units, results.unit_code);
+
+-- scored_results as one viewer may see them (the results visible_results lets through).
+create macro visible_scored_results(drafts_all, draft_units) as table
+select scored_results.*
 from scored_results
+semi join visible_results(drafts_all, draft_units)
+    using (fiscal_year, inspection_round, unit_code, indicator_code);
+
+-- The scored results of one fiscal year, one round (1 or 2) or both (null), as the pages choose,
+-- that one viewer may see.
+create macro scored_in_period(fy, rnd, drafts_all, draft_units) as table
+select *
+from visible_scored_results(drafts_all, draft_units)
 where fiscal_year = fy
   and (rnd is null or inspection_round = rnd);

@@ -54,8 +54,10 @@ def best_of(n: int, fn) -> float:
 def page_times(db_path: Path, repeats: int = 5) -> dict[str, float]:
     """Median warm run of each page script from the entrypoint (AppTest), caches filled."""
     import streamlit as st
+    from streamlit import config
     from streamlit.testing.v1 import AppTest
     os.environ["SAISAAT_DB"] = str(db_path)
+    config.set_option("server.address", "127.0.0.1")   # local mode, as ./run.sh serves it: every page open
     st.cache_data.clear()
     st.cache_resource.clear()
     out = {}

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from saisaat import configuration, importer  # noqa: E402
+from saisaat import auth, configuration, importer  # noqa: E402
 from saisaat.db import Database  # noqa: E402
 
 FIRST_FY, LAST_FY = 2545, 2569     # 25 fiscal years: framework 1 (2545–2551) and framework 2
@@ -74,7 +74,7 @@ def timed_import(folder: Path, name: str, data: bytes) -> tuple[float, float, fl
         planned = time.perf_counter()
         if plan.problems:
             raise SystemExit("\n".join(str(p) for p in plan.problems[:10]))
-        importer.commit(db, plan, imported_by="benchmark")
+        importer.commit(db, plan, by=auth.cli_user("benchmark"))
         done = time.perf_counter()
         stored = int(db.query("import_batches_by_id")["num_results"].sum())
     return planned - started, done - planned, done - started, stored

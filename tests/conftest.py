@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from streamlit import config
 
 from fixture import build_tiny
 from saisaat.db import Database
@@ -41,3 +42,13 @@ def db(db_path):
     database = Database(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def local_mode():
+    """Every test's app as ./run.sh starts it without [auth]: bound to 127.0.0.1, local mode (the
+    secretariat); a test that binds it elsewhere gets the address back afterwards."""
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)

@@ -21,6 +21,7 @@ tests is worked out by hand from the values below.
                            percent proportional target 80 max 3
               draft-f2 (not official): every indicator worth 5; must never score anything
     batches   1: FY2560–2561 results (24 rows), 2: FY2562 results (25 rows), 3: empty import
+    published every period with results (FY2560–2562, both rounds); no users, no audit entries
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from saisaat import store
+from saisaat.auth import User
 from saisaat.configuration import initial_snapshot
 from saisaat.db import connect
 from saisaat.rulesets import parse_ruleset
@@ -186,7 +188,15 @@ BATCHES = [
     (3, "import", "empty.csv", "c" * 64, datetime(2019, 11, 7, 8, 15), "secretariat", 0, None),
 ]
 
+PUBLICATIONS = [(fy, rnd, datetime(fy - 542, 11, 20), "secretariat") for fy in (2560, 2561, 2562) for rnd in (1, 2)]
+
 VISIT_DAY = {1: (4, 10), 2: (8, 15)}   # month, day of the inspectors' visit in each round
+
+
+def acting(name: str = "secretariat", role: str = "secretariat", units: tuple[str, ...] = (),
+           own_drafts: bool = False) -> User:
+    """The acting user a test writes as (the command line's kind: the secretariat, recorded by name)."""
+    return User(email=name, role=role, units=tuple(units), own_drafts=own_drafts, source="cli")
 
 
 def _frame(rows, columns) -> pd.DataFrame:
@@ -243,7 +253,7 @@ def build_tiny(path: Path | str) -> None:
                                                         "name_en"]),
                       "indicators": indicators, "assignments": _frame(ASSIGNMENTS, ["unit_code", "indicator_code"])}
             official = [r for r in rulesets if r.spec.get("is_official")]
-            store.add_configuration_version(cur, version_id=1, by="tests/fixture.py",
+            store.add_configuration_version(cur, version_id=1, by=acting("tests/fixture.py"),
                                             applied_at=datetime(2018, 10, 1, 8, 0),
                                             snapshot=initial_snapshot(config, official))
         for batch, rows in zip(BATCHES, (RESULTS_BATCH_1, RESULTS_BATCH_2, [])):
@@ -255,6 +265,8 @@ def build_tiny(path: Path | str) -> None:
                 if rows:
                     store.insert_scored_results(cur, _staged(rows), batch_id=batch_id)
         with store.transaction(con) as cur:
+            store.append(cur, "publications", _frame(PUBLICATIONS, ["fiscal_year", "inspection_round",
+                                                                   "published_at", "published_by"]))
             store.append(cur, "evaluation_components",
                          _frame(COMPONENTS, ["fiscal_year", "unit_code", "component_code", "score"]))
     finally:
@@ -288,23 +300,31 @@ def provincial_results_csv(config) -> bytes:
 
 
 def build_provincial(path: Path | str) -> int:
-    """Make the provincial example's database at `path` as a new centre would (init from the workbook, then
-    one results import); returns the number of results imported."""
+    """Make the provincial example's database at `path` as a new centre would (init from the workbook, one
+    results import, every period in it published); returns the number of results imported."""
     from saisaat import configuration, importer
     from saisaat.db import Database
     plan = configuration.plan_new(PROVINCIAL_WORKBOOK.read_bytes(), PROVINCIAL_WORKBOOK.name)
     assert plan.problems == [], plan.problems
-    store.init_database(path, plan, by="tests/fixture.py")
+    store.init_database(path, plan, by=acting("tests/fixture.py"))
     with Database(path) as db:
         incoming = importer.plan_import(db, provincial_results_csv(plan.config), "provincial_results.csv")
         assert incoming.problems == [], incoming.problems[:3]
-        importer.commit(db, incoming, imported_by="tests/fixture.py")
+        importer.commit(db, incoming, by=acting("tests/fixture.py"))
+        for fiscal_year, inspection_round in sorted(set(zip(incoming.added["fiscal_year"],
+                                                             incoming.added["inspection_round"]))):
+            store.publish(db, int(fiscal_year), int(inspection_round), by=acting("tests/fixture.py"))
     return len(incoming.added)
 
 
 def rename(db, names: dict[str, str], langs=("th", "en")) -> None:
     """Give units and indicators (by code) new names the way a secretariat does: in the configuration
     workbook, imported and applied (names are user input; the tests of every output path use this)."""
+    store.apply_configuration(db, renamed(db, names, langs), by=acting("tests/fixture.py"), reason="names")
+
+
+def renamed(db, names: dict[str, str], langs=("th", "en")):
+    """The checked configuration plan that gives units and indicators (by code) new names (see rename)."""
     import io
 
     import openpyxl
@@ -325,4 +345,4 @@ def rename(db, names: dict[str, str], langs=("th", "en")) -> None:
     wb.save(out)
     plan = configuration.plan_configuration(db, out.getvalue(), "names.xlsx")
     assert plan.problems == [], plan.problems[:3]
-    store.apply_configuration(db, plan, by="tests/fixture.py", reason="names")
+    return plan

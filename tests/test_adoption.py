@@ -5,6 +5,7 @@ import copy
 
 import pytest
 
+from fixture import acting
 from saisaat import configuration, scoring, store
 from saisaat.i18n import MessageError
 
@@ -30,7 +31,7 @@ def test_adopt_from_a_year_without_results_starts_a_framework(tiny):
     assert (plan.summary["frameworks_added"], plan.summary["indicators_added"], plan.summary["assignments_added"],
             plan.summary["results_rescored"]) == (1, 4, 14, 0)
     before = tiny.query("unit_scores", fiscal_year=2562, inspection_round=None)
-    store.apply_configuration(tiny, plan, by="secretariat", reason="binary worth 2 from FY2563")
+    store.apply_configuration(tiny, plan, by=acting("secretariat"), reason="binary worth 2 from FY2563")
     frameworks = tiny.query("frameworks_by_id")
     assert frameworks[["framework_id", "first_fy", "last_fy"]].astype(object).where(frameworks.notna(), None) \
         .values.tolist() == [[1, 2560, 2561], [2, 2562, 2562], [3, 2563, None]]
@@ -52,12 +53,12 @@ def test_adopt_from_the_first_year_rescores_and_undoes(tiny):
     assert plan.summary["results_rescored"] == 5 + 4   # done in FY2562: 5 × T2-1.01, 4 × T2-2.02 (3 → 2)
     points = tiny.query("unit_indicator_points", fiscal_year=2562, inspection_round=None)
     with pytest.raises(MessageError):
-        store.apply_configuration(tiny, plan, by="secretariat", reason="x")   # no rescore confirmation
-    version = store.apply_configuration(tiny, plan, by="secretariat", reason="binary worth 2", rescore=True)
+        store.apply_configuration(tiny, plan, by=acting("secretariat"), reason="x")   # no rescore confirmation
+    version = store.apply_configuration(tiny, plan, by=acting("secretariat"), reason="binary worth 2", rescore=True)
     rescored = tiny.query("unit_indicator_points", fiscal_year=2562, inspection_round=None)
     d01 = rescored[(rescored["unit_code"] == "D01") & (rescored["indicator_code"] == "T2-1.01")]
     assert float(d01["points"].iloc[0]) == 4.0 and float(d01["max_points"].iloc[0]) == 4.0   # 2 rounds × 2
-    store.undo_configuration(tiny, configuration.plan_undo(tiny, version), version, by="secretariat")
+    store.undo_configuration(tiny, configuration.plan_undo(tiny, version), version, by=acting("secretariat"))
     restored = tiny.query("unit_indicator_points", fiscal_year=2562, inspection_round=None)
     assert restored[["unit_code", "indicator_code", "points", "max_points"]].values.tolist() == \
         points[["unit_code", "indicator_code", "points", "max_points"]].values.tolist()

@@ -38,13 +38,14 @@ def browser(tmp_path_factory):
         yield page
 
 
-# Every page opens (a deep link on a fresh server included), shows its Thai title and the synthetic
-# data label, draws its charts, and shows no error box.
+# Every page opens (a deep link on a fresh server included), shows its Thai title, the synthetic data
+# label and the local-mode notice (no [auth]: bound to 127.0.0.1), draws its charts, and shows no error box.
 @pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "overview")
 def test_page_opens_in_thai(browser, path):
     browser.goto(f"/{path}")
     expect(browser.page.locator("h1").first).to_have_text(PAGES[path])
     expect(browser.page.get_by_text("ข้อมูลสาธิตสังเคราะห์").first).to_be_visible()
+    expect(browser.page.get_by_text("โหมดเครื่องนี้ ไม่มีการลงชื่อเข้าใช้", exact=False)).to_be_visible()
     if path in CHARTED:
         browser.wait_for_chart()
     browser.screenshot(ARTIFACTS / f"{path or 'overview'}.png")
@@ -85,14 +86,14 @@ def test_language_switch(browser):
     assert browser.error_count() == 0
 
 
-# The secretariat saves a what-if scenario: it is kept with who saved it and offered again by name
+# The secretariat (local mode) saves a what-if scenario: it is kept with who saved it and offered again by name
 # (that saving touches nothing else is tested in test_store.py).
 def test_whatif_save_and_reload(browser):
     browser.goto("/whatif?lang=en")
     browser.page.get_by_role("tab", name="Import / save").click()
     browser.page.get_by_label("Scenario name").fill("Browser proposal")
-    browser.page.get_by_label("Saved by").fill("secretariat")
-    browser.page.get_by_label("Saved by").press("Tab")
+    browser.page.get_by_label("Scenario name").press("Tab")
+    expect(browser.page.get_by_text("Saved as local:", exact=False)).to_be_visible()   # local mode's user
     browser.wait_for_idle()
     browser.wait_for_rerun(lambda: browser.page.get_by_role("button", name="Save").click())
     expect(browser.page.get_by_text("Scenario 'Browser proposal' saved")).to_be_visible()
@@ -125,9 +126,7 @@ def test_import_in_browser(browser, tmp_path):
         "Ignore the columns that are not in the format (1)").click())
     browser.page.get_by_role("tab", name="Ignored columns").click()
     expect(browser.page.get_by_text("column F 'คะแนน' is ignored: points are computed from the values")).to_be_visible()
-    browser.page.get_by_label("Imported by").fill("browser test")
-    browser.page.get_by_label("Imported by").press("Tab")
-    browser.wait_for_idle()
+    expect(browser.page.get_by_text("Saved as local:", exact=False)).to_be_visible()   # who imports: local mode
     browser.wait_for_rerun(lambda: browser.page.get_by_role("button", name="Save 2 results").click())
     expect(browser.page.get_by_text("Imported as batch 2 (2 results)")).to_be_visible()
     browser.page.get_by_role("tab", name="Import history").click()

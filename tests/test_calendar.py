@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from saisaat import store
+from saisaat.auth import SYSTEM_USER
 from saisaat.fiscal import current_fiscal_year, format_date_long, today
 
 
@@ -28,9 +29,9 @@ def test_bad_saisaat_today_is_refused(monkeypatch):
 # The tiny database's framework 2 is in force (no last year) and its years run to FY2563: extending
 # through FY2565 adds 2564 and 2565 to framework 2, once; a closed framework never grows.
 def test_extend_fiscal_years(tiny_db):
-    assert store.extend_fiscal_years(tiny_db, 2563, by="calendar") == []
-    assert store.extend_fiscal_years(tiny_db, 2565, by="calendar") == [2564, 2565]
-    assert store.extend_fiscal_years(tiny_db, 2565, by="calendar") == []
+    assert store.extend_fiscal_years(tiny_db, 2563, by=SYSTEM_USER) == []
+    assert store.extend_fiscal_years(tiny_db, 2565, by=SYSTEM_USER) == [2564, 2565]
+    assert store.extend_fiscal_years(tiny_db, 2565, by=SYSTEM_USER) == []
     years = tiny_db.query("fiscal_years")
     assert years["fiscal_year"].tolist() == [2560, 2561, 2562, 2563, 2564, 2565]
     assert years["framework_id"].tolist() == [1, 1, 2, 2, 2, 2]

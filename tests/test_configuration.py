@@ -28,7 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from saisaat import backup, cli, configuration, importer, labels, store
+from fixture import acting
+from saisaat import auth, backup, cli, configuration, importer, labels, store
+from saisaat.auth import SYSTEM_USER
 from saisaat.configuration import sheet_title
 from saisaat.db import Database
 from saisaat.fiscal import current_fiscal_year
@@ -145,7 +147,7 @@ def test_unchanged_workbook_changes_nothing(db, workbook, source):
     assert set(p.summary.values()) == {0} and p.rescored.empty
     assert {k: v.to_dict(orient="records") for k, v in p.config.items()} == exported(db)
     with pytest.raises(MessageError) as refused:
-        store.apply_configuration(db, p, by="secretariat", reason="same again")
+        store.apply_configuration(db, p, by=acting("secretariat"), reason="same again")
     assert [m.key for m in refused.value.messages] == ["cfg_nothing_to_change"]
     assert checksums(db) == before
 
@@ -254,7 +256,7 @@ def test_malformed_workbook_refused_with_located_problems(db, workbook, case):
     for problem in p.problems:   # each says what is wrong in both languages
         assert problem.message.text("th") and problem.message.text("en")
     with pytest.raises(MessageError) as refused:
-        store.apply_configuration(db, p, by="secretariat", reason="try", rescore=True)
+        store.apply_configuration(db, p, by=acting("secretariat"), reason="try", rescore=True)
     assert [m.key for m in refused.value.messages] == ["cfg_not_checked"]
     assert checksums(db) == before
 
@@ -301,7 +303,7 @@ def test_libreoffice_edit_previewed_exactly(db):
 def test_apply_then_undo_restores_exactly(db):
     before_config, before = exported(db), {t: rows(db, t) for t in store.TABLES}
     p = plan(db, (CORPUS / "tiny_edited_libreoffice.xlsx").read_bytes(), "edited.xlsx")
-    version = store.apply_configuration(db, p, by="clerk", reason="new district office")
+    version = store.apply_configuration(db, p, by=acting("clerk"), reason="new district office")
     assert version == 2
     units = db.query("units_by_code").set_index("unit_code")
     assert units.loc["D01", "name_en"] == "Test District One (renamed)"
@@ -311,10 +313,10 @@ def test_apply_then_undo_restores_exactly(db):
     assert rows(db, "results") == before["results"]       # a configuration never touches results
     undo = configuration.plan_undo(db, 2)
     assert undo.problems == []
-    assert store.undo_configuration(db, undo, 2, by="auditor", reason="wrong file") == 3
+    assert store.undo_configuration(db, undo, 2, by=acting("auditor"), reason="wrong file") == 3
     assert exported(db) == before_config
     after = {t: rows(db, t) for t in store.TABLES}
-    assert [t for t in store.TABLES if after[t] != before[t]] == ["configuration_versions"]
+    assert [t for t in store.TABLES if after[t] != before[t]] == ["configuration_versions", "audit_log"]
     history = db.query("configuration_versions_by_id")
     assert history[["version_id", "applied_by", "reason", "file_name", "undoes"]].astype(object).where(
         history.notna(), None).values.tolist()[1:] == [
@@ -327,7 +329,7 @@ def test_undo_refusals(db):
     with pytest.raises(MessageError) as first:
         configuration.plan_undo(db, 1)
     assert [m.key for m in first.value.messages] == ["cfg_undo_first"]
-    store.apply_configuration(db, plan(db, (CORPUS / "tiny_edited_libreoffice.xlsx").read_bytes()), by="clerk")
+    store.apply_configuration(db, plan(db, (CORPUS / "tiny_edited_libreoffice.xlsx").read_bytes()), by=acting("clerk"))
     with pytest.raises(MessageError) as older:
         configuration.plan_undo(db, 1)
     assert [(m.key, dict(m.params)) for m in older.value.messages] == [("cfg_undo_not_latest", {"latest": 2})]
@@ -347,11 +349,11 @@ def test_rule_change_rescores_only_when_confirmed(db, workbook):
     before, results_before = checksums(db), rows(db, "results")
     for flags in ({}, {"rescore": True}, {"rescore": True, "reason": "  "}, {"reason": "steps lowered"}):
         with pytest.raises(MessageError) as refused:
-            store.apply_configuration(db, p, by="secretariat", **flags)
+            store.apply_configuration(db, p, by=acting("secretariat"), **flags)
         assert [(m.key, dict(m.params)) for m in refused.value.messages] == [
             ("cfg_rescore_needs_confirmation", {"n": 1})]
         assert checksums(db) == before
-    version = store.apply_configuration(db, p, by="secretariat", reason="steps lowered", rescore=True)
+    version = store.apply_configuration(db, p, by=acting("secretariat"), reason="steps lowered", rescore=True)
     results = {(r[0], r[1], r[2], r[3]): (r[4], r[5], r[9]) for r in rows(db, "results")}
     assert results[(2562, 1, "D02", "T2-1.02")] == (D("1.00"), D("1.00"), 4)
     assert results[(2562, 2, "D02", "T2-1.02")] == (D("2.00"), D("1.00"), 2)   # unchanged, same batch
@@ -364,7 +366,7 @@ def test_rule_change_rescores_only_when_confirmed(db, workbook):
     assert scores.loc["D02", "points"] == 9.69       # 8.69 before: 1.69 + 3 in round 1, 3 + 1 in round 2
     undo = configuration.plan_undo(db, version)
     assert undo.summary["results_rescored"] == 1     # the old rules give the old points back
-    store.undo_configuration(db, undo, version, by="secretariat", reason="back to the old steps")
+    store.undo_configuration(db, undo, version, by=acting("secretariat"), reason="back to the old steps")
     assert rows(db, "results") == results_before
     assert rows(db, "results_history") == []
     assert [r[12] is not None for r in rows(db, "import_batches") if r[0] == 4] == [True]   # batch 4 undone
@@ -378,7 +380,7 @@ def test_retire_and_rename_unit(db, workbook):
     results_before = rows(db, "results")
     p = plan(db, edit(workbook, put("units", "I4", 2562), put("units", "B4", "สำนักงานเขตทดสอบสอง (ชื่อใหม่)")))
     assert p.summary["units_retired"] == 1 and p.summary["units_renamed"] == 1
-    store.apply_configuration(db, p, by="secretariat", reason="D02 merged into D01")
+    store.apply_configuration(db, p, by=acting("secretariat"), reason="D02 merged into D01")
     assert rows(db, "results") == results_before
     assert labels.unit_names(db, "th")["D02"] == "สำนักงานเขตทดสอบสอง (ชื่อใหม่)"
     expected_2563 = set(db.query("unit_scores", fiscal_year=2563, inspection_round=None)["unit_code"])
@@ -422,11 +424,11 @@ def test_new_framework_version_then_results(db, workbook, monkeypatch):
     assert p.problems == []
     assert (p.summary["frameworks_added"], p.summary["indicators_added"], p.summary["assignments_added"],
             p.summary["results_rescored"]) == (1, 3, 11, 0)
-    store.apply_configuration(db, p, by="secretariat", reason="framework 3 from FY2564")
+    store.apply_configuration(db, p, by=acting("secretariat"), reason="framework 3 from FY2564")
     assert db.query("frameworks_by_id")[["framework_id", "first_fy", "last_fy"]].astype(object).where(
         lambda f: f.notna(), None).values.tolist() == [[1, 2560, 2561], [2, 2562, 2563], [3, 2564, None]]
     monkeypatch.setenv("SAISAAT_TODAY", "2020-10-01")
-    assert store.extend_fiscal_years(db, current_fiscal_year(), by="calendar") == [2564]
+    assert store.extend_fiscal_years(db, current_fiscal_year(), by=SYSTEM_USER) == [2564]
     years = db.query("fiscal_years").set_index("fiscal_year")["framework_id"]
     assert (years[2563], years[2564]) == (2, 3)
     monkeypatch.setenv("SAISAAT_TODAY", "2021-06-01")
@@ -435,11 +437,11 @@ def test_new_framework_version_then_results(db, workbook, monkeypatch):
     assert [p.message.key for p in refused.problems] == ["imp_other_framework"]
     incoming = importer.plan_import(db, FY2564_CSV, "fy2564.csv")
     assert incoming.problems == []
-    batch = importer.commit(db, incoming, imported_by="secretariat")
+    batch = importer.commit(db, incoming, by=acting("secretariat"))
     assert sorted((r[2], r[3], r[5]) for r in rows(db, "results") if r[9] == batch) == [
         ("D01", "T3-1.01", D("2.00")), ("D01", "T3-1.02", D("2.00")), ("D01", "T3-1.03", D("2.40")),
         ("DEPA", "T3-1.02", D("4.00"))]
-    scores = db.query("unit_scores", fiscal_year=2564, inspection_round=None).set_index("unit_code")
+    scores = db.viewing(auth.EVERYTHING).query("unit_scores", fiscal_year=2564, inspection_round=None).set_index("unit_code")
     assert (scores.loc["D01", "points"], scores.loc["D01", "max_points"], scores.loc["D01", "score_pct"]) == (6.4, 10, 64)
     assert (scores.loc["DEPA", "points"], scores.loc["DEPA", "score_pct"]) == (4, 100)
 
@@ -541,7 +543,8 @@ def test_cli_config(db_path, tmp_path, capsys):
     with Database(db_path, read_only=True) as d:
         after = {t: rows(d, t) for t in store.TABLES}
         assert exported(d) == configuration_of(exported_bytes)
-    assert [t for t in store.TABLES if after[t] != before_rows[t]] == ["import_batches", "configuration_versions"]
+    assert [t for t in store.TABLES if after[t] != before_rows[t]] == ["import_batches", "configuration_versions",
+                                                                     "audit_log"]
 
     assert run_cli(capsys, "config", "export", "--out", out_file, "--db", tmp_path / "none.duckdb")[0] == 2
 

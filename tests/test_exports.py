@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from fixture import RULESET_SPECS
+from fixture import RULESET_SPECS, acting
 from saisaat import backup, documents, exports, importer, reports, store, whatif
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
@@ -35,7 +35,7 @@ def db(tiny_db):
     """The tiny database with formula-like notes: imported ones, and earlier ones written directly."""
     database = tiny_db
     plan = importer.plan_import(database, (CORPUS / "formula_like_notes.csv").read_bytes(), "formula_like_notes.csv")
-    importer.commit(database, plan, imported_by="test")
+    importer.commit(database, plan, by=acting("test"))
     earlier = pd.DataFrame([(2563, 2, "D01", "T2-1.01", 1.0, None, "=1+2", "@SUM(A1:A9)"),
                             (2563, 2, "D02", "T2-1.01", 0.0, None, None, "=cmd|' /C calc'!A0")],
                            columns=store.RESULT_COLUMNS)

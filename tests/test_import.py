@@ -32,6 +32,7 @@ import openpyxl
 import pyarrow as pa
 import pytest
 
+from fixture import acting
 from saisaat import backup, cli, import_templates, importer, store
 from saisaat.db import Database
 from saisaat.demo import build_demo
@@ -107,7 +108,7 @@ def batch_record(db: Database, batch_id: int) -> dict:
 def do_import(db: Database, data: bytes, name: str, *, by: str = "secretariat", replace: bool = False,
               reason: str | None = None) -> int:
     plan = importer.plan_import(db, data, name)
-    return importer.commit(db, plan, imported_by=by, replace=replace, reason=reason)
+    return importer.commit(db, plan, by=acting(by), replace=replace, reason=reason)
 
 
 def where(problems) -> list[tuple]:
@@ -204,7 +205,7 @@ def test_corpus_file_is_refused_and_writes_nothing(db, name, expected):
     before = snapshot(db)
     plan = importer.plan_import(db, corpus_bytes(name), name)
     try:
-        importer.commit(db, plan, imported_by="test")
+        importer.commit(db, plan, by=acting("test"))
     except importer.ImportRefused as exc:
         problems = exc.problems
     else:
@@ -327,7 +328,7 @@ def test_corpus_exact_problems_and_nothing_written(db, name, choices, expected):
     before = snapshot(db)
     plan = importer.plan_import(db, (CORPUS / name).read_bytes(), name)
     with pytest.raises(importer.ImportRefused) as exc:
-        importer.commit(db, plan, imported_by="test", **choices)
+        importer.commit(db, plan, by=acting("test"), **choices)
     assert [(p.sheet, p.row, p.column, p.value, p.en) for p in exc.value.problems] == expected
     assert all(THAI.search(p.th) for p in exc.value.problems)
     assert differing(before, snapshot(db)) == []
@@ -439,9 +440,9 @@ def test_corpus_valid_file_stores_exact_rows(db, name, choices, rows, not_applic
     assert plan.not_applicable[["unit_code", "indicator_code", "excel_row", "excel_col"]].values.tolist() == \
         [list(x) for x in not_applicable]
     assert [u.ignored().text("en") for u in plan.unknown_columns] == ignored
-    batch = importer.commit(db, plan, imported_by="secretariat", **choices)
+    batch = importer.commit(db, plan, by=acting("secretariat"), **choices)
     assert rows_of_batch(db, batch) == rows
-    assert differing(before, snapshot(db)) == ["import_batches", "results"]
+    assert differing(before, snapshot(db)) == ["import_batches", "results", "audit_log"]
 
 
 # The LibreOffice files are what they claim: written by LibreOffice, the CSV in Windows-874 (not UTF-8).
@@ -583,9 +584,9 @@ def test_long_csv_import_writes_exact_rows(db):
     plan = importer.plan_import(db, LONG_CSV, "fy2563-r1.csv")
     assert (plan.layout, plan.encoding, plan.sheet, plan.problems) == ("long", "utf-8", "fy2563-r1", [])
     assert (len(plan.added), len(plan.replaced), len(plan.unchanged), plan.skipped) == (8, 0, 0, 0)
-    assert importer.commit(db, plan, imported_by="secretariat") == 4
+    assert importer.commit(db, plan, by=acting("secretariat")) == 4
     assert rows_of_batch(db, 4) == LONG_ROWS
-    assert differing(before, snapshot(db)) == ["import_batches", "results"]
+    assert differing(before, snapshot(db)) == ["import_batches", "results", "audit_log"]
     assert len(backup.table_frames(db)["results"]) == 49 + 8
 
 
@@ -611,9 +612,9 @@ def test_file_of_several_fiscal_years(db):
     before = snapshot(db)
     plan = importer.plan_import(db, ARCHIVE_CSV, "archive.csv")
     assert (plan.layout, plan.problems, len(plan.added), len(plan.replaced)) == ("long", [], 7, 0)
-    assert importer.commit(db, plan, imported_by="secretariat") == 4
+    assert importer.commit(db, plan, by=acting("secretariat")) == 4
     assert rows_of_batch(db, 4) == ARCHIVE_ROWS
-    assert differing(before, snapshot(db)) == ["import_batches", "results"]
+    assert differing(before, snapshot(db)) == ["import_batches", "results", "audit_log"]
 
 
 THAI_BODY = ("2563,1,D01,T2-1.01,มี,๑๐/๐๔/๒๕๖๓,คณะตรวจที่ ๑,ส่งเอกสารครบ\n"
@@ -644,7 +645,7 @@ def test_thai_csv_in_every_encoding(db, headers, encoding, bom, expected_encodin
     data = bom + (HEADER_VARIANTS[headers] + THAI_BODY).encode(encoding)
     plan = importer.plan_import(db, data, "ผลรอบ1.csv")
     assert (plan.layout, plan.encoding, plan.problems) == ("long", expected_encoding, [])
-    batch = importer.commit(db, plan, imported_by="เลขานุการ")
+    batch = importer.commit(db, plan, by=acting("เลขานุการ"))
     assert rows_of_batch(db, batch) == THAI_ROWS
     assert batch_record(db, batch)["imported_by"] == "เลขานุการ"
 
@@ -674,7 +675,7 @@ def test_wide_template_filled_in(db):
     })
     plan = importer.plan_import(db, data, "template.xlsx")
     assert (plan.layout, plan.sheet, plan.problems, plan.skipped) == ("wide", "ผลการตรวจ", [], 3)
-    batch = importer.commit(db, plan, imported_by="secretariat")
+    batch = importer.commit(db, plan, by=acting("secretariat"))
     none = (None, None, None)
     assert rows_of_batch(db, batch) == [
         (2563, 1, "D01", "T2-1.01", D("1"), D("3"), *none),
@@ -705,7 +706,7 @@ def test_long_template_filled_in(db):
                                      f"E{rows['DEPN', 'T2-1.01']}": "ไม่มี"})
     plan = importer.plan_import(db, data, "long.xlsx")
     assert (plan.layout, plan.problems, plan.skipped) == ("long", [], 11)
-    batch = importer.commit(db, plan, imported_by="secretariat")
+    batch = importer.commit(db, plan, by=acting("secretariat"))
     assert rows_of_batch(db, batch) == [
         (2563, 2, "D02", "T2-2.01", D("26.67"), D("1"), None, None, None),   # 1.000125 → 1.00
         (2563, 2, "DEPA", "T2-1.02", D("2"), D("1"), date(2020, 8, 15), None, None),
@@ -721,7 +722,7 @@ def test_wide_csv_with_f_codes_on_demo(demo_db):
             "1001,0,2,80,—\n").encode()
     plan = importer.plan_import(demo_db, data, "fy2570.csv")
     assert (plan.layout, plan.problems, plan.skipped) == ("wide", [], 1)
-    assert importer.commit(demo_db, plan, imported_by="secretariat") == 2
+    assert importer.commit(demo_db, plan, by=acting("secretariat")) == 2
     none = (None, None, None)
     assert rows_of_batch(demo_db, 2) == [
         (2570, 1, "1001", "F2-1.01", D("0"), D("0"), *none),
@@ -740,7 +741,7 @@ def test_personnel_indicator_for_district_refused_on_demo(demo_db):
     data = (EN_HEADER + "2570,1,CSC,F2-2.11,1,,,\n2570,1,1001,F2-2.11,1,,,\n").encode()
     plan = importer.plan_import(demo_db, data, "personnel.csv")
     with pytest.raises(importer.ImportRefused) as exc:
-        importer.commit(demo_db, plan, imported_by="t")
+        importer.commit(demo_db, plan, by=acting("t"))
     assert where(exc.value.problems) == [("personnel", 3, "D")]
     assert "unit 1001 does not answer for this indicator in fiscal year 2570" in exc.value.problems[0].en
     assert differing(before, snapshot(demo_db)) == []
@@ -778,7 +779,7 @@ def test_same_file_twice_refused(db, second_name):
     plan = importer.plan_import(db, LONG_CSV, second_name)
     assert plan.same_file_batch == 4
     with pytest.raises(importer.ImportRefused) as exc:
-        importer.commit(db, plan, imported_by="secretariat")
+        importer.commit(db, plan, by=acting("secretariat"))
     assert where(exc.value.problems) == [(second_name, None, None)]
     assert "this exact file was already imported (batch 4)" in exc.value.problems[0].en
     assert differing(before, snapshot(db)) == []
@@ -800,7 +801,7 @@ def test_replace_without_reason_refused(db, reason):
     plan = importer.plan_import(db, REPLACE_CSV, "fix.csv")
     assert plan.problems == []
     with pytest.raises(importer.ImportRefused) as exc:
-        importer.commit(db, plan, imported_by="secretariat", replace=True, reason=reason)
+        importer.commit(db, plan, by=acting("secretariat"), replace=True, reason=reason)
     assert [(p.sheet, p.row, p.column, p.en) for p in exc.value.problems] == \
         [("fix", None, None, "replacing stored results needs a reason (rows that would be replaced: 2)")]
     assert differing(before, snapshot(db)) == []
@@ -820,7 +821,7 @@ def test_replace_with_reason_keeps_history(db):
     record = batch_record(db, 4)
     assert (record["row_count"], record["num_added"], record["num_replaced"], record["num_unchanged"],
             record["replace_reason"]) == (3, 1, 1, 1, "inspector typo")
-    assert differing(before, snapshot(db)) == ["import_batches", "results", "results_history"]
+    assert differing(before, snapshot(db)) == ["import_batches", "results", "results_history", "audit_log"]
 
 
 # Undo restores every table but import_batches exactly, marks the batch undone; the file may then return.
@@ -829,9 +830,9 @@ def test_undo_restores_exactly_and_file_can_return(db):
     do_import(db, REPLACE_CSV, "fix.csv", replace=True, reason="inspector typo")
     imported = batch_record(db, 4)
     started = datetime.now().replace(microsecond=0)
-    importer.undo(db, 4, undone_by="auditor")
+    importer.undo(db, 4, by=acting("auditor"))
     after = snapshot(db)
-    assert differing(before, after) == ["import_batches"]
+    assert differing(before, after) == ["import_batches", "audit_log"]
     undone = batch_record(db, 4)
     assert undone["undone_by"] == "auditor"
     assert started <= undone["undone_at"] <= datetime.now()
@@ -850,22 +851,22 @@ def test_undo_refused_while_later_batch_replaced_its_rows(db):
     second = do_import(db, (EN_HEADER + "2563,1,D01,T2-1.01,0,,,\n").encode(), "b.csv", replace=True, reason="fix")
     before = snapshot(db)
     with pytest.raises(importer.UndoRefused, match=f"undo batch {second} first"):
-        importer.undo(db, first, undone_by="auditor")
+        importer.undo(db, first, by=acting("auditor"))
     assert differing(before, snapshot(db)) == []
-    importer.undo(db, second, undone_by="auditor")
+    importer.undo(db, second, by=acting("auditor"))
     assert rows_of_batch(db, first) == [(2563, 1, "D01", "T2-1.01", D("1"), D("3"), None, None, None)]
-    importer.undo(db, first, undone_by="auditor")
-    assert differing(original, snapshot(db)) == ["import_batches"]
+    importer.undo(db, first, by=acting("auditor"))
+    assert differing(original, snapshot(db)) == ["import_batches", "audit_log"]
 
 
 # Undo is refused for an unknown batch and for one already undone; nothing changes.
 @pytest.mark.parametrize("batch, message", [(99, "there is no import batch 99"), (4, "batch 4 was already undone")])
 def test_undo_refused_unknown_or_twice(db, batch, message):
     do_import(db, LONG_CSV, "fy2563-r1.csv")
-    importer.undo(db, 4, undone_by="auditor")
+    importer.undo(db, 4, by=acting("auditor"))
     before = snapshot(db)
     with pytest.raises(importer.UndoRefused, match=re.escape(message)):
-        importer.undo(db, batch, undone_by="auditor")
+        importer.undo(db, batch, by=acting("auditor"))
     assert differing(before, snapshot(db)) == []
 
 
@@ -873,7 +874,7 @@ def test_undo_refused_unknown_or_twice(db, batch, message):
 def test_undo_refused_for_demo_batch(demo_db):
     before = snapshot(demo_db)
     with pytest.raises(importer.UndoRefused, match="batch 1 is not a file import"):
-        importer.undo(demo_db, 1, undone_by="auditor")
+        importer.undo(demo_db, 1, by=acting("auditor"))
     assert differing(before, snapshot(demo_db)) == []
 
 
@@ -883,8 +884,8 @@ def busy_state(db: Database) -> dict[str, pa.Table]:
     """The tiny database plus a replace (history), an undone batch and a saved scenario."""
     do_import(db, REPLACE_CSV, "fix.csv", replace=True, reason="inspector typo")
     do_import(db, LONG_CSV, "fy2563-r1.csv")
-    importer.undo(db, 5, undone_by="auditor")
-    store.save_scenario(db, name="ลองเกณฑ์ใหม่", by="secretariat", description=None, framework_id=2,
+    importer.undo(db, 5, by=acting("auditor"))
+    store.save_scenario(db, name="ลองเกณฑ์ใหม่", by=acting("secretariat"), description=None, framework_id=2,
                         spec_json="{}", existing=db.query("scenarios_by_name"))
     state = backup.table_frames(db)
     filled = ("units", "rule_steps", "import_batches", "results", "evaluation_components", "scenarios",
@@ -894,7 +895,8 @@ def busy_state(db: Database) -> dict[str, pa.Table]:
     return state
 
 
-# export_parquet then restore (new file, or over another database) gives identical tables, order and types.
+# export_parquet then restore (new file, or over another database) gives identical tables, order and types
+# (the audit trail gains the restore's entry).
 @pytest.mark.parametrize("target", ["new file", "over another database"])
 def test_parquet_export_restore_round_trip(db, tiny_file, tmp_path, target):
     state = busy_state(db)
@@ -903,10 +905,19 @@ def test_parquet_export_restore_round_trip(db, tiny_file, tmp_path, target):
     out = tmp_path / "restored.duckdb"
     if target == "over another database":
         shutil.copyfile(tiny_file, out)
-    backup.restore(backup.read_export(tmp_path / "export"), out)
+    backup.restore(backup.read_export(tmp_path / "export"), out, by=acting())
     with Database(out, read_only=True) as restored:
         again = backup.table_frames(restored)
-    assert [t for t in store.TABLES if not state[t].equals(again[t])] == []
+    assert_restored(state, again)
+
+
+def assert_restored(state: dict, again: dict) -> None:
+    """Every table identical; the audit trail the export's, with the restore's own entry after it."""
+    assert [t for t in store.TABLES if t != "audit_log" and not state[t].equals(again[t])] == []
+    n = state["audit_log"].num_rows
+    assert again["audit_log"].slice(0, n).equals(state["audit_log"])
+    assert [(r["audit_id"], r["action"], r["actor"]) for r in again["audit_log"].slice(n).to_pylist()] == \
+        [(n + 1, "restore", "secretariat")]
 
 
 # export_zip then read_export of the bytes (or of the ZIP file's path) gives identical tables.
@@ -918,10 +929,10 @@ def test_zip_export_restore_round_trip(db, tmp_path, as_path):
         (tmp_path / "export.zip").write_bytes(data)
     tables = backup.read_export(tmp_path / "export.zip" if as_path else data)
     assert [t for t in store.TABLES if not state[t].equals(tables[t])] == []
-    backup.restore(tables, tmp_path / "restored.duckdb")
+    backup.restore(tables, tmp_path / "restored.duckdb", by=acting())
     with Database(tmp_path / "restored.duckdb", read_only=True) as restored:
         again = backup.table_frames(restored)
-    assert [t for t in store.TABLES if not state[t].equals(again[t])] == []
+    assert_restored(state, again)
 
 
 def incomplete_folder(db, tmp_path) -> Path:
@@ -951,7 +962,7 @@ def test_restore_incomplete_export_refused(db, db_path, tmp_path, make, message)
     db.close()
     digest, before = sha(db_path), snapshot_file(db_path)
     with pytest.raises(backup.RestoreRefused, match=message):
-        backup.restore(backup.read_export(source), db_path)
+        backup.restore(backup.read_export(source), db_path, by=acting())
     assert sha(db_path) == digest
     assert differing(before, snapshot_file(db_path)) == []
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)) == [db_path.name]
@@ -966,7 +977,7 @@ def test_restore_rows_breaking_constraints_leave_old_file(db, db_path, tmp_path)
     db.close()
     digest = sha(db_path)
     with pytest.raises(backup.RestoreRefused, match="NOPE"):
-        backup.restore(tables, db_path)
+        backup.restore(tables, db_path, by=acting())
     assert sha(db_path) == digest
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(db_path.name)) == [db_path.name]
 
@@ -1020,7 +1031,7 @@ def test_import_killed_before_commit_leaves_database_unchanged(db_path, tmp_path
     assert differing(before, snapshot_file(db_path)) == []
     with Database(db_path) as again:
         do_import(again, REPLACE_CSV, "fix.csv", replace=True, reason="typo")
-        assert differing(before, snapshot(again)) == ["import_batches", "results", "results_history"]
+        assert differing(before, snapshot(again)) == ["import_batches", "results", "results_history", "audit_log"]
 
 
 # --- a database held by another process ------------------------------------------------------------
@@ -1148,7 +1159,7 @@ def test_cli_undo_and_missing_file(db_path, tmp_path, capsys):
     assert run_cli(capsys, "import", source, "--db", db_path)[0] == 0
     assert run_cli(capsys, "undo", "4", "--db", db_path, "--by", "auditor")[:2] == \
         (0, "ย้อนชุดที่ 4 แล้ว / batch 4 undone\n")
-    assert differing(before, snapshot_file(db_path)) == ["import_batches"]
+    assert differing(before, snapshot_file(db_path)) == ["import_batches", "audit_log"]
     code, _, err = run_cli(capsys, "undo", "99", "--db", db_path)
     assert code == 1 and "there is no import batch 99" in err
     code, _, err = run_cli(capsys, "import", tmp_path / "nowhere.csv", "--db", db_path)
@@ -1162,10 +1173,10 @@ def test_cli_export_restore(db, db_path, tmp_path, capsys):
     code, out, _ = run_cli(capsys, "export", "--out", tmp_path / "export", "--db", db_path)
     assert code == 0 and out.startswith(f"{len(store.TABLES)} Parquet tables and saisaat.xlsx")
     target = tmp_path / "restored.duckdb"
-    assert run_cli(capsys, "restore", tmp_path / "export", "--db", target)[0] == 0
+    assert run_cli(capsys, "restore", tmp_path / "export", "--db", target, "--by", "secretariat")[0] == 0
     with Database(target, read_only=True) as restored:
         again = backup.table_frames(restored)
-    assert [t for t in store.TABLES if not state[t].equals(again[t])] == []
+    assert_restored(state, again)
     (tmp_path / "export" / "scenarios.parquet").unlink()
     digest = sha(target)
     code, _, err = run_cli(capsys, "restore", tmp_path / "export", "--db", target)

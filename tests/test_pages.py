@@ -9,13 +9,16 @@ import duckdb
 import numpy as np
 import pytest
 import streamlit as st
+from streamlit import config
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from fixture import build_provincial, build_tiny
+from saisaat.auth import SYSTEM_USER
 from saisaat.demo import build_demo
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ("overview", "compare", "trends", "coverage", "whatif", "reports", "data", "settings")
+PAGES = ("overview", "compare", "trends", "coverage", "whatif", "reports", "data", "settings", "users", "audit")
 TITLES = {  # words each page's title starts with, per language
     "overview": ("ภาพรวมผลการประเมิน", "Results at a glance"),
     "compare": ("เปรียบเทียบหน่วยงาน", "Unit comparison"),
@@ -25,6 +28,8 @@ TITLES = {  # words each page's title starts with, per language
     "reports": ("รายงาน ปีงบประมาณ", "Reports, fiscal year"),
     "data": ("ข้อมูลและการนำเข้า", "Data and imports"),
     "settings": ("ค่ากำหนดขององค์กร", "The organisation's configuration"),
+    "users": ("ผู้ใช้และสิทธิ์", "Users and roles"),
+    "audit": ("บันทึกการเปลี่ยนแปลง", "Audit trail"),
 }
 
 
@@ -51,6 +56,7 @@ def provincial_path(tmp_path_factory):
 
 
 def open_page(db_path, monkeypatch, page, **params) -> AppTest:
+    """The page run from the entrypoint in a new session (caches cleared), with `params` in the URL."""
     monkeypatch.setenv("SAISAAT_DB", str(db_path))
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -253,7 +259,7 @@ def empty_path(tmp_path_factory):
     """A real centre just set up: `python -m saisaat init` (the BMA configuration, no results)."""
     from saisaat import configuration, store
     path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
-    store.init_database(path, configuration.plan_new(None, None), by="tests")
+    store.init_database(path, configuration.plan_new(None, None), by=SYSTEM_USER)
     return path
 
 
@@ -293,3 +299,28 @@ def test_outdated_database_is_explained_not_rebuilt(tmp_path, monkeypatch):
     con = duckdb.connect(str(path))   # the app's process holds the file: the same configuration shares it
     assert con.execute("select count(*) from results").fetchone()[0] == 49
     con.close()
+
+
+# Local mode says so on every page, and the local user is the secretariat, who sees every page.
+def test_local_mode_notice(tiny_path, monkeypatch):
+    at = open_page(tiny_path, monkeypatch, "overview", lang="en")
+    assert any(i.value.startswith("Local mode, no sign-in: open to this computer only (127.0.0.1)")
+               for i in at.sidebar.info)
+
+
+# Started on another address without [auth], the app shows published results only, says why it refuses
+# every write, and the pages that write (what-if, reports, data, settings, users, audit) say they are not open.
+@pytest.mark.parametrize("page", ["whatif", "reports", "data", "settings", "users", "audit"])
+def test_open_network_without_sign_in_refuses_writes(tiny_path, monkeypatch, page):
+    config.set_option("server.address", "0.0.0.0")
+    at = open_page(tiny_path, monkeypatch, "overview", lang="en")
+    # The stand-in registered under the page's address, as a deep link reaches it (AppTest's switch_page
+    # finds file pages only: the page hash is Streamlit's hash of the url path).
+    at._page_hash = calc_hash(page)
+    at.run()
+    assert not at.exception
+    assert any("open to the network (0.0.0.0) without sign-in" in w.value and "refuses every change" in w.value
+               for w in at.sidebar.warning)
+    assert any("is not open to the visitor (not signed in) role, so nothing of it is shown" in w.value
+               for w in at.warning)
+    assert not at.metric and not at.get("plotly_chart") and not at.dataframe

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from fixture import acting
 from saisaat import plans, store
 from saisaat.fiscal import cycle_status, inspection_cycle
 
@@ -267,7 +268,7 @@ AT = datetime(2026, 11, 1, 9, 0)
 def test_record_plan_steps_writes_a_batch(tiny_db):
     store.record_plan_steps(tiny_db, pd.DataFrame([
         full("D01", "drafted", date(2026, 7, 20)), full("D01", "approved", date(2026, 8, 20)),
-        full("D02", "drafted", date(2026, 7, 25))]), by="secretariat", at=AT)
+        full("D02", "drafted", date(2026, 7, 25))]), by=acting("secretariat"), at=AT)
     recorded = tiny_db.query("plan_steps_by_unit")
     assert set(recorded["recorded_by"]) == {"secretariat"} and set(recorded["recorded_at"]) == {pd.Timestamp(AT)}
     assert written(tiny_db) == [("D01", "action", 2570, "approved"), ("D01", "action", 2570, "drafted"),
@@ -284,11 +285,11 @@ def test_record_plan_steps_writes_a_batch(tiny_db):
     pytest.param(full("D02", "approved", date(2026, 8, 1)), "secretariat", id="already_recorded"),
 ])
 def test_record_plan_steps_all_or_nothing(tiny_db, bad, by):
-    store.record_plan_steps(tiny_db, pd.DataFrame([full("D02", "approved", date(2026, 8, 1))]), by="secretariat")
+    store.record_plan_steps(tiny_db, pd.DataFrame([full("D02", "approved", date(2026, 8, 1))]), by=acting("secretariat"))
     before = written(tiny_db)
     batch = pd.DataFrame([full("D01", "drafted", date(2026, 7, 20)), full("D01", "approved", date(2026, 8, 20)), bad])
     with pytest.raises(duckdb.ConstraintException):
-        store.record_plan_steps(tiny_db, batch, by=by)
+        store.record_plan_steps(tiny_db, batch, by=acting(by))
     assert written(tiny_db) == before == [("D02", "action", 2570, "approved")]
 
 

@@ -405,7 +405,8 @@ IMPORT_BATCHES_BY_ID = [
 TABLES_IN_SCHEMA = [(t,) for t in sorted((
     "assignments", "evaluation_components", "fiscal_years", "frameworks", "import_batches",
     "indicators", "objectives", "plan_steps", "results", "results_history", "rule_steps", "rules",
-    "organisation", "peer_groups", "rulesets", "scenarios", "unit_kinds", "units", "configuration_versions"))]
+    "organisation", "peer_groups", "rulesets", "scenarios", "unit_kinds", "units", "configuration_versions",
+    "users", "user_units", "publications", "audit_log"))]
 
 
 class ConfigurationSnapshot:
@@ -450,6 +451,12 @@ STORED_RESULTS_FOR_KEYS = [
     (2560, 2, "D02", "T1-2.01", 40.00, pd.Timestamp(2017, 8, 15), "ชุดตรวจที่ 2", N),   # through a DataFrame
     (2562, 1, "D01", "T2-2.01", 95.00, pd.Timestamp(2019, 4, 10), "ชุดตรวจที่ 1", N),
 ]
+# Every period with results, published by the fixture on 20 November of the year after (counted from
+# RESULTS_BATCH_1 and _2: results, units reporting; a published-only viewer sees them all).
+PUBLICATIONS_BY_PERIOD = [
+    (fy, rnd, n, units, n, True, datetime(fy - 542, 11, 20), "secretariat")
+    for fy, rnd, n, units in ((2560, 1, 9, 3), (2560, 2, 9, 3), (2561, 1, 3, 1), (2561, 2, 3, 1),
+                              (2562, 1, 14, 4), (2562, 2, 11, 3))]
 # The kinds of unit in the configuration's order, with how many units each has.
 UNIT_KINDS_BY_ORDER = [("district", "สำนักงานเขต", "District office", 1, True, 2),
                        ("department", "สำนัก/สำนักงาน", "Department / office", 2, False, 2)]
@@ -654,7 +661,23 @@ QUERIES = {
     "indicator_responsibility": (["objective_no", "indicator_code", "name_th", "name_en", "measure", "applies_to",
                                   "unit_kind", "num_units"],
                                  [({"framework_id": 2}, INDICATOR_RESPONSIBILITY_F2)]),
+    "publications_by_period": (["fiscal_year", "inspection_round", "num_results", "num_units_reporting",
+                                "num_visible", "is_published", "published_at", "published_by"],
+                               [({}, PUBLICATIONS_BY_PERIOD)]),
+    "users_by_email": (["email", "role", "unit_codes", "own_drafts", "added_at", "added_by"], [({}, [])]),
+    "audit_log_by_id": (["audit_id", "acted_at", "actor", "role", "source", "action", "fiscal_year",
+                         "inspection_round", "batch_id", "scenario_id", "configuration_version", "subject",
+                         "detail", "reason"], [({}, [])]),
 }
+
+# The queries that read results for people take the viewer's scope; every period of the tiny database
+# is published, so a published-only viewer sees exactly the rows above (drafts: tests/test_auth.py).
+PUBLISHED_ONLY = {"drafts_all": False, "draft_units": []}
+SCOPED = ("unit_scores", "unit_objective_scores", "unit_indicator_points", "unit_scores_by_year",
+          "unit_indicator_scores_by_year", "unit_theme_scores_by_year", "coverage_by_round", "fiscal_years",
+          "publications_by_period")
+for _name in SCOPED:
+    QUERIES[_name] = (QUERIES[_name][0], [(dict(params, **PUBLISHED_ONLY), rows) for params, rows in QUERIES[_name][1]])
 
 
 def run_frame(db, name, params):

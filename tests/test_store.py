@@ -1,10 +1,12 @@
-"""Writes: all-or-nothing, and a saved what-if scenario touches nothing but the scenarios table."""
+"""Writes: all-or-nothing, and a saved what-if scenario touches nothing but the scenarios table (and
+its audit entry)."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
+from fixture import acting
 from saisaat import store
 
 TABLES = store.TABLES
@@ -19,17 +21,21 @@ def snapshot(db) -> dict:
         cur.close()
 
 
-# Saving a scenario adds exactly one row with who, why and the ruleset; every other table is as it was.
+# Saving a scenario adds exactly one row with who, why and the ruleset, and its audit entry; every other
+# table is as it was.
 def test_save_scenario_writes_only_the_scenario(tiny_db):
     before = snapshot(tiny_db)
     spec = {"ruleset_code": "x", "framework_id": 2}
-    new_id = store.save_scenario(tiny_db, name=" Proposal A ", by="secretariat", description="why",
+    new_id = store.save_scenario(tiny_db, name=" Proposal A ", by=acting("secretariat"), description="why",
                                  framework_id=2, spec_json=json.dumps(spec),
                                  existing=tiny_db.query("scenarios_by_name"))
     after = snapshot(tiny_db)
     assert new_id == 1
-    assert {t: rows for t, rows in after.items() if t != "scenarios"} == \
-        {t: rows for t, rows in before.items() if t != "scenarios"}
+    assert {t: rows for t, rows in after.items() if t not in ("scenarios", "audit_log")} == \
+        {t: rows for t, rows in before.items() if t not in ("scenarios", "audit_log")}
+    entry = tiny_db.query("audit_log_by_id")
+    assert entry[["audit_id", "actor", "role", "source", "action", "scenario_id", "subject", "reason"]].values.tolist() \
+        == [[1, "secretariat", "secretariat", "cli", "save_scenario", 1, "Proposal A", "why"]]
     saved = tiny_db.query("scenarios_by_name")
     assert saved[["scenario_id", "name", "created_by", "description", "framework_id"]].values.tolist() == \
         [[1, "Proposal A", "secretariat", "why", 2]]
@@ -43,11 +49,11 @@ def test_save_scenario_writes_only_the_scenario(tiny_db):
     ("Proposal B", " ", ValueError),
 ])
 def test_save_scenario_refuses(tiny_db, name, by, error):
-    store.save_scenario(tiny_db, name="Proposal A", by="s", description=None, framework_id=2,
+    store.save_scenario(tiny_db, name="Proposal A", by=acting("s"), description=None, framework_id=2,
                         spec_json="{}", existing=tiny_db.query("scenarios_by_name"))
     before = snapshot(tiny_db)
     with pytest.raises(error) as exc:
-        store.save_scenario(tiny_db, name=name, by=by, description=None, framework_id=2,
+        store.save_scenario(tiny_db, name=name, by=acting(by), description=None, framework_id=2,
                             spec_json="{}", existing=tiny_db.query("scenarios_by_name"))
     assert " / " in str(exc.value)   # Thai / English
     assert snapshot(tiny_db) == before
