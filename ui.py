@@ -323,6 +323,7 @@ def getting_started() -> bool:
         st.page_link("pages/settings.py", label=T("getting_started_step_config"), icon=":material/settings:")
         st.page_link("pages/data.py", label=T("getting_started_step_template"), icon=":material/download:")
         st.page_link("pages/data.py", label=T("getting_started_step_import"), icon=":material/upload:")
+        st.page_link("pages/data.py", label=T("getting_started_step_publish"), icon=":material/campaign:")
     return True
 
 
