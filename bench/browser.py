@@ -191,7 +191,7 @@ class BrowserPage:
     """
 
     def __init__(self, base_url: str, viewport: tuple[int, int] = (1440, 2400),
-                 locale: str = "th-TH", timeout_ms: float = 30_000, of: BrowserPage | None = None):
+                 locale: str = "th-TH", timeout_ms: float = 60_000, of: BrowserPage | None = None):
         """`of`: another BrowserPage whose browser this one shares, in a context of its own (its own
         cookies: another person at once; Playwright's sync API runs one instance per thread)."""
         self.base_url = base_url.rstrip("/")
