@@ -526,15 +526,25 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict 
     downloads({key: whole}, draft_name(file_name or key, whole_draft), key)
 
 
+def page_picker(container, key: str, pages: int) -> None:
+    """The page number picker of a long view (1 … pages), kept in range when the view shrinks."""
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    if pages > 1:
+        container.number_input(translator()("page_of", pages=f"{pages:,}"), min_value=1, max_value=pages, step=1,
+                               key=key)
+
+
 def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict | None = None,
-                file_name: str | None = None, size: int = 100) -> None:
-    """A table that may be long (national size): a page of `size` rows at a time with a page picker and
-    how many rows there are; the downloads hold every row."""
+                file_name: str | None = None) -> None:
+    """A table that may be long (national size): analytics.TABLE_PAGE rows at a time with a page picker
+    and how many rows there are; the downloads hold every row."""
     T = translator()
-    rows, first, last, pages = analytics.page_of(frame, st.session_state.get(f"page_{key}", 1), size)
+    rows, first, last, pages = analytics.page_of(frame, st.session_state.get(f"page_{key}", 1),
+                                                 analytics.TABLE_PAGE)
     if pages > 1:
         a, b = st.columns([1, 3], vertical_alignment="bottom")
-        a.number_input(T("page_of", pages=f"{pages:,}"), min_value=1, max_value=pages, step=1, key=f"page_{key}")
+        page_picker(a, f"page_{key}", pages)
         b.caption(T("table_rows_shown", first=f"{first:,}", last=f"{last:,}", n=f"{len(frame):,}"))
         table(rows, columns, key, formats, file_name=file_name, download=frame)
     else:

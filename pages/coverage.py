@@ -48,10 +48,9 @@ matrix = analytics.coverage_matrix(in_group, ui.framework_indicators(ui.framewor
                                    only_incomplete=show == "incomplete")
 status_labels = {s: T(f"status_{s}") for s in charts.STATUS}
 rows, first, last, pages = analytics.page_of(matrix, st.session_state.get("cov_page", 1))
-if pages > 1:
-    f3.number_input(T("page_of", pages=f"{pages:,}"), min_value=1, max_value=pages, step=1, key="cov_page")
-st.caption(T("rows_shown", first=f"{first:,}", last=f"{last:,}", n=f"{len(matrix):,}"))
+ui.page_picker(f3, "cov_page", pages)
 if len(matrix):
+    st.caption(T("rows_shown", first=f"{first:,}", last=f"{last:,}", n=f"{len(matrix):,}"))
     ui.chart(charts.coverage_heatmap(rows, status_labels, [f"{names[c]}" for c in rows.index]),
              "matrix", matrix.replace(status_labels).rename(index=names).reset_index(names=T("col_unit")),
              f"coverage_matrix_{fy}")
@@ -59,7 +58,7 @@ else:
     st.success(T("missing_none"))
 
 missing = status[status["status"] == "missing"].copy()
-st.subheader(T("missing_list", n=len(missing)))
+st.subheader(T("missing_list", n=f"{len(missing):,}"))
 if len(missing):
     missing = ui.with_names(missing)
     missing["indicator"] = missing["indicator_code"].map(ind_names)

@@ -271,7 +271,7 @@ fmt = {"score_pct_base": "%.2f", "score_pct_scenario": "%.2f", "reward_score_sce
 st.subheader(T("who_moves"))
 a, b = st.columns(2)
 with a:
-    st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes'])})")
+    st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
     ui.paged_table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
                                                           "overall_score_change", "reward_baht_change")},
                    "tier_changes", fmt, file_name=f"whatif_tier_changes_{fy}")

@@ -131,12 +131,15 @@ RANKED_AROUND = 10      # otherwise: this many above and below the chosen unit,
 RANKED_ENDS = 5         # the top and bottom this many, and the distribution
 
 
-def ranked_window(group_scores: pd.DataFrame, unit_code: str | None, *, around: int = RANKED_AROUND,
-                  ends: int = RANKED_ENDS, all_up_to: int = RANKED_ALL_UP_TO) -> pd.DataFrame:
+def ranked_window(group_scores: pd.DataFrame, unit_code: str | None, *, around: int | None = None,
+                  ends: int | None = None, all_up_to: int | None = None) -> pd.DataFrame:
     """The rows of a ranking a person can read, best first: every assessed unit when there are at most
     `all_up_to`; otherwise the top and bottom `ends`, and `around` above and below the chosen unit, with
     one gap row (unit_code None, `hidden` = how many units it stands for) wherever units are left out.
     `rank` is the competition rank (1 = best; equal scores share a rank); ties are listed by unit code."""
+    around = RANKED_AROUND if around is None else around
+    ends = RANKED_ENDS if ends is None else ends
+    all_up_to = RANKED_ALL_UP_TO if all_up_to is None else all_up_to
     s = assessed(group_scores).sort_values(["score_pct", "unit_code"], ascending=[False, True])
     s = s.reset_index(drop=True)
     scores = s["score_pct"].astype(float)
@@ -167,10 +170,10 @@ def in_peer_group(frame: pd.DataFrame, units: pd.DataFrame, unit_code: str, grou
 
 
 def largest_changes(comparison: pd.DataFrame, value: str, unit_code: str | None, n: int = 15,
-                    all_up_to: int = RANKED_ALL_UP_TO) -> pd.DataFrame:
+                    all_up_to: int | None = None) -> pd.DataFrame:
     """The units a chart of before → after can carry: all of them up to `all_up_to`; otherwise the `n`
     largest rises and `n` largest falls of `value` (base → scenario; ties by unit code) and the chosen unit."""
-    if len(comparison) <= all_up_to:
+    if len(comparison) <= (RANKED_ALL_UP_TO if all_up_to is None else all_up_to):
         return comparison
     change = (comparison[f"{value}_scenario"].astype(float) - comparison[f"{value}_base"].astype(float))
     ordered = comparison.assign(_change=change).sort_values(["_change", "unit_code"])
@@ -181,11 +184,13 @@ def largest_changes(comparison: pd.DataFrame, value: str, unit_code: str | None,
 
 
 MATRIX_PAGE = 80   # units per page of a unit × indicator matrix (a centre the BMA's size fits on one)
+TABLE_PAGE = 100   # rows per page of a long table
 
 
-def page_of(frame: pd.DataFrame, page: int, size: int = MATRIX_PAGE) -> tuple[pd.DataFrame, int, int, int]:
-    """One page of a long frame's rows: (the rows, first and last row number counted from 1, pages).
-    A page past the last gives the last page; an empty frame has one empty page."""
+def page_of(frame: pd.DataFrame, page: int, size: int | None = None) -> tuple[pd.DataFrame, int, int, int]:
+    """One page of a long frame's rows (MATRIX_PAGE rows unless `size`): (the rows, first and last row
+    number counted from 1, pages). A page past the last gives the last page; an empty frame has one empty page."""
+    size = MATRIX_PAGE if size is None else size
     pages = max(1, -(-len(frame) // size))
     page = min(max(1, int(page)), pages)
     start = (page - 1) * size
