@@ -42,7 +42,7 @@ window = analytics.ranked_window(group_scores, me)
 ranking = group_scores[["unit_code", "unit_name", "points", "max_points", "score_pct",
                         "rank_in_kind"]].sort_values("score_pct", ascending=False)
 if window["hidden"].any():   # too many to draw whole: the unit's neighbourhood, the top and bottom, the spread
-    st.caption(T("ranked_window_help", shown=f"{int((window['hidden'] == 0).sum()):,}", of=f"{stand.of:,}",
+    st.caption(T("ranked_window_help", shown=f"{analytics.units_shown(window):,}", of=f"{stand.of:,}",
                  around=analytics.RANKED_AROUND, ends=analytics.RANKED_ENDS))
     ui.chart(charts.ranked_window_bars(window, "unit_name", me, stand.peer_median_pct, T("peer_median"),
                                        T("col_score_pct"), lambda n: T("ranked_gap", n=f"{n:,}")),

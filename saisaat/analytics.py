@@ -169,6 +169,11 @@ def in_peer_group(frame: pd.DataFrame, units: pd.DataFrame, unit_code: str, grou
     return frame[frame["unit_code"].isin(peers(units, unit_code, group)["unit_code"])]
 
 
+def units_shown(window: pd.DataFrame) -> int:
+    """How many units a ranked_window shows (its rows that are not gaps)."""
+    return int((window["hidden"] == 0).sum())
+
+
 def largest_changes(comparison: pd.DataFrame, value: str, unit_code: str | None, n: int = 15,
                     all_up_to: int | None = None) -> pd.DataFrame:
     """The units a chart of before → after can carry: all of them up to `all_up_to`; otherwise the `n`
