@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from saisaat import auth, charts, exports, labels
+from saisaat import analytics, auth, charts, exports, labels
 from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
 from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
@@ -506,17 +506,49 @@ def indicator_names() -> dict[str, str]:
 # --- output helpers ---------------------------------------------------------------------------
 
 def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict | None = None,
-          height: int | str = "auto", file_name: str | None = None, draft: bool | None = None) -> None:
+          height: int | str = "auto", file_name: str | None = None, draft: bool | None = None,
+          download: pd.DataFrame | None = None) -> None:
     """Show `frame` with translated headers (`columns`: source column → string key), and
-    CSV / Excel download buttons for exactly what is shown; rows of drafts are marked (mark_drafts)."""
+    CSV / Excel download buttons for exactly what is shown (or for `download`, the whole of which `frame`
+    is a page); rows of drafts are marked (mark_drafts)."""
     T = translator()
-    marked, is_draft = mark_drafts(frame, draft)
-    status = [T("col_publication")] if is_draft else []
-    shown = marked[status + list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
+
+    def headed(rows):
+        marked, is_draft = mark_drafts(rows, draft)
+        status = [T("col_publication")] if is_draft else []
+        return marked[status + list(columns)].rename(columns={c: T(k) for c, k in columns.items()}), is_draft
+
+    shown, is_draft = headed(frame)
     config = {T(columns[c]): st.column_config.NumberColumn(format=f)
               for c, f in (formats or {}).items() if c in columns}
     st.dataframe(shown, hide_index=True, column_config=config, height=height, key=f"df_{key}")
-    downloads({key: shown}, draft_name(file_name or key, is_draft), key)
+    whole, whole_draft = (shown, is_draft) if download is None else headed(download)
+    downloads({key: whole}, draft_name(file_name or key, whole_draft), key)
+
+
+def page_picker(container, key: str, pages: int) -> None:
+    """The page number picker of a long view (1 … pages), kept in range when the view shrinks."""
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    if pages > 1:
+        container.number_input(translator()("page_of", pages=f"{pages:,}"), min_value=1, max_value=pages, step=1,
+                               key=key)
+
+
+def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict | None = None,
+                file_name: str | None = None) -> None:
+    """A table that may be long (national size): analytics.TABLE_PAGE rows at a time with a page picker
+    and how many rows there are; the downloads hold every row."""
+    T = translator()
+    rows, first, last, pages = analytics.page_of(frame, st.session_state.get(f"page_{key}", 1),
+                                                 analytics.TABLE_PAGE)
+    if pages > 1:
+        a, b = st.columns([1, 3], vertical_alignment="bottom")
+        page_picker(a, f"page_{key}", pages)
+        b.caption(T("table_rows_shown", first=f"{first:,}", last=f"{last:,}", n=f"{len(frame):,}"))
+        table(rows, columns, key, formats, file_name=file_name, download=frame)
+    else:
+        table(frame, columns, key, formats, file_name=file_name)
 
 
 def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:

@@ -38,11 +38,23 @@ ui.how_computed()
 
 group_label = ui.peer_group_labeller()(group)
 st.subheader(T("ranked_chart", group=group_label))
-ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct, T("peer_median"),
-                            T("col_score_pct")),
-         "ranked", group_scores[["unit_code", "unit_name", "points", "max_points", "score_pct",
-                                 "rank_in_kind"]].sort_values("score_pct", ascending=False),
-         f"ranking_{group}_{fy}")
+window = analytics.ranked_window(group_scores, me)
+ranking = group_scores[["unit_code", "unit_name", "points", "max_points", "score_pct",
+                        "rank_in_kind"]].sort_values("score_pct", ascending=False)
+if window["hidden"].any():   # too many to draw whole: the unit's neighbourhood, the top and bottom, the spread
+    st.caption(T("ranked_window_help", shown=f"{analytics.units_shown(window):,}", of=f"{stand.of:,}",
+                 around=analytics.RANKED_AROUND, ends=analytics.RANKED_ENDS))
+    ui.chart(charts.ranked_window_bars(window, "unit_name", me, stand.peer_median_pct, T("peer_median"),
+                                       T("col_score_pct"), lambda n: T("ranked_gap", n=f"{n:,}")),
+             "ranked", ranking, f"ranking_{group}_{fy}")
+    st.subheader(T("score_distribution", group=group_label))
+    ui.chart(charts.score_histogram(group_scores, me, T("col_score_pct"), T("col_num_units"),
+                                    names.get(me, me)),
+             "distribution", ranking, f"ranking_{group}_{fy}_all")
+else:
+    ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct, T("peer_median"),
+                                T("col_score_pct")),
+             "ranked", ranking, f"ranking_{group}_{fy}")
 
 objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
 objective_labels = ui.objective_names(ui.framework_of(fy))

@@ -36,25 +36,33 @@ c[2].metric(T("metric_units_complete"), f"{summary.units_complete:,} / {summary.
 ui.how_computed(T("coverage_help"))
 
 st.subheader(T("coverage_matrix"))
+f1, f2, f3 = st.columns([2, 2, 1], vertical_alignment="bottom")
 ui.url_value("cov_filter", ("all", "incomplete"), "all")
-show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,
+show = f1.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,
                             format_func=lambda v: T(f"filter_{v}"))
-matrix = analytics.coverage_matrix(status, ui.framework_indicators(ui.framework_of(fy)),
+ui.url_value("cov_peers", analytics.PEER_GROUPS, "all")
+among = f2.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="cov_peers", required=True,
+                             format_func=ui.peer_group_labeller())
+in_group = analytics.in_peer_group(status, ui.units(), ui.unit_code(), among)
+matrix = analytics.coverage_matrix(in_group, ui.framework_indicators(ui.framework_of(fy)),
                                    only_incomplete=show == "incomplete")
 status_labels = {s: T(f"status_{s}") for s in charts.STATUS}
+rows, first, last, pages = analytics.page_of(matrix, st.session_state.get("cov_page", 1))
+ui.page_picker(f3, "cov_page", pages)
 if len(matrix):
-    ui.chart(charts.coverage_heatmap(matrix, status_labels, [f"{names[c]}" for c in matrix.index]),
+    st.caption(T("rows_shown", first=f"{first:,}", last=f"{last:,}", n=f"{len(matrix):,}"))
+    ui.chart(charts.coverage_heatmap(rows, status_labels, [f"{names[c]}" for c in rows.index]),
              "matrix", matrix.replace(status_labels).rename(index=names).reset_index(names=T("col_unit")),
              f"coverage_matrix_{fy}")
 else:
     st.success(T("missing_none"))
 
 missing = status[status["status"] == "missing"].copy()
-st.subheader(T("missing_list", n=len(missing)))
+st.subheader(T("missing_list", n=f"{len(missing):,}"))
 if len(missing):
     missing = ui.with_names(missing)
     missing["indicator"] = missing["indicator_code"].map(ind_names)
-    ui.table(missing, {"unit_code": "col_unit_code", "unit_name": "col_unit",
+    ui.paged_table(missing, {"unit_code": "col_unit_code", "unit_name": "col_unit",
                        "indicator_code": "col_indicator_code", "num_rounds_scored": "col_num_scored",
                        "num_rounds_expected": "col_num_expected", "indicator": "col_indicator"},
              "missing", file_name=f"missing_{fy}")
@@ -65,10 +73,10 @@ left, right = st.columns(2)
 with left:
     st.subheader(T("coverage_by_unit"))
     per_unit = ui.with_names(analytics.coverage_rates(status, "unit_code"))
-    ui.table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
+    ui.paged_table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
                                        "num_expected": "col_num_expected", "num_received": "col_num_received",
                                        "coverage_pct": "col_coverage_pct"},
-             "by_unit", {"coverage_pct": "%.2f"}, height=360, file_name=f"coverage_by_unit_{fy}")
+             "by_unit", {"coverage_pct": "%.2f"}, file_name=f"coverage_by_unit_{fy}")
 with right:
     st.subheader(T("coverage_by_indicator"))
     per_ind = analytics.coverage_rates(status, "indicator_code")

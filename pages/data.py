@@ -30,7 +30,8 @@ def import_tab() -> None:
     upload = st.file_uploader(T("import_file"), type=["xlsx", "csv"], key=upload_key)
     if upload is None:
         return
-    plan = importer.plan_import(ui.db(), upload.getvalue(), upload.name)
+    with st.spinner(T("working_checking", file=upload.name)):
+        plan = importer.plan_import(ui.db(), upload.getvalue(), upload.name)
     units = sorted(set(plan.rows["unit_code"])) if "unit_code" in plan.rows else []
     foreign = [u for u in units if not auth.may(user, "import", u)]
     if foreign:   # an inspector's file with other units' rows: refused before any stored value is shown
@@ -93,7 +94,8 @@ def import_tab() -> None:
         if st.button(T("import_commit", n=len(plan.added) + len(plan.replaced)), type="primary",
                      disabled=len(plan.added) + len(plan.replaced) == 0, key="import_go"):
             try:
-                batch = ui.write(importer.commit, plan, replace=replace, reason=reason, ignore_columns=ignore)
+                with st.spinner(T("working_saving", n=f"{len(plan.added) + len(plan.replaced):,}")):
+                    batch = ui.write(importer.commit, plan, replace=replace, reason=reason, ignore_columns=ignore)
                 st.session_state["data_flash"] = T("imported", batch=batch, n=len(plan.added) + len(plan.replaced))
                 st.session_state["import_n"] = st.session_state.get("import_n", 0) + 1
                 st.rerun()
@@ -191,12 +193,14 @@ def backup_tab() -> None:
     restore_file = st.file_uploader(T("restore_file"), type=["zip"], key=restore_key)
     if restore_file is not None:
         try:
-            tables = backup.read_export(restore_file.getvalue())
+            with st.spinner(T("working_checking", file=restore_file.name)):
+                tables = backup.read_export(restore_file.getvalue())
             st.info(T("restore_contents", results=f"{tables['results'].num_rows:,}",
                       batches=f"{tables['import_batches'].num_rows:,}"))
             if st.checkbox(T("restore_confirm"), key="restore_ok") and st.button(T("restore"), type="primary",
                                                                                   key="restore_go"):
-                ui.write(backup.restore_over, tables)
+                with st.spinner(T("working_restoring")):
+                    ui.write(backup.restore_over, tables)
                 ui.release_db()
                 st.session_state["data_flash"] = T("restored")
                 st.session_state["restore_n"] = st.session_state.get("restore_n", 0) + 1

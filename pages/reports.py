@@ -71,11 +71,18 @@ def cards_tab() -> None:
                         file_name=ui.draft_name(f"report_card_{fy}_{unit}.pdf", draft), mime="application/pdf",
                         key="card_pdf")
     if auth.may_read(user, "all_report_cards"):
-        row.download_button(T("card_all"), on_click="ignore", icon=":material/folder_zip:",
-                            data=lambda: documents.cards_zip(reports.report_cards(ui.viewer_db(), fy, lang), fy, lang,
-                                                             demo),
-                            file_name=ui.draft_name(f"report_cards_{fy}_{lang}.zip", draft), mime="application/zip",
-                            key="card_zip")
+        ready = st.session_state.get("cards_zip")
+        if ready and ready[0] == (fy, lang, ui.data_version()):
+            row.download_button(T("card_all"), on_click="ignore", icon=":material/folder_zip:", data=ready[1],
+                                file_name=ui.draft_name(f"report_cards_{fy}_{lang}.zip", draft), mime="application/zip",
+                                key="card_zip")
+        elif row.button(T("card_all_prepare", n=f"{len(codes):,}"), icon=":material/folder_zip:", key="card_zip_go"):
+            bar = st.progress(0.0, text=T("card_all_scoring"))
+            cards = reports.report_cards(ui.viewer_db(), fy, lang)
+            data = documents.cards_zip(cards, fy, lang, demo, progress=lambda done, total: bar.progress(
+                done / total, text=T("card_all_progress", done=f"{done:,}", total=f"{total:,}")))
+            st.session_state["cards_zip"] = ((fy, lang, ui.data_version()), data)
+            st.rerun()
     c = st.columns(3)
     c[0].metric(T("metric_score"), "—" if card.score_pct is None else f"{card.score_pct:.2f}%", border=True)
     c[1].metric(T("metric_rank"), T("metric_rank_value", rank=card.standing.rank, of=card.standing.of)

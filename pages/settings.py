@@ -26,7 +26,8 @@ with tab_workbook:
     upload_key = f"config_file_{st.session_state.get('config_n', 0)}"   # a new key empties the uploader
     upload = st.file_uploader(T("config_upload"), type=["xlsx"], key=upload_key)
     if upload is not None:
-        plan = configuration.plan_configuration(ui.db(), upload.getvalue(), upload.name)
+        with st.spinner(T("working_checking", file=upload.name)):
+            plan = configuration.plan_configuration(ui.db(), upload.getvalue(), upload.name)
         if plan.problems:
             st.error(T("config_refused", n=len(plan.problems)), icon=":material/block:")
             ui.table(importer.problems_frame(plan.problems, lang),
@@ -56,7 +57,8 @@ with tab_workbook:
             ready = not s["results_rescored"] or (rescore and reason.strip())
             if st.button(T("config_apply"), type="primary", disabled=not ready, key="config_apply"):
                 try:
-                    version = ui.write(apply_configuration, plan, reason=reason, rescore=rescore)
+                    with st.spinner(T("working_configuring")):
+                        version = ui.write(apply_configuration, plan, reason=reason, rescore=rescore)
                     st.session_state["settings_flash"] = T("config_applied", version=version)
                     st.session_state["config_n"] = st.session_state.get("config_n", 0) + 1
                     st.rerun()

@@ -7,7 +7,7 @@ import json
 import streamlit as st
 
 import ui
-from saisaat import charts, configuration, labels, scoring, whatif
+from saisaat import analytics, charts, configuration, labels, scoring, whatif
 from saisaat.db import DatabaseBusy
 from saisaat.i18n import MessageError
 from saisaat.rulesets import (
@@ -248,7 +248,10 @@ ui.how_computed(T("whatif_how"))
 left, right = st.columns([3, 2])
 with left:
     st.markdown(f"**{T('shift_title')}**")
-    ui.chart(charts.slope(comparison, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
+    drawn = analytics.largest_changes(comparison, "reward_baht", me)
+    if len(drawn) < len(comparison):
+        st.caption(T("shift_largest", n=15, shown=f"{len(drawn):,}", of=f"{len(comparison):,}"))
+    ui.chart(charts.slope(drawn, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
              "slope", comparison[["unit_code", "unit_name", "tier_base", "tier_scenario", "reward_baht_base",
                                   "reward_baht_scenario"]], f"whatif_shift_{fy}")
 with right:
@@ -268,18 +271,18 @@ fmt = {"score_pct_base": "%.2f", "score_pct_scenario": "%.2f", "reward_score_sce
 st.subheader(T("who_moves"))
 a, b = st.columns(2)
 with a:
-    st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes'])})")
-    ui.table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
+    st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
+    ui.paged_table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
                                                           "overall_score_change", "reward_baht_change")},
-             "tier_changes", fmt, file_name=f"whatif_tier_changes_{fy}")
+                   "tier_changes", fmt, file_name=f"whatif_tier_changes_{fy}")
 with b:
     st.markdown(f"**{T('rank_moves')}**")
-    ui.table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
+    ui.paged_table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
                                                         "rank_overall_scenario", "rank_change")},
-             "rank_moves", fmt, file_name=f"whatif_rank_moves_{fy}")
+                   "rank_moves", fmt, file_name=f"whatif_rank_moves_{fy}")
 
 st.subheader(T("all_units"))
-ui.table(comparison, cols, "comparison", fmt, file_name=f"whatif_comparison_{fy}")
+ui.paged_table(comparison, cols, "comparison", fmt, file_name=f"whatif_comparison_{fy}")
 e1, e2 = st.columns(2)
 e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
                    data=lambda: whatif.workbook(draft, comparison),

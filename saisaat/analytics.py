@@ -126,6 +126,83 @@ def standing(group_scores: pd.DataFrame, unit_code: str) -> Standing:
     return Standing(rank, len(s), pct, median)
 
 
+RANKED_ALL_UP_TO = 100  # a ranking this long or shorter is drawn whole (the BMA: 70 units)
+RANKED_AROUND = 10      # otherwise: this many above and below the chosen unit,
+RANKED_ENDS = 5         # the top and bottom this many, and the distribution
+
+
+def ranked_window(group_scores: pd.DataFrame, unit_code: str | None, *, around: int | None = None,
+                  ends: int | None = None, all_up_to: int | None = None) -> pd.DataFrame:
+    """The rows of a ranking a person can read, best first: every assessed unit when there are at most
+    `all_up_to`; otherwise the top and bottom `ends`, and `around` above and below the chosen unit, with
+    one gap row (unit_code None, `hidden` = how many units it stands for) wherever units are left out.
+    `rank` is the competition rank (1 = best; equal scores share a rank); ties are listed by unit code."""
+    around = RANKED_AROUND if around is None else around
+    ends = RANKED_ENDS if ends is None else ends
+    all_up_to = RANKED_ALL_UP_TO if all_up_to is None else all_up_to
+    s = assessed(group_scores).sort_values(["score_pct", "unit_code"], ascending=[False, True])
+    s = s.reset_index(drop=True)
+    scores = s["score_pct"].astype(float)
+    s["rank"] = scores.rank(method="min", ascending=False).astype(int)
+    s["hidden"] = 0
+    if len(s) <= all_up_to:
+        return s
+    keep = set(range(ends)) | set(range(len(s) - ends, len(s)))
+    mine = s.index[s["unit_code"] == unit_code]
+    if len(mine):
+        at = int(mine[0])
+        keep |= set(range(max(0, at - around), min(len(s), at + around + 1)))
+    rows, previous = [], -1
+    for i in sorted(keep):
+        if i - previous > 1:
+            rows.append({"unit_code": None, "hidden": i - previous - 1})
+        rows.append(s.iloc[i].to_dict())
+        previous = i
+    out = pd.DataFrame(rows, columns=s.columns)
+    gap = out["hidden"].notna() & (out["hidden"] > 0)
+    return out.assign(hidden=out["hidden"].fillna(0).astype(int), rank=out["rank"].astype("Int64"),
+                      unit_code=out["unit_code"].astype(object).where(~gap, None))
+
+
+def in_peer_group(frame: pd.DataFrame, units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
+    """The rows of `frame` (any frame with a unit_code) whose unit is in the unit's peer group (see peers)."""
+    return frame[frame["unit_code"].isin(peers(units, unit_code, group)["unit_code"])]
+
+
+def units_shown(window: pd.DataFrame) -> int:
+    """How many units a ranked_window shows (its rows that are not gaps)."""
+    return int((window["hidden"] == 0).sum())
+
+
+def largest_changes(comparison: pd.DataFrame, value: str, unit_code: str | None, n: int = 15,
+                    all_up_to: int | None = None) -> pd.DataFrame:
+    """The units a chart of before → after can carry: all of them up to `all_up_to`; otherwise the `n`
+    largest rises and `n` largest falls of `value` (base → scenario; ties by unit code) and the chosen unit."""
+    if len(comparison) <= (RANKED_ALL_UP_TO if all_up_to is None else all_up_to):
+        return comparison
+    change = (comparison[f"{value}_scenario"].astype(float) - comparison[f"{value}_base"].astype(float))
+    ordered = comparison.assign(_change=change).sort_values(["_change", "unit_code"])
+    falls = ordered[ordered["_change"] < 0].head(n)
+    rises = ordered[ordered["_change"] > 0].sort_values(["_change", "unit_code"], ascending=[False, True]).head(n)
+    keep = set(falls["unit_code"]) | set(rises["unit_code"]) | {unit_code}
+    return comparison[comparison["unit_code"].isin(keep)]
+
+
+MATRIX_PAGE = 80   # units per page of a unit × indicator matrix (a centre the BMA's size fits on one)
+TABLE_PAGE = 100   # rows per page of a long table
+
+
+def page_of(frame: pd.DataFrame, page: int, size: int | None = None) -> tuple[pd.DataFrame, int, int, int]:
+    """One page of a long frame's rows (MATRIX_PAGE rows unless `size`): (the rows, first and last row
+    number counted from 1, pages). A page past the last gives the last page; an empty frame has one empty page."""
+    size = MATRIX_PAGE if size is None else size
+    pages = max(1, -(-len(frame) // size))
+    page = min(max(1, int(page)), pages)
+    start = (page - 1) * size
+    rows = frame.iloc[start:start + size]
+    return rows, (start + 1 if len(rows) else 0), start + len(rows), pages
+
+
 def objective_profile(objective_scores: pd.DataFrame, peer_codes, unit_code: str) -> pd.DataFrame:
     """Per objective: the unit's score_pct and the median of its peers (the unit excluded)."""
     s = objective_scores[objective_scores["unit_code"].isin(list(peer_codes))]

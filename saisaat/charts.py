@@ -17,6 +17,7 @@ KIND_PALETTE = ("#2E86AB", "#F4A259", "#5B8E7D", "#8E6C8A", "#7FB069", "#C97B84"
 THEME = {"environment": "#7FB069", "conscience": "#2E86AB", "systems": "#F4A259", "audit": "#8E6C8A"}
 THEME_PALETTE = ("#2E86AB", "#F4A259", "#8E6C8A", "#7FB069", "#C97B84", "#5B8E7D", "#E3B23C", "#6C8EAD")
 STATUS = {"scored": "#5B8E7D", "missing": "#D1495B", "pending": "#F4D35E", "not_assigned": "#ECEFF3"}
+BOX_POINTS_UP_TO = 300   # a box plot shows every unit as a point up to this many, then its outliers only
 FONT = "Sarabun, 'TH Sarabun New', Loma, Garuda, 'Noto Sans Thai', sans-serif"
 
 
@@ -99,6 +100,47 @@ def ranked_bars(scores: pd.DataFrame, name_col: str, unit_code: str | None, medi
     return _layout(fig, height=max(260, 60 + height_per_bar * len(s)))
 
 
+def ranked_window_bars(window: pd.DataFrame, name_col: str, unit_code: str | None, median: float | None,
+                       median_label: str, x_title: str, gap_label) -> go.Figure:
+    """A ranking too long to draw whole (analytics.ranked_window), best at the top: each bar labelled with
+    its rank, and a bar-less row `gap_label(n)` wherever n units are left out."""
+    labels, values, colours, texts = [], [], [], []
+    for i, row in enumerate(window.itertuples(index=False)):
+        if row.unit_code is None:
+            labels.append(plain(gap_label(int(row.hidden))) + "\u2009" * i)   # each gap its own category
+            values.append(None)
+            texts.append("")
+            colours.append(PEER)
+        else:
+            labels.append(plain(f"{int(row.rank):,}. {getattr(row, name_col)}"))
+            values.append(float(row.score_pct))
+            texts.append(f"{float(row.score_pct):.2f}")
+            colours.append(HIGHLIGHT if row.unit_code == unit_code else PEER)
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color=colours, text=texts,
+                           textposition="outside", hovertemplate="%{y}: %{x:.2f}%<extra></extra>", showlegend=False))
+    if median is not None:
+        fig.add_vline(x=median, line_color=ACCENT, line_dash="dash",
+                      annotation_text=plain(f"{median_label} {median:.2f}"), annotation_position="top")
+    fig.update_xaxes(title=x_title, range=[0, 108])
+    fig.update_yaxes(type="category", automargin=True, autorange="reversed")
+    return _layout(fig, height=max(260, 60 + 22 * len(labels)))
+
+
+def score_histogram(scores: pd.DataFrame, unit_code: str | None, x_title: str, y_title: str,
+                    unit_label: str | None = None) -> go.Figure:
+    """How the scores of many units spread (2-point bins from 0 to 100), the chosen unit marked."""
+    s = scores[scores["score_pct"].notna()]
+    fig = go.Figure(go.Histogram(x=s["score_pct"].astype(float), xbins={"start": 0, "end": 100.0001, "size": 2},
+                                 marker_color=PEER, hovertemplate="%{x}: %{y:,}<extra></extra>", showlegend=False))
+    mine = s.loc[s["unit_code"] == unit_code, "score_pct"]
+    if unit_code and len(mine):
+        fig.add_vline(x=float(mine.iloc[0]), line_color=HIGHLIGHT, line_width=3,
+                      annotation_text=plain(unit_label or unit_code), annotation_position="top")
+    fig.update_xaxes(title=x_title, range=[0, 101])
+    fig.update_yaxes(title=y_title, separatethousands=True)
+    return _layout(fig, height=300)
+
+
 def bars(frame: pd.DataFrame, x: str, y: str, x_title: str, y_title: str,
          colours: list[str] | None = None, text_fmt: str = "{:.2f}", horizontal: bool = False) -> go.Figure:
     vals = frame[y].astype(float)
@@ -122,7 +164,8 @@ def box_by_kind(scores: pd.DataFrame, kind_labels: dict, y_title: str, unit_code
         part = s[s["unit_kind"] == kind]
         fig.add_trace(go.Box(y=part["score_pct"].astype(float), name=plain(label),
                              marker_color=KIND_PALETTE[i % len(KIND_PALETTE)],
-                             boxpoints="all", jitter=0.4, pointpos=0, showlegend=False))
+                             boxpoints="all" if len(part) <= BOX_POINTS_UP_TO else "outliers",
+                             jitter=0.4, pointpos=0, showlegend=False))
     mine = s[s["unit_code"] == unit_code]
     if unit_code and len(mine):
         fig.add_trace(go.Scatter(x=[plain(kind_labels[mine["unit_kind"].iloc[0]])],
@@ -278,15 +321,14 @@ def tiers_before_after(comparison: pd.DataFrame, base_label: str, scenario_label
     base = comparison["tier_base"].dropna().value_counts()
     scen = comparison["tier_scenario"].dropna().value_counts()
     order = list(dict.fromkeys(sorted(base.index.union(scen.index), key=lambda t: (len(t) == 1, t))))
+    order = order[::-1]   # drawn bottom to top: the first tier at the top
     fig = go.Figure([
-        go.Bar(x=_plain_all(order), y=[int(base.get(t, 0)) for t in order], name=plain(base_label),
-               marker_color=PEER,
-               text=[int(base.get(t, 0)) for t in order], textposition="outside"),
-        go.Bar(x=_plain_all(order), y=[int(scen.get(t, 0)) for t in order], name=plain(scenario_label),
-               marker_color=ACCENT,
-               text=[int(scen.get(t, 0)) for t in order], textposition="outside"),
+        go.Bar(y=_plain_all(order), x=[int(counts.get(t, 0)) for t in order], name=plain(label), orientation="h",
+               marker_color=colour, text=[f"{int(counts.get(t, 0)):,}" for t in order], textposition="outside",
+               cliponaxis=False, hovertemplate="%{y}: %{x:,}<extra>" + plain(label) + "</extra>")
+        for counts, label, colour in ((scen, scenario_label, ACCENT), (base, base_label, PEER))
     ])
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(title=x_title, type="category")
-    fig.update_yaxes(title=y_title)
+    fig.update_layout(barmode="group", legend={"traceorder": "reversed"})
+    fig.update_yaxes(title=x_title, type="category")
+    fig.update_xaxes(title=y_title, separatethousands=True)
     return _layout(fig, height=360)

@@ -660,16 +660,23 @@ def cards_pdf(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) 
     return html_to_pdf(cards_html(cards, fiscal_year, lang, demo))
 
 
-def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) -> bytes:
-    """One PDF per unit in a ZIP, from a single rendering split at each card's title (its h1
-    bookmark; a card that ran over a page would keep all its pages), each embedding only its own
-    glyphs."""
+CARDS_PER_RENDERING = 100   # cards rendered at once for a ZIP (memory stays flat at national size)
+
+
+def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool,
+              progress=lambda done, total: None) -> bytes:
+    """One PDF per unit in a ZIP, rendered CARDS_PER_RENDERING at a time, each rendering split at each
+    card's title (its h1 bookmark; a card that ran over a page would keep all its pages), each PDF
+    embedding only its own glyphs. `progress(done, total)` is called after each rendering."""
     from saisaat.pdf import html_to_pdf_parts
-    parts = html_to_pdf_parts(cards_html(cards, fiscal_year, lang, demo))
-    if len(parts) != len(cards):
-        raise RuntimeError(f"expected {len(cards)} cards, found {len(parts)} card pages")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for card, part in zip(cards, parts):
-            z.writestr(f"{fiscal_year}_{card.unit_code}.pdf", part)
+        for start in range(0, len(cards), CARDS_PER_RENDERING):
+            chunk = cards[start:start + CARDS_PER_RENDERING]
+            parts = html_to_pdf_parts(cards_html(chunk, fiscal_year, lang, demo))
+            if len(parts) != len(chunk):
+                raise RuntimeError(f"expected {len(chunk)} cards, found {len(parts)} card pages")
+            for card, part in zip(chunk, parts):
+                z.writestr(f"{fiscal_year}_{card.unit_code}.pdf", part)
+            progress(start + len(chunk), len(cards))
     return buf.getvalue()

@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, help="database file, passed to the app as SAISAAT_DB")
     parser.add_argument("--lang", choices=["th", "en"], help="language (the app's default if omitted)")
     parser.add_argument("--app", type=Path, default=ROOT / "app.py", help="entry script (default: app.py)")
+    parser.add_argument("--timeout-s", type=float, default=30, help="how long a page may take to draw (default 30)")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=2400,
                         help="viewport height; the page is cut below it (default: 2400)")
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     pages_with_errors = []
     with StreamlitServer(args.app, env=env) as server, \
-            BrowserPage(server.url, viewport=(args.width, args.height)) as browser:
+            BrowserPage(server.url, viewport=(args.width, args.height), timeout_ms=args.timeout_s * 1000) as browser:
         for url_path in args.pages:
             if not url_path.startswith("/"):
                 url_path = "/" + url_path

@@ -217,3 +217,53 @@ def test_trend_series_breaks_at_framework_change():
     assert list(by_round) == ["Unit A · R1", "Unit A · R2"]
     assert by_round["Unit A · R1"]["score_pct"].tolist()[::2] == [75.0, 65.0]
     assert by_round["Unit A · R2"].empty
+
+
+# --- readable at any size: a ranking's window, a page of a matrix, the largest changes -------------------
+
+def _scores(pcts: dict[str, float | None]) -> pd.DataFrame:
+    return pd.DataFrame({"unit_code": list(pcts), "score_pct": list(pcts.values())})
+
+
+# Up to the limit, every assessed unit is shown, best first, with competition ranks (equal scores share one).
+def test_ranked_window_shows_a_short_ranking_whole():
+    window = analytics.ranked_window(_scores({"A": 50.0, "B": 80.0, "C": 80.0, "D": None, "E": 10.0}), "A",
+                                     all_up_to=4)
+    assert window[["unit_code", "rank", "hidden"]].values.tolist() == [
+        ["B", 1, 0], ["C", 1, 0], ["A", 3, 0], ["E", 4, 0]]
+
+
+# Past the limit: the top and bottom `ends`, `around` either side of the chosen unit, and one gap row for each
+# run of units left out, saying how many it stands for.
+def test_ranked_window_keeps_the_neighbourhood_and_the_ends():
+    pcts = {f"U{i:02d}": float(100 - i) for i in range(20)}     # U00 best (100) … U19 last (81)
+    window = analytics.ranked_window(_scores(pcts), "U10", around=2, ends=2, all_up_to=5)
+    assert [(r.unit_code, None if pd.isna(r.rank) else r.rank, r.hidden) for r in window.itertuples()] == [
+        ("U00", 1, 0), ("U01", 2, 0), (None, None, 6),
+        ("U08", 9, 0), ("U09", 10, 0), ("U10", 11, 0), ("U11", 12, 0), ("U12", 13, 0), (None, None, 5),
+        ("U18", 19, 0), ("U19", 20, 0)]
+    top = analytics.ranked_window(_scores(pcts), "U01", around=2, ends=2, all_up_to=5)   # near the top: no gap there
+    assert [r.unit_code or f"gap {r.hidden}" for r in top.itertuples()] == [
+        "U00", "U01", "U02", "U03", "gap 14", "U18", "U19"]
+    unassessed = analytics.ranked_window(_scores(pcts), "ZZ", around=2, ends=2, all_up_to=5)
+    assert [r.unit_code or f"gap {r.hidden}" for r in unassessed.itertuples()] == ["U00", "U01", "gap 16", "U18", "U19"]
+
+
+# A page of a long frame: its rows, the row numbers shown (from 1) and how many pages; a page past the end is
+# the last page.
+def test_page_of():
+    frame = pd.DataFrame({"n": range(1, 206)})   # 205 rows
+    rows, first, last, pages = analytics.page_of(frame, 2, size=100)
+    assert (rows["n"].tolist()[:2], first, last, pages) == ([101, 102], 101, 200, 3)
+    rows, first, last, pages = analytics.page_of(frame, 9, size=100)
+    assert (rows["n"].tolist(), first, last, pages) == ([201, 202, 203, 204, 205], 201, 205, 3)
+    assert analytics.page_of(frame.head(0), 1, size=100)[1:] == (0, 0, 1)
+
+
+# A before → after chart of many units draws the largest rises and falls and the chosen unit only.
+def test_largest_changes():
+    comparison = pd.DataFrame({"unit_code": ["A", "B", "C", "D", "E", "F"],
+                               "x_base": [10.0, 10.0, 10.0, 10.0, 10.0, 10.0],
+                               "x_scenario": [15.0, 11.0, 10.0, 2.0, 9.0, 30.0]})
+    assert analytics.largest_changes(comparison, "x", "C", n=1, all_up_to=3)["unit_code"].tolist() == ["C", "D", "F"]
+    assert analytics.largest_changes(comparison, "x", "C", n=1, all_up_to=6)["unit_code"].tolist() == list("ABCDEF")

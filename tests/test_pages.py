@@ -324,3 +324,44 @@ def test_open_network_without_sign_in_refuses_writes(tiny_path, monkeypatch, pag
     assert any("is not open to the visitor (not signed in) role, so nothing of it is shown" in w.value
                for w in at.warning)
     assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+
+
+# --- readable at any size (issue 12): the same pages with the limits lowered to the BMA demo's size -----------
+
+# A ranking too long to draw whole shows the top and bottom, the chosen unit's neighbourhood with rank numbers,
+# a row for each run of units left out (shown + left out = every assessed unit), and the spread as a histogram.
+def test_compare_long_ranking_shows_the_neighbourhood(demo_path, monkeypatch):
+    from saisaat import analytics
+    monkeypatch.setattr(analytics, "RANKED_ALL_UP_TO", 20)
+    monkeypatch.setattr(analytics, "RANKED_AROUND", 2)
+    monkeypatch.setattr(analytics, "RANKED_ENDS", 1)
+    at = open_page(demo_path, monkeypatch, "compare", lang="en", fy="2568", round="0", unit="1030", peers="all")
+    ranked, spread = chart_specs(at)[:2]
+    labels = ranked["data"][0]["y"]
+    gaps = [label for label in labels if "more units" in label]
+    bars = [label for label in labels if "more units" not in label]
+    of = int(metric(at, "Rank in group").split(" of ")[-1])
+    assert bars[0].startswith("1. ") and len(bars) == 1 + 1 + 5 and len(gaps) in (1, 2)
+    assert len(bars) + sum(int(g.split()[1].replace(",", "")) for g in gaps) == of
+    mine = [b for b, c in zip(labels, ranked["data"][0]["marker"]["color"]) if c == "#D1495B"]
+    rank = int(metric(at, "Rank in group").split()[0])
+    assert mine == [f"{rank}. " + at.selectbox(key="unit").format_func("1030").rsplit(" (", 1)[0]]
+    assert spread["data"][0]["type"] == "histogram"
+    assert any(c.value.startswith(f"Showing 7 of {of} units") for c in at.caption)
+
+
+# A long matrix comes a page at a time, saying which rows of how many; the last page holds the rest.
+def test_coverage_matrix_in_pages(demo_path, monkeypatch):
+    from saisaat import analytics
+    monkeypatch.setattr(analytics, "MATRIX_PAGE", 30)
+    at = open_page(demo_path, monkeypatch, "coverage", lang="en", fy="2568", round="0")
+    heatmap = next(s for s in chart_specs(at) if s["data"][0]["type"] == "heatmap")
+    assert len(heatmap["data"][0]["y"]) == 30
+    assert "Units 1–30 of 70 (the download has every unit)" in [c.value for c in at.caption]
+    at.number_input(key="cov_page").set_value(3).run()
+    heatmap = next(s for s in chart_specs(at) if s["data"][0]["type"] == "heatmap")
+    assert len(heatmap["data"][0]["y"]) == 10
+    assert "Units 61–70 of 70 (the download has every unit)" in [c.value for c in at.caption]
+    at.segmented_control(key="cov_peers").set_value("group").run()   # 1001's zone: 9 districts, one page
+    heatmap = next(s for s in chart_specs(at) if s["data"][0]["type"] == "heatmap")
+    assert len(heatmap["data"][0]["y"]) == 9
