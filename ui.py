@@ -357,10 +357,15 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
         downloads({key: data}, file_name or key, f"chart_{key}")
 
 
+def calendar() -> pd.DataFrame:
+    """The configured inspection calendar (its dates relative to the fiscal year)."""
+    return query("inspection_calendar_by_step")
+
+
 def cycle_chart(fiscal_year: int, today: date, key: str) -> None:
     """The fiscal year's inspection cycle drawn as a calendar, with today marked."""
     T, code = translator(), lang()
-    steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(fiscal_year)]
+    steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(calendar(), fiscal_year)]
     chart(charts.cycle_timeline(steps, today, T("cycle_today", date=format_date(today, code)),
                                 months_short(code), be_year), key)
 

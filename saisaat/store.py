@@ -22,7 +22,8 @@ WRITES = QUERIES_DIR / "writes"
 # Tables in the order they can be filled (each refers only to tables before it).
 TABLES = (
     "organisation", "unit_kinds", "peer_groups", "units", "frameworks", "fiscal_years", "objectives", "indicators",
-    "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
+    "assignments", "rulesets", "rules", "rule_steps", "inspection_calendar", "plan_deadlines", "import_batches",
+    "results",
     "evaluation_components", "scenarios", "results_history", "plan_steps", "configuration_versions",
 )
 
@@ -205,7 +206,8 @@ def record_plan_steps(db, steps: pd.DataFrame, *, by: str, at: datetime | None =
 # --- the configuration ------------------------------------------------------------------------------
 
 CONFIG_TABLES = ("organisation", "unit_kinds", "peer_groups", "units", "frameworks", "fiscal_years",
-                 "objectives", "indicators", "assignments")   # in the order they can be written
+                 "objectives", "indicators", "assignments", "inspection_calendar",
+                 "plan_deadlines")   # in the order they can be written
 
 
 def _staged(cur, name: str, frame: pd.DataFrame, **params) -> None:
@@ -245,7 +247,8 @@ def _configuration_tables(db, config) -> dict[str, pd.DataFrame]:
     if db is not None:
         facts = db.query("stored_result_facts")
         stored_years = [int(c) for c in facts.loc[facts["kind"] == "fiscal_year", "code"]]
-    tables = {k: config[k] for k in CONFIG_TABLES if k != "fiscal_years"}
+    from saisaat.configuration import TABLE_PARTS
+    tables = {p.table: config[p.key] for p in TABLE_PARTS}
     tables["fiscal_years"] = fiscal_years(config["frameworks"], max([current_fiscal_year()] + stored_years))
     units = tables["units"]
     tables["units"] = units.assign(   # a blank optional cell is no value (NULL); missions are '' when none
