@@ -576,7 +576,7 @@ def _check_calendar(config: Configuration, bad) -> None:
     dated = [s for s in CYCLE_STEPS if s in starts]
     for previous, step in zip(dated, dated[1:]):
         if starts[step] < starts[previous]:
-            bad("calendar", (step,), "start_day", getattr(calendar.set_index("step").loc[step], "start_day"),
+            bad("calendar", (step,), "start_day", calendar.set_index("step").loc[step, "start_day"],
                 "cfg_cal_not_rising", before=Message(f"cycle_{previous}"))
     deadlines, due = config["plan_deadlines"], {}
     for r in deadlines.itertuples():
@@ -589,8 +589,7 @@ def _check_calendar(config: Configuration, bad) -> None:
             continue
         day = _relative(bad, "plan_deadlines", key, r, "due")
         if day is not None and day > year_end:
-            col = "due_year" if r.due_year > 0 else "due_month"
-            bad("plan_deadlines", key, col, getattr(r, col), "cfg_plan_deadline_after_year")
+            bad("plan_deadlines", key, "due_year", r.due_year, "cfg_plan_deadline_after_year")
         elif day is not None:
             due[key] = (day, r.due_day)
     have = set(zip(deadlines["plan_kind"], deadlines["step"]))

@@ -222,6 +222,7 @@ def cycle_table(source, fiscal_year: int, today: date, lang: str) -> pd.DataFram
     rounds = rounds[rounds["fiscal_year"] == fiscal_year]
     reporting = {int(r.inspection_round): (int(r.num_units_reporting), int(r.num_units_expected))
                  for r in rounds.itertuples()}
+    calendar = source.query("inspection_calendar_by_step")
     return pd.DataFrame([{
         "step": t(f"cycle_{s.step.key}", lang),
         "when": f"{format_date(s.step.starts_on, lang)} – {format_date(s.step.ends_on, lang)}",
@@ -229,7 +230,7 @@ def cycle_table(source, fiscal_year: int, today: date, lang: str) -> pd.DataFram
         "detail": "" if s.expected is None else t(
             "state_detail" if "visits" in s.step.key else "state_detail_both", lang,
             received=s.received, expected=s.expected),
-    } for s in cycle_status(source.query("inspection_calendar_by_step"), fiscal_year, today, reporting)], columns=["step", "when", "state", "detail"])
+    } for s in cycle_status(calendar, fiscal_year, today, reporting)], columns=["step", "when", "state", "detail"])
 
 
 def responsibility(source, framework_id: int, lang: str) -> pd.DataFrame:

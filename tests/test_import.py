@@ -924,6 +924,23 @@ def test_zip_export_restore_round_trip(db, tmp_path, as_path):
     assert [t for t in store.TABLES if not state[t].equals(again[t])] == []
 
 
+# An export made before the inspection calendar and the plan deadlines were configuration (no such tables)
+# restores with the defaults the app used until then; every other table comes back identical.
+def test_restore_export_from_before_the_calendar_tables(db, tmp_path):
+    state = busy_state(db)
+    folder = tmp_path / "export"
+    backup.export_parquet(db, folder)
+    for table in ("inspection_calendar", "plan_deadlines"):
+        (folder / f"{table}.parquet").unlink()
+    backup.restore(backup.read_export(folder), tmp_path / "restored.duckdb")
+    with Database(tmp_path / "restored.duckdb", read_only=True) as restored:
+        again = backup.table_frames(restored)
+        assert restored.query("inspection_calendar_by_step").set_index("step").loc[
+            "round1_visits"].tolist() == [1, 4, 0, 20, 4, 0]
+        assert len(restored.query("plan_deadlines_by_step")) == 10
+    assert [t for t in store.TABLES if not state[t].equals(again[t])] == []
+
+
 def incomplete_folder(db, tmp_path) -> Path:
     folder = tmp_path / "export"
     backup.export_parquet(db, folder)
