@@ -148,10 +148,10 @@ def _calendar_seen() -> set:
 
 def follow_the_calendar() -> None:
     """From 1 October the new fiscal year exists: add it once per process, database and fiscal year."""
-    from saisaat.store import extend_fiscal_years
+    from saisaat.store import follow_the_calendar as add_years_begun
     key = (str(default_db_path()), current_fiscal_year())
     if key not in _calendar_seen():
-        if not db().read_only and extend_fiscal_years(db(), key[1], by="calendar"):
+        if not db().read_only and add_years_begun(db()):
             data_changed()
         _calendar_seen().add(key)
 

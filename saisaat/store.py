@@ -131,6 +131,14 @@ def extend_fiscal_years(db, through_fy: int, *, by: str) -> list[int]:
     return new["fiscal_year"].tolist()
 
 
+def follow_the_calendar(db, *, by: str = "calendar") -> list[int]:
+    """From 1 October the new fiscal year exists: add every fiscal year begun by today (`fiscal.today()`,
+    which honours SAISAAT_TODAY) that the database lacks. The app does it on start, the command line before
+    a results import; returns the years added."""
+    from saisaat.fiscal import current_fiscal_year
+    return extend_fiscal_years(db, current_fiscal_year(), by=by)
+
+
 class ScenarioNameTaken(MessageError):
     """A scenario with this name is already saved."""
 
