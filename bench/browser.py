@@ -179,21 +179,32 @@ class BrowserPage:
     """
 
     def __init__(self, base_url: str, viewport: tuple[int, int] = (1440, 2400),
-                 locale: str = "th-TH", timeout_ms: float = 30_000):
+                 locale: str = "th-TH", timeout_ms: float = 30_000, _shared=None):
         self.base_url = base_url.rstrip("/")
         self.timeout_ms = timeout_ms
         self.runs_finished = 0
-        self._pw = sync_playwright().start()
+        self._settings = (viewport, locale, timeout_ms)
+        self._owner = _shared is None   # the first page starts Playwright and Chromium; another() shares them
+        self._pw = sync_playwright().start() if self._owner else _shared[0]
         try:
-            self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            self._browser = (self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                             if self._owner else _shared[1])
             self._context = self._browser.new_context(
                 viewport={"width": viewport[0], "height": viewport[1]}, locale=locale)
             self._context.set_default_timeout(timeout_ms)
             self.page = self._context.new_page()
             self.page.on("websocket", self._watch_websocket)
         except BaseException:
-            self._pw.stop()
+            if self._owner:
+                self._pw.stop()
             raise
+
+    def another(self, base_url: str) -> BrowserPage:
+        """A page on another server, in a new browser context (its own cookies and cache) of this page's
+        Chromium: Playwright's sync API runs one instance per thread, so a module that starts several
+        servers drives them all from the first page's. Close it (a `with` block) before this one."""
+        viewport, locale, timeout_ms = self._settings
+        return BrowserPage(base_url, viewport, locale, timeout_ms, _shared=(self._pw, self._browser))
 
     def __enter__(self) -> BrowserPage:
         return self
@@ -281,8 +292,12 @@ class BrowserPage:
         self.page.screenshot(path=str(path))
 
     def close(self) -> None:
-        """Close the browser and stop Playwright; safe to call twice."""
+        """Close the browser and stop Playwright (a page from another(): its context only); safe to call twice."""
         if self._pw is None:
+            return
+        if not self._owner:
+            self._context.close()
+            self._pw = None
             return
         try:
             self._browser.close()

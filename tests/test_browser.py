@@ -215,7 +215,7 @@ def download(browser, click) -> Path:
 # file (previewed, saved); then every page opens without an error box, naming the new unit in the sidebar;
 # the comparison and coverage pages show the new wording, the trends mark the framework change; the cabinet
 # summary's PDF and the new unit's report card read back the new wording (and the card the new unit's name).
-def test_new_centre_walk(tmp_path):
+def test_new_centre_walk(browser, tmp_path):
     import os
 
     from saisaat import cli
@@ -229,7 +229,7 @@ def test_new_centre_walk(tmp_path):
         os.environ.pop("SAISAAT_TODAY") if saved is None else os.environ.__setitem__("SAISAAT_TODAY", saved)
     out = ARTIFACTS / "new_centre"
     with StreamlitServer(ROOT / "app.py", env={"SAISAAT_DB": str(db_path), "SAISAAT_TODAY": NEW_CENTRE_TODAY}) \
-            as server, BrowserPage(server.url) as browser:
+            as server, browser.another(server.url) as browser:
         page = browser.page
         browser.goto("/")
         expect(page.get_by_text("เริ่มต้นใช้งาน").first).to_be_visible()    # the getting-started panel
@@ -293,12 +293,12 @@ PROVINCE_NAME = "ศูนย์ประสานราชการใสสะ
 
 # The provincial example (another agency's configuration from `init --config`, then its results): every page
 # opens without an error box and shows the province's centre, nothing of the BMA's.
-def test_provincial_pages(tmp_path):
+def test_provincial_pages(browser, tmp_path):
     from fixture import build_provincial
     db_path = tmp_path / "province.duckdb"
     build_provincial(db_path)
     with StreamlitServer(ROOT / "app.py", env={"SAISAAT_DB": str(db_path)}) as server, \
-            BrowserPage(server.url) as browser:
+            browser.another(server.url) as browser:
         for path in NEW_PAGES:
             browser.goto(f"/{path}")
             expect(browser.page.locator('[data-testid="stSidebar"]').get_by_text(PROVINCE_NAME)).to_be_visible()

@@ -1005,12 +1005,20 @@ def test_restore_truncated_parquet_refused(db, tmp_path):
 
 # --- a real process killed before its commit ---------------------------------------------------------
 
+@pytest.fixture
+def today_in_fy2563(monkeypatch):
+    """The tiny database's today (its calendar ends in FY2563): the command line's import then adds no fiscal
+    year (from 1 October it adds the year begun, as the app does on start: tests/test_calendar.py)."""
+    monkeypatch.setenv("SAISAAT_TODAY", "2020-06-01")
+
+
 def cli_env(**extra) -> dict:
     return {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT), **extra}
 
 
 # An import SIGKILLed with every row written but uncommitted leaves every table as it was. (The pause
 # before the commit is put in by tests/cli_paused.py; the shipped code has no such hook.)
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_import_killed_before_commit_leaves_database_unchanged(db_path, tmp_path):
     source = tmp_path / "fix.csv"
     source.write_bytes(REPLACE_CSV)
@@ -1044,6 +1052,7 @@ def test_import_killed_before_commit_leaves_database_unchanged(db_path, tmp_path
 
 # While this process holds the database, CLI import / restore exit 3 "in use", no traceback, file unchanged.
 @pytest.mark.parametrize("command", ["import", "restore"])
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_refuses_database_in_use(db_path, tmp_path, command):
     source = tmp_path / "fy2563-r1.csv"
     source.write_bytes(LONG_CSV)
@@ -1075,6 +1084,7 @@ def run_cli(capsys, *argv) -> tuple[int, str, str]:
 
 
 # Success: exit 0, the plan summary, the batch number; the batch names who imported.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_import_success(db_path, tmp_path, capsys):
     source = tmp_path / "fy2563-r1.csv"
     source.write_bytes(LONG_CSV)
@@ -1090,6 +1100,7 @@ def test_cli_import_success(db_path, tmp_path, capsys):
 
 
 # Refusal: exit 1 and every problem, one line each, with sheet, row, column, value, Thai and English.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_import_refused_lists_every_problem(db_path, capsys):
     before = snapshot_file(db_path)
     code, _, err = run_cli(capsys, "import", CORPUS / "date_outside_fiscal_year.csv", "--db", db_path)
@@ -1104,6 +1115,7 @@ def test_cli_import_refused_lists_every_problem(db_path, capsys):
 
 
 # CLI replace: without --replace or without --reason exit 1 (nothing written); with both, exit 0.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_replace_needs_flag_and_reason(db_path, tmp_path, capsys):
     source = tmp_path / "fix.csv"
     source.write_bytes(REPLACE_CSV)
@@ -1123,6 +1135,7 @@ def test_cli_replace_needs_flag_and_reason(db_path, tmp_path, capsys):
 
 # --dry-run checks and previews but writes nothing (same bytes); a bad file still exits 1.
 @pytest.mark.parametrize("data, code", [(LONG_CSV, 0), ((CORPUS / "binary_two.csv").read_bytes(), 1)])
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_dry_run_writes_nothing(db_path, tmp_path, capsys, data, code):
     source = tmp_path / "check.csv"
     source.write_bytes(data)
@@ -1137,6 +1150,7 @@ def test_cli_dry_run_writes_nothing(db_path, tmp_path, capsys, data, code):
 
 # A column outside the format: exit 1 with the problem and a hint; with --ignore-columns exit 0, the
 # ignored column listed in both languages.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_ignore_columns(db_path, capsys):
     before = snapshot_file(db_path)
     code, _, err = run_cli(capsys, "import", CORPUS / "points_column.csv", "--db", db_path)
@@ -1158,6 +1172,7 @@ def test_cli_ignore_columns(db_path, capsys):
 
 
 # undo through the CLI: exit 0 for an import, 1 for an unknown batch; a missing file exits 2.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_undo_and_missing_file(db_path, tmp_path, capsys):
     source = tmp_path / "fy2563-r1.csv"
     source.write_bytes(LONG_CSV)
@@ -1173,6 +1188,7 @@ def test_cli_undo_and_missing_file(db_path, tmp_path, capsys):
 
 
 # CLI export then restore gives identical tables; an incomplete export exits 1, database file untouched.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_export_restore(db, db_path, tmp_path, capsys):
     state = busy_state(db)
     db.close()
