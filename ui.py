@@ -253,10 +253,10 @@ def _calendar_seen() -> set:
 
 def follow_the_calendar() -> None:
     """From 1 October the new fiscal year exists: add it once per process, database and fiscal year."""
-    from saisaat.store import extend_fiscal_years
+    from saisaat.store import follow_the_calendar as add_years_begun
     key = (str(default_db_path()), current_fiscal_year())
     if key not in _calendar_seen():
-        if not db().read_only and extend_fiscal_years(db(), key[1], by=auth.SYSTEM_USER):
+        if not db().read_only and add_years_begun(db()):
             data_changed()
         _calendar_seen().add(key)
 
@@ -572,10 +572,15 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
         downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
 
 
+def calendar() -> pd.DataFrame:
+    """The configured inspection calendar (its dates relative to the fiscal year)."""
+    return query("inspection_calendar_by_step")
+
+
 def cycle_chart(fiscal_year: int, today: date, key: str) -> None:
     """The fiscal year's inspection cycle drawn as a calendar, with today marked."""
     T, code = translator(), lang()
-    steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(fiscal_year)]
+    steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(calendar(), fiscal_year)]
     chart(charts.cycle_timeline(steps, today, T("cycle_today", date=format_date(today, code)),
                                 months_short(code), be_year), key)
 

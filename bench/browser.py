@@ -191,17 +191,21 @@ class BrowserPage:
     """
 
     def __init__(self, base_url: str, viewport: tuple[int, int] = (1440, 2400),
-                 locale: str = "th-TH", timeout_ms: float = 60_000, of: BrowserPage | None = None):
+                 locale: str = "th-TH", timeout_ms: float = 60_000, of: BrowserPage | None = None,
+                 _shared=None):
         """`of`: another BrowserPage whose browser this one shares, in a context of its own (its own
         cookies: another person at once; Playwright's sync API runs one instance per thread)."""
+        if of is not None:
+            _shared = (of._pw, of._browser)
         self.base_url = base_url.rstrip("/")
         self.timeout_ms = timeout_ms
         self.runs_finished = 0
-        self._owner = of is None
-        self._pw = sync_playwright().start() if of is None else of._pw
+        self._settings = (viewport, locale, timeout_ms)
+        self._owner = _shared is None   # the first page starts Playwright and Chromium; another() shares them
+        self._pw = sync_playwright().start() if self._owner else _shared[0]
         try:
             self._browser = (self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                             if of is None else of._browser)
+                             if self._owner else _shared[1])
             self._context = self._browser.new_context(
                 viewport={"width": viewport[0], "height": viewport[1]}, locale=locale)
             self._context.set_default_timeout(timeout_ms)
@@ -211,6 +215,13 @@ class BrowserPage:
             if self._owner:
                 self._pw.stop()
             raise
+
+    def another(self, base_url: str) -> BrowserPage:
+        """A page on another server, in a new browser context (its own cookies and cache) of this page's
+        Chromium: Playwright's sync API runs one instance per thread, so a module that starts several
+        servers drives them all from the first page's. Close it (a `with` block) before this one."""
+        viewport, locale, timeout_ms = self._settings
+        return BrowserPage(base_url, viewport, locale, timeout_ms, _shared=(self._pw, self._browser))
 
     def __enter__(self) -> BrowserPage:
         return self
@@ -298,7 +309,7 @@ class BrowserPage:
         self.page.screenshot(path=str(path))
 
     def close(self) -> None:
-        """Close the browser and stop Playwright; safe to call twice."""
+        """Close the browser and stop Playwright (a page from another(): its context only); safe to call twice."""
         if self._pw is None:
             return
         if not self._owner:

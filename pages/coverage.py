@@ -19,9 +19,9 @@ ui.period_banner()
 
 points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
 # Rounds whose inspection visits have not ended yet are pending, not missing.
-pending = pending_rounds(fy, rnd, today())
+pending = pending_rounds(ui.calendar(), fy, rnd, today())
 for r in pending:
-    a, b = round_visit_dates(fy, r)
+    a, b = round_visit_dates(ui.calendar(), fy, r)
     st.info(f"{T('round_n', n=r)}: " + T("pending_note", start=format_date(a, ui.lang()),
                                           end=format_date(b, ui.lang())), icon=":material/schedule:")
 status = analytics.coverage_status(points, 1 if rnd else 2, len(pending))

@@ -81,7 +81,7 @@ else:
 now = today()
 current_fy = fiscal_year_of(now)
 st.subheader(T("cycle_title", fy=current_fy))
-steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(current_fy)]
+steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(ui.calendar(), current_fy)]
 active = [name for name, a, b in steps if a <= now <= b]
 st.caption(T("cycle_today", date=format_date(now, ui.lang())) + " · " +
            (T("cycle_now", step=", ".join(active)) if active else T("cycle_between")))

@@ -114,7 +114,9 @@ def plans_tab() -> None:
                             format_func=lambda y: f"{y}–{y + 3}" if kind == "strategic" else str(y))
     late_only = c.toggle(T("late_only"), key="late_only")
     recorded = ui.query("plan_steps_by_unit")
-    status = ui.with_names(plans.status_labelled(plans.status(ui.units(), recorded, kind, plan_year, today()), lang))
+    deadlines = ui.query("plan_deadlines_by_step")
+    status = ui.with_names(plans.status_labelled(plans.status(ui.units(), recorded, deadlines, kind, plan_year, today()),
+                                                 lang))
     counts = plans.status_counts(status)
     m = st.columns(3)
     m[0].metric(T("metric_plans_done"), f"{counts['done']:,} / {counts['units']:,}", border=True)

@@ -87,8 +87,23 @@ def _read_table(name: str, read) -> pa.Table:
         raise RestoreRefused(Message("backup_table_unreadable", table=name)) from exc
 
 
+def _default_calendar():
+    from saisaat import reference
+    return reference.inspection_calendar()
+
+
+def _default_deadlines():
+    from saisaat import reference
+    return reference.plan_deadlines()
+
+
+# Tables an export made before they existed lacks: restored with the defaults the app used until then.
+_DEFAULTED = {"inspection_calendar": _default_calendar, "plan_deadlines": _default_deadlines}
+
+
 def read_export(source: Path | bytes) -> dict[str, pa.Table]:
-    """The tables of an export folder or ZIP; refused when a table is missing or unreadable."""
+    """The tables of an export folder or ZIP; refused when a table is missing or unreadable (an export
+    from before the calendar was configuration gets the default calendar and plan deadlines)."""
     tables = {}
     if isinstance(source, Path) and source.is_file():
         source = source.read_bytes()
@@ -106,6 +121,9 @@ def read_export(source: Path | bytes) -> dict[str, pa.Table]:
             path = Path(source) / f"{t}.parquet"
             if path.exists():
                 tables[t] = _read_table(t, lambda path=path: pq.read_table(path))
+    for t, default in _DEFAULTED.items():   # an export made before these were configuration
+        if t not in tables:
+            tables[t] = pa.Table.from_pandas(default(), preserve_index=False)
     missing = [t for t in store.TABLES if t not in tables]
     if missing:
         raise RestoreRefused(Message("backup_incomplete", tables=", ".join(missing)))

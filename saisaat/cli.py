@@ -111,7 +111,7 @@ def cmd_ruleset_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from saisaat import importer
+    from saisaat import importer, store
     path = existing_db(args)
     try:
         data = Path(args.file).read_bytes()
@@ -119,6 +119,8 @@ def cmd_import(args) -> int:
         print(Message("cli_cannot_open", file=str(args.file), detail=exc.strerror or str(exc)), file=sys.stderr)
         return 2
     with Database(path, read_only=args.dry_run) as db:
+        if not args.dry_run:   # from 1 October the new fiscal year takes results, as in the app
+            store.follow_the_calendar(db)
         plan = importer.plan_import(db, data, Path(args.file).name)
         problems = importer.all_problems(plan, replace=args.replace, reason=args.reason,
                                          ignore_columns=args.ignore_columns)

@@ -1,5 +1,6 @@
 """The organisation's configuration as one workbook: its names, unit kinds, peer groups, units,
-frameworks, objectives, indicators, assignments and the official point rules of each framework.
+frameworks, objectives, indicators, assignments, the official point rules of each framework, the
+inspection calendar and the plan-step deadlines.
 
 `export_workbook` writes it (one sheet per part, Thai headers with English in a second header row);
 `plan_configuration` reads an edited workbook the way the results importer reads results (the same
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from saisaat.fiscal import CYCLE_STEPS
 from saisaat.i18n import Message, t
 from saisaat.importer import NO, YES, Formula, Problem, cell_code, cell_text, column_letter, is_blank, read_sheets, rows_text
+from saisaat.plans import STEPS as PLAN_STEPS
 
 HEADER_ROWS = 2   # Thai headers, then English
 
@@ -33,6 +36,7 @@ class Part:
     cols: tuple[Col, ...]
     row_key: tuple[str, ...]
     table: str | None = None  # the table it is stored in (rules and settings become rulesets)
+    order: tuple = ()         # (column, values in the order a clerk reads them): rows sorted so, not by text
 
     @property
     def columns(self) -> list[str]:
@@ -63,6 +67,13 @@ PARTS = (
          ("framework_id", "scope")),
     Part("settings", (Col("framework_id", "int"), Col("setting", "code"), Col("value")),
          ("framework_id", "setting")),
+    # dates relative to the fiscal year: day, month, and the date's Buddhist-era year minus the fiscal year
+    Part("calendar", (Col("step", "code"), Col("start_day", "int"), Col("start_month", "int"),
+                                 Col("start_year", "int"), Col("end_day", "int"), Col("end_month", "int"),
+                                 Col("end_year", "int")), ("step",), "inspection_calendar", ("step", CYCLE_STEPS)),
+    Part("plan_deadlines", (Col("plan_kind", "code"), Col("step", "code"), Col("due_day", "int"),
+                            Col("due_month", "int"), Col("due_year", "int")), ("plan_kind", "step"), "plan_deadlines",
+         ("step", PLAN_STEPS)),
 )
 PART = {p.key: p for p in PARTS}
 TABLE_PARTS = [p for p in PARTS if p.table]
@@ -71,6 +82,8 @@ ORGANISATION_ITEMS = ("org_name", "org_short", "centre_name", "secretariat", "se
 # the covering memo's items: optional (blank when not given)
 OPTIONAL_ITEMS = ("report_to", "doc_number_prefix", "signer_name", "signer_position", "contact_phone")
 MEASURES = ("binary", "count", "percent")
+# parts a workbook made before they were configuration lacks: a missing sheet keeps the part in use
+OPTIONAL_PARTS = ("calendar", "plan_deadlines")
 # LibreOffice Calc saves a yes/no cell as the formula =TRUE() or =FALSE(): the value it shows
 LIBREOFFICE_BOOLEANS = {"=TRUE()": True, "=FALSE()": False, "=TRUE": True, "=FALSE": False}
 
@@ -147,7 +160,13 @@ def normalised(part: Part, frame: pd.DataFrame) -> pd.DataFrame:
     for c in part.cols:
         values = frame[c.name].tolist() if c.name in frame else [None] * len(frame)
         out[c.name] = [_plain(v, c.kind) for v in values]
-    return pd.DataFrame(out, columns=part.columns, dtype=object).sort_values(list(part.row_key), ignore_index=True)
+    frame = pd.DataFrame(out, columns=part.columns, dtype=object)
+    if part.order:   # the column's known values in their own order, any other after them
+        col, values = part.order
+        rank = {v: i for i, v in enumerate(values)}
+        return frame.sort_values(list(part.row_key), ignore_index=True, key=lambda s: s.map(
+            lambda v: rank.get(v, len(rank))) if s.name == col else s)
+    return frame.sort_values(list(part.row_key), ignore_index=True)
 
 
 def _plain(v, kind: str):
@@ -168,8 +187,13 @@ def snapshot_json(config: Configuration) -> str:
 
 
 def from_snapshot(text: str) -> Configuration:
-    data = json.loads(text)
-    return {p.key: normalised(p, pd.DataFrame(data.get(p.key, []), columns=p.columns)) for p in PARTS}
+    data = json.loads(text)   # (a version from before a part was configuration lacks it: it is kept)
+    return {p.key: normalised(p, pd.DataFrame(data[p.key], columns=p.columns)) for p in PARTS if p.key in data}
+
+
+def with_kept_parts(config: Configuration, base: Configuration) -> Configuration:
+    """A configuration without some optional part (an older workbook or version) keeps `base`'s."""
+    return dict(config, **{k: base[k] for k in OPTIONAL_PARTS if k not in config})
 
 
 # --- the workbook ------------------------------------------------------------------------------------
@@ -305,7 +329,7 @@ def read_workbook(data: bytes, file_name: str) -> tuple[Configuration | None, li
         else:
             found[part] = sheet
     for part in PART:
-        if part not in found:
+        if part not in found and part not in OPTIONAL_PARTS:
             problems.append(Problem(file_name, None, None, sheet_title(part), Message("cfg_missing_sheet")))
     config, where = {}, {}
     for key, sheet in found.items():
@@ -359,7 +383,7 @@ def read_workbook(data: bytes, file_name: str) -> tuple[Configuration | None, li
         where[key] = {k: r for k, r in seen.items()}
     if problems:
         return None, problems, where
-    return {k: normalised(PART[k], config[k]) for k in PART}, problems, where
+    return {k: normalised(PART[k], config[k]) for k in PART if k in config}, problems, where
 
 
 # --- checks ----------------------------------------------------------------------------------------
@@ -494,6 +518,90 @@ def _specs(config: Configuration, bad) -> dict[int, dict]:
         if ok:
             specs[int(fw)] = spec
     return specs
+
+
+# Dates relative to the fiscal year are checked in FY2545 (1 Oct 2001 – 30 Sep 2002): its years -1, 0 and 1
+# (CE 2001–2003) are not leap years, so a day that is not there every year (29 February) is refused.
+CHECK_FY = 2545
+
+
+def _relative(bad, part: str, key: tuple, row, prefix: str):
+    """The date a row's day, month and year columns (`prefix`_day, …) give in CHECK_FY, or None (reported)."""
+    from saisaat.fiscal import relative_date
+    day, month, year = (getattr(row, f"{prefix}_{x}") for x in ("day", "month", "year"))
+    if not 1 <= month <= 12:
+        bad(part, key, f"{prefix}_month", month, "cfg_bad_month")
+    elif year not in (-1, 0, 1):
+        bad(part, key, f"{prefix}_year", year, "cfg_bad_year_offset")
+    else:
+        try:
+            return relative_date(CHECK_FY, day, month, year)
+        except ValueError:
+            bad(part, key, f"{prefix}_day", day, "cfg_no_such_day")
+    return None
+
+
+def _check_calendar(config: Configuration, bad) -> None:
+    """The inspection calendar and the plan deadlines: known steps, each once and none missing, real days,
+    windows that end after they start, rounds inside their fiscal year, dates rising in the steps' order."""
+    from datetime import date
+
+    from saisaat.fiscal import CYCLE_STEPS, ROUND_STEPS, fiscal_year_bounds
+    from saisaat.plans import PLAN_KINDS, STEPS
+    year_start, year_end = fiscal_year_bounds(CHECK_FY)
+    latest_end = date(year_end.year + 1, 9, 30)
+    calendar, starts = config["calendar"], {}
+    for r in calendar.itertuples():
+        key = (r.step,)
+        if r.step not in CYCLE_STEPS:
+            bad("calendar", key, "step", r.step, "cfg_cal_unknown_step", steps=", ".join(CYCLE_STEPS))
+            continue
+        start, end = _relative(bad, "calendar", key, r, "start"), _relative(bad, "calendar", key, r, "end")
+        if start is None or end is None:
+            continue
+        if end < start:
+            bad("calendar", key, "end_day", r.end_day, "cfg_window_ends_before_start")
+        elif r.step in ROUND_STEPS and not (year_start <= start and end <= year_end):
+            col = "start_day" if start < year_start else "end_day"
+            bad("calendar", key, col, getattr(r, col), "cfg_cal_round_outside_year")
+        elif start < year_start:
+            bad("calendar", key, "start_day", r.start_day, "cfg_cal_before_year")
+        elif end > latest_end:
+            bad("calendar", key, "end_day", r.end_day, "cfg_cal_too_late")
+        else:
+            starts[r.step] = start
+    for step in CYCLE_STEPS:
+        if step not in set(calendar["step"]):
+            bad("calendar", None, "step", step, "cfg_cal_step_missing")
+    dated = [s for s in CYCLE_STEPS if s in starts]
+    for previous, step in zip(dated, dated[1:]):
+        if starts[step] < starts[previous]:
+            bad("calendar", (step,), "start_day", calendar.set_index("step").loc[step, "start_day"],
+                "cfg_cal_not_rising", before=Message(f"cycle_{previous}"))
+    deadlines, due = config["plan_deadlines"], {}
+    for r in deadlines.itertuples():
+        key = (r.plan_kind, r.step)
+        if r.plan_kind not in PLAN_KINDS:
+            bad("plan_deadlines", key, "plan_kind", r.plan_kind, "cfg_plan_unknown_kind", kinds=", ".join(PLAN_KINDS))
+            continue
+        if r.step not in STEPS:
+            bad("plan_deadlines", key, "step", r.step, "cfg_plan_unknown_step", steps=", ".join(STEPS))
+            continue
+        day = _relative(bad, "plan_deadlines", key, r, "due")
+        if day is not None and day > year_end:
+            bad("plan_deadlines", key, "due_year", r.due_year, "cfg_plan_deadline_after_year")
+        elif day is not None:
+            due[key] = (day, r.due_day)
+    have = set(zip(deadlines["plan_kind"], deadlines["step"]))
+    for kind in PLAN_KINDS:
+        for step in STEPS:
+            if (kind, step) not in have:
+                bad("plan_deadlines", None, "step", f"{kind} / {step}", "cfg_plan_deadline_missing")
+        dated = [s for s in STEPS if (kind, s) in due]
+        for previous, step in zip(dated, dated[1:]):
+            if due[(kind, step)][0] < due[(kind, previous)][0]:
+                bad("plan_deadlines", (kind, step), "due_day", due[(kind, step)][1], "cfg_plan_not_rising",
+                    before=Message(f"plan_step_{previous}"))
 
 
 def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[list[Problem], list]:
@@ -639,6 +747,7 @@ def check(config: Configuration, where: dict, stored: dict[str, set]) -> tuple[l
         col = "first_fy" if home is None or fy < home.first_fy else "last_fy"
         bad("frameworks", (fw,) if home is not None else None, col,
             fy if home is None else getattr(home, col), "cfg_results_other_framework", fy=fy, framework=fw)
+    _check_calendar(config, bad)
     # the official rules of each framework
     specs = _specs(config, bad)
     rulesets = []
@@ -683,6 +792,8 @@ def plan_from(db, config: Configuration, where: dict, file_name: str, sha256: st
     """Check a configuration (from a workbook, or a stored version) and say what applying it would change."""
     from saisaat import scoring
     plan = ConfigPlan(file_name, sha256)
+    before = current(db)
+    config = with_kept_parts(config, before)
     facts = db.query("stored_result_facts")
     years = db.query("stored_result_years")
     stored = {"units": set(facts.loc[facts["kind"] == "unit", "code"]),
@@ -694,7 +805,6 @@ def plan_from(db, config: Configuration, where: dict, file_name: str, sha256: st
     plan.problems, plan.rulesets = check(config, where, stored)
     if plan.problems:
         return plan
-    before = current(db)
     # a workbook from before the memo's items were added leaves them as they are (they are optional)
     org, kept = config["organisation"], before["organisation"]
     missing = kept[kept["item"].isin(OPTIONAL_ITEMS) & ~kept["item"].isin(org["item"])]
@@ -735,7 +845,8 @@ def default_configuration() -> Configuration:
     frames = {"organisation": reference.organisation(), "unit_kinds": reference.unit_kinds(),
               "peer_groups": reference.peer_groups(), "units": units, "frameworks": reference.frameworks(),
               "objectives": reference.objectives(), "indicators": indicators,
-              "assignments": reference.assignments(units, indicators)}
+              "assignments": reference.assignments(units, indicators),
+              "inspection_calendar": reference.inspection_calendar(), "plan_deadlines": reference.plan_deadlines()}
     rulesets = reference.official_rulesets(indicators)
     return from_tables(frames, {int(rs.framework_id): rs.spec for rs in rulesets})
 
@@ -749,6 +860,7 @@ def plan_new(data: bytes | None, file_name: str | None) -> ConfigPlan:
         name, sha = file_name, hashlib.sha256(data).hexdigest()
         if problems:
             return ConfigPlan(name, sha, problems=problems)
+        config = with_kept_parts(config, default_configuration())
     plan = ConfigPlan(name, sha)
     plan.problems, plan.rulesets = check(config, where, {})
     plan.config = None if plan.problems else config

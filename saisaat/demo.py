@@ -68,8 +68,10 @@ def _sigmoid(x):
 
 def generate_results(rng: np.random.Generator, units: pd.DataFrame, indicators: pd.DataFrame,
                      assignments: pd.DataFrame, fiscal_years: pd.DataFrame,
-                     objectives: pd.DataFrame, last_fy: int = LAST_FY_WITH_RESULTS) -> pd.DataFrame:
-    """Measured values for every assigned indicator, fiscal year and round, less a few missing."""
+                     objectives: pd.DataFrame, calendar: pd.DataFrame,
+                     last_fy: int = LAST_FY_WITH_RESULTS) -> pd.DataFrame:
+    """Measured values for every assigned indicator, fiscal year and round, less a few missing; each
+    inspected on a day of its round's visits in `calendar` (the inspection calendar)."""
     n_units = len(units)
     unit_pos = pd.Series(np.arange(n_units), index=units["unit_code"])
     unit_effect = rng.normal(0.35, 0.7, n_units)
@@ -120,7 +122,7 @@ def generate_results(rng: np.random.Generator, units: pd.DataFrame, indicators: 
             unit_missing[rng.choice(n_units, min(rng.binomial(n_units, 0.01), max(2, n_units // 200)),
                                     replace=False)] = True
             keep = ~unit_missing[u] & (rng.random(len(p)) >= 0.004)
-            visit_start, visit_end = round_visit_dates(fy, rnd)
+            visit_start, visit_end = round_visit_dates(calendar, fy, rnd)
             span = (visit_end - visit_start).days + 1
             uk, ik = u[keep], i[keep]
             frames.append(pd.DataFrame({
@@ -188,16 +190,18 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
     indicators = reference.indicators()
     assignments = reference.assignments(units, indicators)
     rulesets = reference.official_rulesets(indicators)
+    calendar, deadlines = reference.inspection_calendar(), reference.plan_deadlines()
     progress(0.15, "generate")
-    results = generate_results(rng, units, indicators, assignments, fiscal_years, objectives)
+    results = generate_results(rng, units, indicators, assignments, fiscal_years, objectives, calendar)
     components = generate_components(rng, units, results)
-    plan_steps = plans.demo_steps(units.head(len(reference.units())), rng, today())
+    plan_steps = plans.demo_steps(units.head(len(reference.units())), rng, today(), deadlines)
     progress(0.5, "write")
     with store.new_database(path) as cur:
         for table, frame in (("organisation", organisation), ("unit_kinds", kinds),
                              ("peer_groups", groups), ("units", units), ("frameworks", frameworks),
                              ("fiscal_years", fiscal_years), ("objectives", objectives),
-                             ("indicators", indicators), ("assignments", assignments)):
+                             ("indicators", indicators), ("assignments", assignments),
+                             ("inspection_calendar", calendar), ("plan_deadlines", deadlines)):
             store.append(cur, table, frame)
         for rs in rulesets:
             store.append(cur, "rulesets", rs.ruleset)
@@ -206,7 +210,7 @@ def build_demo(path: Path | str, scale: str = "bma", seed: int = DEMO_SEED,
         store.add_configuration_version(cur, version_id=1, by=by, snapshot=initial_snapshot(
             {"organisation": organisation, "unit_kinds": kinds, "peer_groups": groups, "units": units,
              "frameworks": frameworks, "objectives": objectives, "indicators": indicators,
-             "assignments": assignments}, rulesets))
+             "assignments": assignments, "inspection_calendar": calendar, "plan_deadlines": deadlines}, rulesets))
         store.add_batch(cur, batch_id=1, source="demo", file_name=DEMO_FILE_NAME,
                         sha256=hashlib.sha256(f"{DEMO_FILE_NAME}:{scale}:{seed}".encode()).hexdigest(),
                         imported_by=f"saisaat demo --seed {seed}", row_count=len(results), note=DEMO_NOTE)

@@ -1,5 +1,5 @@
 """The Thai fiscal year (1 Oct – 30 Sep, named by the Buddhist-era year in which it ends) and
-the yearly inspection cycle of the centre, as the BMA documents give it."""
+the yearly inspection cycle of the centre, dated by the configuration's inspection calendar."""
 from __future__ import annotations
 
 import os
@@ -85,6 +85,22 @@ def format_month_year(day: date, lang: str = "th") -> str:
     return f"{months[day.month - 1]} {be_year(day.year) if lang == 'th' else day.year}"
 
 
+# The steps of the yearly cycle, in order (named by the catalogue, cycle_<step>). Their dates are part of the
+# configuration (the inspection_calendar table, the workbook's calendar sheet); the rounds' work and visits
+# lie inside the fiscal year, the rest may run into the next one (the evaluations, in October).
+CYCLE_STEPS = ("circular", "round1_work", "round1_visits", "round2_work", "round2_visits",
+               "evaluations_due", "compile_scores", "circulate_report")
+ROUND_STEPS = ("round1_work", "round1_visits", "round2_work", "round2_visits")
+VISIT_STEPS = {1: "round1_visits", 2: "round2_visits"}
+
+
+def relative_date(fiscal_year: int, day: int, month: int, year: int) -> date:
+    """A configured date in a fiscal year: `year` is the date's Buddhist-era year minus the fiscal year
+    (-1: October–December before it ends, 0: its own calendar year, 1: the year after). FY2570 with
+    (1, 10, -1) is 1 Oct 2569 (2026)."""
+    return date(ce_year(fiscal_year + int(year)), int(month), int(day))
+
+
 @dataclass(frozen=True)
 class CycleStep:
     key: str          # string-catalogue key, cycle_<key>
@@ -92,32 +108,25 @@ class CycleStep:
     ends_on: date
 
 
-def inspection_cycle(fiscal_year: int) -> list[CycleStep]:
-    """The steps of one fiscal year's cycle, in order (dates as the documents write them)."""
-    start, end = fiscal_year_bounds(fiscal_year)
-    y = end.year
-    return [
-        CycleStep("circular", start, date(start.year, 10, 31)),
-        CycleStep("round1_work", start, date(y, 3, 30)),
-        CycleStep("round1_visits", date(y, 4, 1), date(y, 4, 20)),
-        CycleStep("round2_work", date(y, 4, 1), date(y, 8, 31)),
-        CycleStep("round2_visits", date(y, 8, 1), date(y, 8, 31)),
-        CycleStep("evaluations_due", date(y, 10, 1), date(y, 10, 31)),
-        CycleStep("compile_scores", date(y, 10, 1), date(y, 10, 31)),
-        CycleStep("circulate_report", date(y, 11, 1), date(y, 11, 30)),
-    ]
+def inspection_cycle(calendar, fiscal_year: int) -> list[CycleStep]:
+    """The steps of one fiscal year's cycle, in order, dated by `calendar` (the inspection_calendar rows:
+    step, start_day, start_month, start_year, end_day, end_month, end_year)."""
+    rows = {r.step: r for r in calendar.itertuples(index=False)}
+    return [CycleStep(key, relative_date(fiscal_year, rows[key].start_day, rows[key].start_month, rows[key].start_year),
+                      relative_date(fiscal_year, rows[key].end_day, rows[key].end_month, rows[key].end_year))
+            for key in CYCLE_STEPS if key in rows]
 
 
-def round_visit_dates(fiscal_year: int, inspection_round: int) -> tuple[date, date]:
-    step = {1: "round1_visits", 2: "round2_visits"}[inspection_round]
-    return next((s.starts_on, s.ends_on) for s in inspection_cycle(fiscal_year) if s.key == step)
+def round_visit_dates(calendar, fiscal_year: int, inspection_round: int) -> tuple[date, date]:
+    step = VISIT_STEPS[inspection_round]
+    return next((s.starts_on, s.ends_on) for s in inspection_cycle(calendar, fiscal_year) if s.key == step)
 
 
-def pending_rounds(fiscal_year: int, inspection_round: int | None, today: date) -> list[int]:
+def pending_rounds(calendar, fiscal_year: int, inspection_round: int | None, today: date) -> list[int]:
     """The rounds of the period (one, or both when None) whose inspection visits have not ended on
     `today`: their results are pending, not missing."""
     rounds = [inspection_round] if inspection_round else [1, 2]
-    return [r for r in rounds if round_visit_dates(fiscal_year, r)[1] >= today]
+    return [r for r in rounds if round_visit_dates(calendar, fiscal_year, r)[1] >= today]
 
 
 @dataclass(frozen=True)
@@ -128,7 +137,8 @@ class StepStatus:
     expected: int | None = None
 
 
-def cycle_status(fiscal_year: int, today: date, units_reporting: dict[int, tuple[int, int]]) -> list[StepStatus]:
+def cycle_status(calendar, fiscal_year: int, today: date,
+                 units_reporting: dict[int, tuple[int, int]]) -> list[StepStatus]:
     """Each step of the year's cycle with its state on `today`, from the dates and the data.
 
     `units_reporting`: round → (units with results, units due). A step that waits for results
@@ -143,7 +153,7 @@ def cycle_status(fiscal_year: int, today: date, units_reporting: dict[int, tuple
     waits = {"round1_visits": units_reporting.get(1, (0, 0)), "round2_visits": units_reporting.get(2, (0, 0)),
              "evaluations_due": total, "compile_scores": total}
     out = []
-    for step in inspection_cycle(fiscal_year):
+    for step in inspection_cycle(calendar, fiscal_year):
         state = by_date(step)
         if step.key in waits:
             received, expected = waits[step.key]

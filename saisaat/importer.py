@@ -33,7 +33,7 @@ import pandas as pd
 from saisaat import store
 from saisaat.auth import User, require
 from saisaat.db import Database
-from saisaat.fiscal import fiscal_year_bounds, gregorian_year
+from saisaat.fiscal import fiscal_year_bounds, gregorian_year, today
 from saisaat.i18n import Message, MessageError, t
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -507,7 +507,12 @@ class _Checker:
             return None
         fy = int(t)
         if fy not in self.ref.years:
-            self.problem(row, col, v, "imp_fiscal_year_unknown", fy=fy, lo=min(self.ref.years), hi=max(self.ref.years))
+            begins = fiscal_year_bounds(fy)[0]
+            if fy > max(self.ref.years) and begins > today():   # a year to come: say when it begins
+                self.problem(row, col, v, "imp_fiscal_year_not_begun", fy=fy, be=fy - 1, ce=begins.year)
+            else:
+                self.problem(row, col, v, "imp_fiscal_year_unknown", fy=fy, lo=min(self.ref.years),
+                             hi=max(self.ref.years))
             return None
         return fy
 

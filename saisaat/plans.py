@@ -1,32 +1,22 @@
 """Plan tracking: each unit's 4-year strategic plan and annual action plan through the OCSC steps
 (drafted → approved by the oversight committee → submitted to the Budget Bureau → published → being
-carried out), with deadlines (illustrative, data/plan_deadlines.csv) to tell who is late."""
+carried out), with deadlines (part of the configuration: the plan_deadlines table, illustrative by default)
+to tell who is late."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from saisaat import DATA_DIR
-from saisaat.fiscal import fiscal_year_bounds, format_date, gregorian_year, today
+from saisaat.fiscal import format_date, gregorian_year, relative_date, today
 from saisaat.i18n import Message, t
 from saisaat.importer import Problem
 
 PLAN_KINDS = ("action", "strategic")
 STEPS = ("drafted", "approved", "submitted", "published", "in_progress")
 STRATEGIC_FIRST_YEAR = 2546   # strategic plans run 2546–2549, 2550–2553, … 2570–2573
-
-
-@lru_cache(maxsize=1)
-def _deadline_days() -> dict[tuple[str, str], tuple[int, int]]:
-    d = deadlines()
-    return {(r.plan_kind, r.step): (int(r.month), int(r.day)) for r in d.itertuples()}
-
-
-def deadlines() -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / "plan_deadlines.csv", dtype={"month": int, "day": int, "step_no": int})
 
 
 def plan_structure() -> pd.DataFrame:
@@ -38,11 +28,11 @@ def strategic_start(fiscal_year: int) -> int:
     return fiscal_year - (fiscal_year - STRATEGIC_FIRST_YEAR) % 4
 
 
-def due_date(plan_kind: str, plan_year: int, step: str) -> date:
-    """Steps fall due before the plan's first fiscal year starts (1 October)."""
-    month, day = _deadline_days()[(plan_kind, step)]
-    start, _ = fiscal_year_bounds(plan_year)
-    return date(start.year, month, day)
+def due_date(deadlines: pd.DataFrame, plan_kind: str, plan_year: int, step: str) -> date:
+    """The step's deadline for the plan starting in `plan_year`, from the configured deadlines (plan_kind,
+    step, due_day, due_month, due_year relative to the plan's first fiscal year)."""
+    row = deadlines[(deadlines["plan_kind"] == plan_kind) & (deadlines["step"] == step)].iloc[0]
+    return relative_date(plan_year, row["due_day"], row["due_month"], row["due_year"])
 
 
 def plan_years(fiscal_years, plan_kind: str) -> list[int]:
@@ -73,13 +63,14 @@ def status_counts(status_frame: pd.DataFrame) -> dict[str, int]:
             "done_late": int(status_frame["done_late"].map(bool).sum())}
 
 
-def status(units: pd.DataFrame, recorded: pd.DataFrame, plan_kind: str, plan_year: int, today: date) -> pd.DataFrame:
+def status(units: pd.DataFrame, recorded: pd.DataFrame, deadlines: pd.DataFrame, plan_kind: str, plan_year: int,
+           today: date) -> pd.DataFrame:
     """One row per unit: each step's date (or none), the furthest step reached, and the steps that are
-    overdue today (due and not recorded) or were done after their deadline."""
+    overdue today (due and not recorded) or were done after their `deadlines` (plan_deadlines rows)."""
     mine = recorded[(recorded["plan_kind"] == plan_kind) & (recorded["plan_year"] == plan_year)]
     wide = mine.pivot(index="unit_code", columns="step", values="done_on").reindex(columns=list(STEPS))
     out = units[["unit_code"]].merge(wide, left_on="unit_code", right_index=True, how="left")
-    due = {s: due_date(plan_kind, plan_year, s) for s in STEPS}
+    due = {s: due_date(deadlines, plan_kind, plan_year, s) for s in STEPS}
     reached, overdue, done_late = [], [], []
     for row in out.itertuples(index=False):
         dates = dict(zip(STEPS, row[1:]))
@@ -154,7 +145,8 @@ def parse_csv(data: bytes) -> pd.DataFrame:
     return frame
 
 
-def demo_steps(units: pd.DataFrame, rng: np.random.Generator, today: date, years=range(2566, 2571)) -> pd.DataFrame:
+def demo_steps(units: pd.DataFrame, rng: np.random.Generator, today: date, deadlines: pd.DataFrame,
+               years=range(2566, 2571)) -> pd.DataFrame:
     """Synthetic plan progress: past plans complete, mostly on time; this year's a few units late."""
     rows = []
     plans = [("action", y) for y in years] + [("strategic", strategic_start(y)) for y in (min(years), max(years))]
@@ -163,7 +155,7 @@ def demo_steps(units: pd.DataFrame, rng: np.random.Generator, today: date, years
             delay_unit = rng.random() < 0.12
             previous = date.min
             for step in STEPS:
-                due = due_date(plan_kind, plan_year, step)
+                due = due_date(deadlines, plan_kind, plan_year, step)
                 lag = int(rng.integers(15, 60)) if delay_unit else -int(rng.integers(0, 20))
                 done = max(previous, date.fromordinal(due.toordinal() + lag))   # steps come in order
                 previous = done

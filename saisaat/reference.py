@@ -1,5 +1,5 @@
 """Reference tables from data/: the organisation, unit kinds, peer groups, units, frameworks,
-objectives, indicators, assignments, rules.
+objectives, indicators, assignments, rules, the inspection calendar and the plan-step deadlines.
 
 These are the BMA defaults (units from ../shared/reference, illustrative indicators and rules);
 real ones replace them by editing the files in data/ or through import.
@@ -66,6 +66,24 @@ def indicators(data_dir: Path = DATA_DIR) -> pd.DataFrame:
     for col in ("framework_id", "objective_no"):
         df[col] = df[col].astype(int)
     return df
+
+
+def _whole_numbers(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    for col in df.columns:
+        if col.startswith(("start_", "end_", "due_")):
+            df[col] = df[col].astype(int)
+    return df.sort_values(key.split(","), ignore_index=True)
+
+
+def inspection_calendar(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """The steps of the yearly inspection cycle, each date as day, month and year relative to the fiscal
+    year (see saisaat.fiscal.relative_date)."""
+    return _whole_numbers(read_csv("inspection_calendar.csv", data_dir), "step")
+
+
+def plan_deadlines(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """The deadline of each plan step, relative to the plan's first fiscal year (as the calendar's dates)."""
+    return _whole_numbers(read_csv("plan_deadlines.csv", data_dir), "plan_kind,step")
 
 
 def fiscal_years(frames: pd.DataFrame, through_fy: int | None = None) -> pd.DataFrame:

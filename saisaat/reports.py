@@ -149,7 +149,8 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
     same_framework = framework_of(db, fiscal_year - 1) == framework_of(db, fiscal_year)
     organisation, proper_names = labels.organisation(db, lang), labels.proper_names(db, lang)
     # each round's results, to see which rounds a unit is missing (a round not yet inspected is not missing)
-    inspected = [r for r in (1, 2) if r not in pending_rounds(fiscal_year, None, today())]
+    calendar = db.query("inspection_calendar_by_step")
+    inspected = [r for r in (1, 2) if r not in pending_rounds(calendar, fiscal_year, None, today())]
     round_scores = {r: db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=r) for r in inspected}
     round_points = {}
     wanted = units or analytics.assessed(scores)["unit_code"].tolist()
@@ -224,6 +225,7 @@ def cycle_table(source, fiscal_year: int, today: date, lang: str) -> pd.DataFram
     rounds = rounds[rounds["fiscal_year"] == fiscal_year]
     reporting = {int(r.inspection_round): (int(r.num_units_reporting), int(r.num_units_expected))
                  for r in rounds.itertuples()}
+    calendar = source.query("inspection_calendar_by_step")
     return pd.DataFrame([{
         "step": t(f"cycle_{s.step.key}", lang),
         "when": f"{format_date(s.step.starts_on, lang)} – {format_date(s.step.ends_on, lang)}",
@@ -231,7 +233,7 @@ def cycle_table(source, fiscal_year: int, today: date, lang: str) -> pd.DataFram
         "detail": "" if s.expected is None else t(
             "state_detail" if "visits" in s.step.key else "state_detail_both", lang,
             received=s.received, expected=s.expected),
-    } for s in cycle_status(fiscal_year, today, reporting)], columns=["step", "when", "state", "detail"])
+    } for s in cycle_status(calendar, fiscal_year, today, reporting)], columns=["step", "when", "state", "detail"])
 
 
 def responsibility(source, framework_id: int, lang: str) -> pd.DataFrame:

@@ -121,6 +121,32 @@ create table rule_steps (
     primary key (ruleset_code, indicator_code, min_value)
 );
 
+-- The yearly inspection cycle (saisaat.fiscal.CYCLE_STEPS, named by the string catalogue): each step's
+-- window with its dates relative to the fiscal year, so one row serves every year. A date is a day, a
+-- month and a year offset: the date's Buddhist-era year minus the fiscal year (-1: October–December
+-- before the fiscal year's end, 0: its own year, 1: after it ends). The configuration's checks keep the
+-- dates real, rising and the rounds inside their fiscal year.
+create table inspection_calendar (
+    step         varchar primary key check (length(step) between 1 and 32),
+    start_day    integer not null check (start_day between 1 and 31),
+    start_month  integer not null check (start_month between 1 and 12),
+    start_year   integer not null check (start_year between -1 and 1),
+    end_day      integer not null check (end_day between 1 and 31),
+    end_month    integer not null check (end_month between 1 and 12),
+    end_year     integer not null check (end_year between -1 and 1)
+);
+
+-- The deadline of each OCSC plan step, relative to the plan's first fiscal year as the calendar's dates
+-- are (the BMA default: every step due in the months around the fiscal year's start, year -1).
+create table plan_deadlines (
+    plan_kind  varchar not null check (plan_kind in ('strategic', 'action')),
+    step       varchar not null check (step in ('drafted', 'approved', 'submitted', 'published', 'in_progress')),
+    due_day    integer not null check (due_day between 1 and 31),
+    due_month  integer not null check (due_month between 1 and 12),
+    due_year   integer not null check (due_year between -1 and 1),
+    primary key (plan_kind, step)
+);
+
 -- The other components of each unit's yearly performance evaluation (1–5 scale), which the
 -- transparency score is weighted into for the annual reward money. Synthetic in the demo.
 create table evaluation_components (

@@ -26,7 +26,8 @@ WRITES = QUERIES_DIR / "writes"
 # Tables in the order they can be filled (each refers only to tables before it).
 TABLES = (
     "organisation", "unit_kinds", "peer_groups", "units", "frameworks", "fiscal_years", "objectives", "indicators",
-    "assignments", "rulesets", "rules", "rule_steps", "import_batches", "results",
+    "assignments", "rulesets", "rules", "rule_steps", "inspection_calendar", "plan_deadlines", "import_batches",
+    "results",
     "evaluation_components", "scenarios", "results_history", "plan_steps", "configuration_versions",
     "users", "user_units", "publications", "audit_log",
 )
@@ -168,6 +169,14 @@ def extend_fiscal_years(db, through_fy: int, *, by: User) -> list[int]:
     return new["fiscal_year"].tolist()
 
 
+def follow_the_calendar(db, *, by: User = auth.SYSTEM_USER) -> list[int]:
+    """From 1 October the new fiscal year exists: add every fiscal year begun by today (`fiscal.today()`,
+    which honours SAISAAT_TODAY) that the database lacks. The app does it on start, the command line before
+    a results import; returns the years added."""
+    from saisaat.fiscal import current_fiscal_year
+    return extend_fiscal_years(db, current_fiscal_year(), by=by)
+
+
 class ScenarioNameTaken(MessageError):
     """A scenario with this name is already saved."""
 
@@ -274,7 +283,8 @@ def record_plan_steps(db, steps: pd.DataFrame, *, by: User, at: datetime | None 
 # --- the configuration ------------------------------------------------------------------------------
 
 CONFIG_TABLES = ("organisation", "unit_kinds", "peer_groups", "units", "frameworks", "fiscal_years",
-                 "objectives", "indicators", "assignments")   # in the order they can be written
+                 "objectives", "indicators", "assignments", "inspection_calendar",
+                 "plan_deadlines")   # in the order they can be written
 
 
 def _staged(cur, name: str, frame: pd.DataFrame, **params) -> None:
@@ -314,7 +324,8 @@ def _configuration_tables(db, config) -> dict[str, pd.DataFrame]:
     if db is not None:
         facts = db.query("stored_result_facts")
         stored_years = [int(c) for c in facts.loc[facts["kind"] == "fiscal_year", "code"]]
-    tables = {k: config[k] for k in CONFIG_TABLES if k != "fiscal_years"}
+    from saisaat.configuration import TABLE_PARTS
+    tables = {p.table: config[p.key] for p in TABLE_PARTS}
     tables["fiscal_years"] = fiscal_years(config["frameworks"], max([current_fiscal_year()] + stored_years))
     units = tables["units"]
     tables["units"] = units.assign(   # a blank optional cell is no value (NULL); missions are '' when none

@@ -5,7 +5,9 @@ Every name is made up and the organisation's names say so ("(สมมุติ)
 (district) offices in three peer groups by size, eight provincial offices of central agencies, two
 frameworks of its own (FY2566–2567 with three objectives, and from FY2568 with a fourth objective on
 personnel, nine indicators and one indicator scored by its own steps) and its own point rules. The
-province weighs no other evaluation component: its reward tiers follow the transparency score alone.
+province weighs no other evaluation component: its reward tiers follow the transparency score alone. Its
+inspection calendar is its own (round 1 visited 1–30 April, round 2 1–15 September); its plan deadlines are
+the BMA default's.
 
     python scripts/make_provincial_example.py            # rewrites data/examples/provincial_centre.xlsx
     python -m saisaat init --db /tmp/province.duckdb --config data/examples/provincial_centre.xlsx
@@ -20,7 +22,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from saisaat import configuration  # noqa: E402
+from saisaat import configuration, reference  # noqa: E402
 from saisaat.configuration import PART  # noqa: E402
 
 OUT = ROOT / "data" / "examples" / "provincial_centre.xlsx"
@@ -111,6 +113,13 @@ SETTINGS = {  # the same reward settings in both frameworks: tiers by the transp
 }
 
 
+CALENDAR = [  # step, start day, month, year, end day, month, year (years against the fiscal year)
+    ("circular", 1, 10, -1, 15, 10, -1), ("round1_work", 1, 10, -1, 31, 3, 0), ("round1_visits", 1, 4, 0, 30, 4, 0),
+    ("round2_work", 1, 4, 0, 31, 8, 0), ("round2_visits", 1, 9, 0, 15, 9, 0), ("evaluations_due", 1, 10, 0, 20, 10, 0),
+    ("compile_scores", 1, 10, 0, 31, 10, 0), ("circulate_report", 1, 11, 0, 30, 11, 0),
+]
+
+
 def frame(part: str, rows) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PART[part].columns)
 
@@ -127,7 +136,8 @@ def example_configuration() -> dict[str, pd.DataFrame]:
     settings += [(fw, k, v) for fw in (1, 2) for k, v in SETTINGS.items()]
     rows = {"organisation": ORGANISATION, "unit_kinds": UNIT_KINDS, "peer_groups": PEER_GROUPS, "units": units,
             "frameworks": FRAMEWORKS, "objectives": OBJECTIVES, "indicators": INDICATORS,
-            "assignments": assignments, "rules": RULES, "settings": settings}
+            "assignments": assignments, "rules": RULES, "settings": settings, "calendar": CALENDAR,
+            "plan_deadlines": reference.plan_deadlines().itertuples(index=False, name=None)}
     return {part: configuration.normalised(PART[part], frame(part, r)) for part, r in rows.items()}
 
 

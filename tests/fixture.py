@@ -16,6 +16,8 @@ tests is worked out by hand from the values below.
                2: FY2562–, objectives 1 conscience, 2 audit
                   T2-1.01 binary, T2-1.02 count ('core'); T2-2.01 percent, T2-2.02 binary ('service')
     fiscal years 2560–2563; no results in 2563
+    calendar  the BMA default inspection calendar and plan deadlines (data/inspection_calendar.csv,
+              data/plan_deadlines.csv): round-1 visits 1–20 April, round-2 visits 1–31 August, …
     rulesets  official-f1: binary 1 pt; count steps [1 -> 1] max 1; percent proportional target 100 max 1
               official-f2: binary 3 pts; count steps [2 -> 1, 3 -> 2, 4 -> 3] max 3;
                            percent proportional target 80 max 3
@@ -30,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from saisaat import store
+from saisaat import reference, store
 from saisaat.auth import User
 from saisaat.configuration import initial_snapshot
 from saisaat.db import connect
@@ -241,6 +243,9 @@ def build_tiny(path: Path | str) -> None:
                          _frame(OBJECTIVES, ["framework_id", "objective_no", "theme_code", "name_th", "name_en"]))
             store.append(cur, "indicators", indicators)
             store.append(cur, "assignments", _frame(ASSIGNMENTS, ["unit_code", "indicator_code"]))
+            calendar, deadlines = reference.inspection_calendar(), reference.plan_deadlines()
+            store.append(cur, "inspection_calendar", calendar)
+            store.append(cur, "plan_deadlines", deadlines)
             for rs in rulesets:
                 store.append(cur, "rulesets", rs.ruleset)
                 store.append(cur, "rules", rs.rules)
@@ -251,7 +256,8 @@ def build_tiny(path: Path | str) -> None:
                       "units": units, "frameworks": frameworks,
                       "objectives": _frame(OBJECTIVES, ["framework_id", "objective_no", "theme_code", "name_th",
                                                         "name_en"]),
-                      "indicators": indicators, "assignments": _frame(ASSIGNMENTS, ["unit_code", "indicator_code"])}
+                      "indicators": indicators, "assignments": _frame(ASSIGNMENTS, ["unit_code", "indicator_code"]),
+                      "inspection_calendar": calendar, "plan_deadlines": deadlines}
             official = [r for r in rulesets if r.spec.get("is_official")]
             store.add_configuration_version(cur, version_id=1, by=acting("tests/fixture.py"),
                                             applied_at=datetime(2018, 10, 1, 8, 0),

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from saisaat import analytics
+from saisaat import analytics, reference
 from saisaat.fiscal import fiscal_year_bounds, fiscal_year_of, format_date, inspection_cycle, pending_rounds
 
 N = np.nan
@@ -130,7 +130,7 @@ def test_coverage_summary():
     (2, date(2027, 4, 21), [2]),
 ])
 def test_pending_rounds(rnd, today, expected):
-    assert pending_rounds(2570, rnd, today) == expected
+    assert pending_rounds(reference.inspection_calendar(), 2570, rnd, today) == expected
 
 
 # Failing indicators: I2 — A 3/6, C 0/6 → 25 % of max, 50 % scoring zero, 100 % below full.
@@ -190,7 +190,7 @@ def test_fiscal_calendar():
     assert fiscal_year_bounds(2570) == (date(2026, 10, 1), date(2027, 9, 30))
     assert format_date(date(2026, 11, 28), "th") == "28 พ.ย. 2569"
     assert format_date(date(2026, 11, 28), "en") == "28 Nov 2026"
-    steps = {s.key: (s.starts_on, s.ends_on) for s in inspection_cycle(2569)}
+    steps = {s.key: (s.starts_on, s.ends_on) for s in inspection_cycle(reference.inspection_calendar(), 2569)}
     assert steps["round1_visits"] == (date(2026, 4, 1), date(2026, 4, 20))
     assert steps["round2_visits"] == (date(2026, 8, 1), date(2026, 8, 31))
     assert steps["circulate_report"] == (date(2026, 11, 1), date(2026, 11, 30))

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from saisaat import store
+from saisaat import auth, store
 from saisaat.auth import SYSTEM_USER
 from saisaat.fiscal import current_fiscal_year, format_date_long, today
 
@@ -48,3 +48,41 @@ def test_extend_fiscal_years(tiny_db):
 ])
 def test_format_date_long(day, th, en):
     assert (format_date_long(day, "th"), format_date_long(day, "en")) == (th, en)
+
+
+def fy2571_csv() -> bytes:
+    """One FY2571 result of the BMA default configuration: the first unit, its first yes/no indicator."""
+    from saisaat import configuration
+    config = configuration.default_configuration()
+    binary = set(config["indicators"].query("framework_id == 2 and measure == 'binary'")["indicator_code"])
+    unit, indicator = next((r.unit_code, r.indicator_code) for r in config["assignments"].itertuples()
+                           if r.indicator_code in binary)
+    return f"fiscal_year,inspection_round,unit_code,indicator_code,value\n2571,1,{unit},{indicator},1\n".encode()
+
+
+# The command line follows the calendar as the app does: a database made on 30 September 2027 ends at
+# FY2570; an FY2571 results file is refused that day, located at its fiscal-year cell and saying when the
+# year begins (nothing written), and imported from 1 October 2027, when the import adds FY2571 itself.
+def test_cli_import_adds_the_new_fiscal_year(tmp_path, monkeypatch, capsys):
+    from saisaat import cli
+    from saisaat.db import Database
+    monkeypatch.setenv("SAISAAT_TODAY", "2027-09-30")
+    path, results = tmp_path / "centre.duckdb", tmp_path / "fy2571.csv"
+    results.write_bytes(fy2571_csv())
+    assert cli.main(["init", "--db", str(path)]) == 0
+    capsys.readouterr()
+    assert cli.main(["import", str(results), "--db", str(path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[1] == ("- fy2571, row 2, column A ('2571'): ปีงบประมาณ 2571 ยังไม่เริ่ม (เริ่ม 1 ต.ค. 2570; ค.ศ. 2027) "
+                      "นำเข้าผลของปีงบประมาณได้ตั้งแต่วันแรกของปี ตรวจปี พ.ศ. / fiscal year 2571 has not begun yet "
+                      "(it begins 1 Oct 2027; B.E. 2570): a fiscal year's results can be imported from its first day; "
+                      "check the Buddhist-era year")
+    with Database(path, read_only=True) as db:
+        assert max(db.query("fiscal_years")["fiscal_year"]) == 2570
+        assert db.query("import_batches_by_id").empty
+    monkeypatch.setenv("SAISAAT_TODAY", "2027-10-01")
+    assert cli.main(["import", str(results), "--db", str(path)]) == 0
+    with Database(path, read_only=True) as db:
+        years = db.query("fiscal_years").set_index("fiscal_year")
+        assert years.index.max() == 2571 and years.loc[2571, "framework_id"] == 2
+        assert db.viewing(auth.EVERYTHING).query("unit_scores", fiscal_year=2571, inspection_round=1)["num_scored"].sum() == 1

@@ -14,12 +14,18 @@ a configuration then adds no fiscal year. The exported workbook's rows are sorte
     rules        3–5 framework 1 binary/count/percent, 6–8 framework 2 (F: steps, framework 2 count '2:1, 3:2, 4:3')
     settings     3–13 framework 1, 14–24 framework 2, by setting name (component.mission, levels, name_en,
                  name_th, pool_baht, round_aggregation, tier.1–3, tier_basis, transparency_weight)
+    calendar     3 circular, 4 round1_work, 5 round1_visits, 6 round2_work, 7 round2_visits, 8 evaluations_due,
+                 9 compile_scores, 10 circulate_report (A step, B–D start day, month, year, E–G end day, month,
+                 year; the default: round 1 visits 1 Apr – 20 Apr of year 0, …)
+    plan deadlines  3–7 action, 8–12 strategic, each drafted, approved, submitted, published, in_progress
+                 (A kind, B step, C day, D month, E year; action drafted 31 Jul of year -1, approved 31 Aug, …)
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -29,11 +35,11 @@ import pyarrow as pa
 import pytest
 
 from fixture import acting
-from saisaat import auth, backup, cli, configuration, importer, labels, store
+from saisaat import auth, backup, cli, configuration, importer, labels, plans, reference, reports, store
 from saisaat.auth import SYSTEM_USER
 from saisaat.configuration import sheet_title
 from saisaat.db import Database
-from saisaat.fiscal import current_fiscal_year
+from saisaat.fiscal import current_fiscal_year, inspection_cycle, pending_rounds
 from saisaat.i18n import MessageError
 
 CORPUS = Path(__file__).resolve().parent / "config_corpus"
@@ -130,6 +136,7 @@ def run_cli(capsys, *argv) -> tuple[int, str, str]:
 
 U, F, I, A = sheet_title("units"), sheet_title("frameworks"), sheet_title("indicators"), sheet_title("assignments")
 R, S, K = sheet_title("rules"), sheet_title("settings"), sheet_title("unit_kinds")
+C, P = sheet_title("calendar"), sheet_title("plan_deadlines")
 
 
 # --- export → import changes nothing ------------------------------------------------------------------
@@ -243,6 +250,32 @@ MALFORMED = {
                                                  [(I, 3, "B", "2", "cfg_indicator_meaning_changed")]),
     "assignment_with_results_removed": ([delete_rows("assignments", 3)],
                                         [(A, None, "B", "D01 / T1-1.01", "cfg_assignment_has_results")]),
+    # the inspection calendar: real days, windows that end after they start, rounds inside their fiscal year,
+    # start dates rising in the steps' order, every step once
+    "calendar_dates_do_not_rise": ([put("calendar", "C7", 3)], [(C, 7, "B", "1", "cfg_cal_not_rising")]),
+    "calendar_window_ends_before_it_starts": ([put("calendar", "F5", 3)],
+                                              [(C, 5, "E", "20", "cfg_window_ends_before_start")]),
+    "round_visits_outside_fiscal_year": ([put("calendar", "F7", 10)],
+                                         [(C, 7, "E", "31", "cfg_cal_round_outside_year")]),
+    "calendar_day_not_every_year": ([put("calendar", "F4", 2)], [(C, 4, "E", "30", "cfg_no_such_day")]),
+    "calendar_year_typed_as_buddhist_era": ([put("calendar", "D3", 2569)], [(C, 3, "D", "2569", "cfg_bad_year_offset")]),
+    "calendar_month_13": ([put("calendar", "C8", 13)], [(C, 8, "C", "13", "cfg_bad_month")]),
+    "unknown_calendar_step": ([put("calendar", "A3", "circular_letter")],
+                              [(C, 3, "A", "circular_letter", "cfg_cal_unknown_step"),
+                               (C, None, "A", "circular", "cfg_cal_step_missing")]),
+    "step_after_the_next_year": ([put("calendar", "G10", 1), put("calendar", "F10", 10)],
+                                 [(C, 10, "E", "30", "cfg_cal_too_late")]),
+    # plan deadlines: known kinds and steps, each once, rising, due by the end of the plan's first fiscal year
+    "unknown_plan_step": ([put("plan_deadlines", "B3", "draft")],
+                          [(P, 3, "B", "draft", "cfg_plan_unknown_step"),
+                           (P, None, "B", "action / drafted", "cfg_plan_deadline_missing")]),
+    "unknown_plan_kind": ([put("plan_deadlines", "A8", "yearly")],
+                          [(P, 8, "A", "yearly", "cfg_plan_unknown_kind"),
+                           (P, None, "B", "strategic / drafted", "cfg_plan_deadline_missing")]),
+    "plan_deadline_outside_its_fiscal_year": ([put("plan_deadlines", "E7", 0)],
+                                              [(P, 7, "E", "0", "cfg_plan_deadline_after_year")]),
+    "plan_deadlines_do_not_rise": ([put("plan_deadlines", "C4", 15), put("plan_deadlines", "D4", 7)],
+                                   [(P, 4, "C", "15", "cfg_plan_not_rising")]),
 }
 
 
@@ -278,6 +311,101 @@ def test_problem_text_in_each_language(db, workbook):
     assert rule.text("en").endswith("this rule cannot be applied: step thresholds must rise strictly "
                                     "(no overlap or repeat)")
     assert rule.text("th").endswith("เกณฑ์นี้ใช้ไม่ได้: ค่าขั้นต่ำของขั้นต้องเรียงจากน้อยไปมากและไม่ซ้ำกัน")
+
+
+# A calendar problem says what to do in the reader's language, naming the step it must follow.
+def test_calendar_problem_text(db, workbook):
+    problem = plan(db, edit(workbook, put("calendar", "C7", 3))).problems[0]
+    assert problem.text("en") == (f"{C}, row 7, column B ('1'): this step starts before the step before it "
+                                  "(Round 2 work): the start dates must follow the steps' order")
+    assert problem.text("th") == (f"{C}, แถว 7, คอลัมน์ B ('1'): ขั้นตอนนี้เริ่มก่อนขั้นตอนก่อนหน้า (ผลงานรอบที่ 2) "
+                                  "ให้วันที่เริ่มเรียงตามลำดับขั้นตอน")
+
+
+# --- the inspection calendar and plan deadlines as configuration --------------------------------------
+
+# The calendar sheets as exported: Thai headers, English below, the steps in the cycle's order and the
+# default dates relative to the fiscal year.
+def test_calendar_sheets_layout(workbook):
+    wb = openpyxl.load_workbook(io.BytesIO(workbook))
+    calendar = wb[C]
+    assert [c.value for c in calendar[1]][:4] == ["ขั้นตอน", "วันที่เริ่ม", "เดือนที่เริ่ม (1–12)",
+                                                  "ปีที่เริ่ม (-1, 0, 1 เทียบปีงบประมาณ)"]
+    assert [c.value for c in calendar[2]][:4] == ["step", "start day", "start month (1–12)",
+                                                  "start year (-1, 0, 1 from the fiscal year)"]
+    assert [[c.value for c in row] for row in calendar.iter_rows(min_row=3)] == [
+        ["circular", 1, 10, -1, 31, 10, -1], ["round1_work", 1, 10, -1, 30, 3, 0],
+        ["round1_visits", 1, 4, 0, 20, 4, 0], ["round2_work", 1, 4, 0, 31, 8, 0],
+        ["round2_visits", 1, 8, 0, 31, 8, 0], ["evaluations_due", 1, 10, 0, 31, 10, 0],
+        ["compile_scores", 1, 10, 0, 31, 10, 0], ["circulate_report", 1, 11, 0, 30, 11, 0]]
+    deadlines = wb[P]
+    assert [c.value for c in deadlines[2]] == ["plan kind (strategic, action)", "step", "due day", "due month (1–12)",
+                                               "due year (-1, 0 from the plan's first fiscal year)"]
+    assert [c.value for c in deadlines[3]] == ["action", "drafted", 31, 7, -1]
+    assert [c.value for c in deadlines[12]] == ["strategic", "in_progress", 30, 11, -1]
+
+
+# Round 1's visits extended to 30 April and the action plan's draft due 15 July: the preview says exactly
+# that; once applied, every reader takes the new dates from the database (the cycle, the rounds still
+# pending, the cycle table of the Reports page, the plans' deadlines and who is late); undo restores it.
+def test_calendar_change_previewed_applied_read_and_undone(db, workbook):
+    before_config, before = exported(db), {t: rows(db, t) for t in store.TABLES}
+    p = plan(db, edit(workbook, put("calendar", "E5", 30), put("plan_deadlines", "C3", 15)), "calendar.xlsx")
+    assert p.problems == [] and p.has_changes
+    assert set(p.summary.values()) == {0}
+    assert configuration.changes_frame(p, "en").values.tolist() == [
+        ["Inspection calendar", "changed", "round1_visits", "end day: 20 → 30"],
+        ["Plan deadlines", "changed", "action / drafted", "due day: 31 → 15"]]
+    version = store.apply_configuration(db, p, by=acting("secretariat"), reason="longer round 1 visits")
+    calendar = db.query("inspection_calendar_by_step")
+    steps = {s.key: (s.starts_on, s.ends_on) for s in inspection_cycle(calendar, 2563)}
+    assert steps["round1_visits"] == (date(2020, 4, 1), date(2020, 4, 30))
+    assert pending_rounds(calendar, 2563, None, date(2020, 4, 25)) == [1, 2]     # was [2] under 20 April
+    table = reports.cycle_table(db, 2563, date(2020, 4, 25), "en").set_index("step")
+    assert table.loc["Round 1 inspection visits", "when"] == "1 Apr 2020 – 30 Apr 2020"
+    assert table.loc["Round 1 inspection visits", "state"] == "In progress"
+    deadlines = db.query("plan_deadlines_by_step")
+    assert plans.due_date(deadlines, "action", 2564, "drafted") == date(2020, 7, 15)
+    late = plans.status(pd.DataFrame({"unit_code": ["D01"]}), pd.DataFrame(
+        columns=["unit_code", "plan_kind", "plan_year", "step", "done_on"]), deadlines, "action", 2564, date(2020, 7, 20))
+    assert late["overdue"].tolist() == [["drafted"]]                              # due 15 July, not 31 July
+    assert [t for t in store.TABLES if rows(db, t) != before[t]] == [
+        "inspection_calendar", "plan_deadlines", "configuration_versions", "audit_log"]
+    undo = configuration.plan_undo(db, version)
+    assert configuration.changes_frame(undo, "en")["key"].tolist() == ["round1_visits", "action / drafted"]
+    store.undo_configuration(db, undo, version, by=acting("secretariat"), reason="back")
+    assert exported(db) == before_config
+    assert [t for t in store.TABLES if rows(db, t) != before[t]] == ["configuration_versions", "audit_log"]
+
+
+def without_calendar_sheets(wb):
+    for part in configuration.OPTIONAL_PARTS:
+        wb.remove(wb[sheet_title(part)])
+
+
+# A workbook made before the calendar was configuration (no calendar or plan-deadline sheet) still imports:
+# the calendar in use stays as it is (here one applied before, not the default), only the other change
+# applies. `init` from such a workbook starts with the default calendar.
+def test_older_workbook_without_calendar_sheets_keeps_them(db, workbook, tmp_path):
+    changed = plan(db, edit(workbook, put("calendar", "E5", 30)), "calendar.xlsx")
+    store.apply_configuration(db, changed, by=acting("secretariat"), reason="longer visits")
+    kept = {k: exported(db)[k] for k in ("calendar", "plan_deadlines")}
+    older = edit(workbook, without_calendar_sheets, put("units", "C3", "District One"))
+    p = plan(db, older, "older.xlsx")
+    assert p.problems == []
+    assert configuration.changes_frame(p, "en").values.tolist() == [
+        ["Units", "changed", "D01", "English name: Test District One → District One"]]
+    store.apply_configuration(db, p, by=acting("secretariat"), reason="rename")
+    after = exported(db)
+    assert {k: after[k] for k in kept} == kept and after["calendar"][2]["end_day"] == 30
+    assert db.query("units_by_code").set_index("unit_code").loc["D01", "name_en"] == "District One"
+    new = configuration.plan_new(older, "older.xlsx")
+    assert new.problems == []
+    store.init_database(tmp_path / "new.duckdb", new, by=acting("installer"))
+    with Database(tmp_path / "new.duckdb", read_only=True) as made:
+        for table, default in (("inspection_calendar", reference.inspection_calendar()),
+                               ("plan_deadlines", reference.plan_deadlines())):
+            assert rows(made, table) == sorted(default.itertuples(index=False, name=None))
 
 
 # --- a change applied, previewed exactly, and undone exactly -----------------------------------------

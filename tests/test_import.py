@@ -935,6 +935,23 @@ def test_zip_export_restore_round_trip(db, tmp_path, as_path):
     assert_restored(state, again)
 
 
+# An export made before the inspection calendar and the plan deadlines were configuration (no such tables)
+# restores with the defaults the app used until then; every other table comes back identical.
+def test_restore_export_from_before_the_calendar_tables(db, tmp_path):
+    state = busy_state(db)
+    folder = tmp_path / "export"
+    backup.export_parquet(db, folder)
+    for table in ("inspection_calendar", "plan_deadlines"):
+        (folder / f"{table}.parquet").unlink()
+    backup.restore(backup.read_export(folder), tmp_path / "restored.duckdb", by=acting())
+    with Database(tmp_path / "restored.duckdb", read_only=True) as restored:
+        again = backup.table_frames(restored)
+        assert restored.query("inspection_calendar_by_step").set_index("step").loc[
+            "round1_visits"].tolist() == [1, 4, 0, 20, 4, 0]
+        assert len(restored.query("plan_deadlines_by_step")) == 10
+    assert_restored(state, again)
+
+
 def incomplete_folder(db, tmp_path) -> Path:
     folder = tmp_path / "export"
     backup.export_parquet(db, folder)
@@ -999,12 +1016,20 @@ def test_restore_truncated_parquet_refused(db, tmp_path):
 
 # --- a real process killed before its commit ---------------------------------------------------------
 
+@pytest.fixture
+def today_in_fy2563(monkeypatch):
+    """The tiny database's today (its calendar ends in FY2563): the command line's import then adds no fiscal
+    year (from 1 October it adds the year begun, as the app does on start: tests/test_calendar.py)."""
+    monkeypatch.setenv("SAISAAT_TODAY", "2020-06-01")
+
+
 def cli_env(**extra) -> dict:
     return {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONPATH": str(ROOT), **extra}
 
 
 # An import SIGKILLed with every row written but uncommitted leaves every table as it was. (The pause
 # before the commit is put in by tests/cli_paused.py; the shipped code has no such hook.)
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_import_killed_before_commit_leaves_database_unchanged(db_path, tmp_path):
     source = tmp_path / "fix.csv"
     source.write_bytes(REPLACE_CSV)
@@ -1038,6 +1063,7 @@ def test_import_killed_before_commit_leaves_database_unchanged(db_path, tmp_path
 
 # While this process holds the database, CLI import / restore exit 3 "in use", no traceback, file unchanged.
 @pytest.mark.parametrize("command", ["import", "restore"])
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_refuses_database_in_use(db_path, tmp_path, command):
     source = tmp_path / "fy2563-r1.csv"
     source.write_bytes(LONG_CSV)
@@ -1069,6 +1095,7 @@ def run_cli(capsys, *argv) -> tuple[int, str, str]:
 
 
 # Success: exit 0, the plan summary, the batch number; the batch names who imported.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_import_success(db_path, tmp_path, capsys):
     source = tmp_path / "fy2563-r1.csv"
     source.write_bytes(LONG_CSV)
@@ -1084,6 +1111,7 @@ def test_cli_import_success(db_path, tmp_path, capsys):
 
 
 # Refusal: exit 1 and every problem, one line each, with sheet, row, column, value, Thai and English.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_import_refused_lists_every_problem(db_path, capsys):
     before = snapshot_file(db_path)
     code, _, err = run_cli(capsys, "import", CORPUS / "date_outside_fiscal_year.csv", "--db", db_path)
@@ -1098,6 +1126,7 @@ def test_cli_import_refused_lists_every_problem(db_path, capsys):
 
 
 # CLI replace: without --replace or without --reason exit 1 (nothing written); with both, exit 0.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_replace_needs_flag_and_reason(db_path, tmp_path, capsys):
     source = tmp_path / "fix.csv"
     source.write_bytes(REPLACE_CSV)
@@ -1117,6 +1146,7 @@ def test_cli_replace_needs_flag_and_reason(db_path, tmp_path, capsys):
 
 # --dry-run checks and previews but writes nothing (same bytes); a bad file still exits 1.
 @pytest.mark.parametrize("data, code", [(LONG_CSV, 0), ((CORPUS / "binary_two.csv").read_bytes(), 1)])
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_dry_run_writes_nothing(db_path, tmp_path, capsys, data, code):
     source = tmp_path / "check.csv"
     source.write_bytes(data)
@@ -1131,6 +1161,7 @@ def test_cli_dry_run_writes_nothing(db_path, tmp_path, capsys, data, code):
 
 # A column outside the format: exit 1 with the problem and a hint; with --ignore-columns exit 0, the
 # ignored column listed in both languages.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_ignore_columns(db_path, capsys):
     before = snapshot_file(db_path)
     code, _, err = run_cli(capsys, "import", CORPUS / "points_column.csv", "--db", db_path)
@@ -1152,6 +1183,7 @@ def test_cli_ignore_columns(db_path, capsys):
 
 
 # undo through the CLI: exit 0 for an import, 1 for an unknown batch; a missing file exits 2.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_undo_and_missing_file(db_path, tmp_path, capsys):
     source = tmp_path / "fy2563-r1.csv"
     source.write_bytes(LONG_CSV)
@@ -1167,6 +1199,7 @@ def test_cli_undo_and_missing_file(db_path, tmp_path, capsys):
 
 
 # CLI export then restore gives identical tables; an incomplete export exits 1, database file untouched.
+@pytest.mark.usefixtures("today_in_fy2563")
 def test_cli_export_restore(db, db_path, tmp_path, capsys):
     state = busy_state(db)
     db.close()

@@ -184,6 +184,22 @@ def test_coverage_missing_and_pending(demo_path, monkeypatch):
     assert any("ยังไม่ถึงกำหนดตรวจ" in i.value for i in at.info)
 
 
+# The calendar comes from the database: the provincial example visits round 2 on 1–15 September (the BMA
+# default: August), so on 20 August 2025 (FY2568) the overview's cycle chart draws that window, and the
+# coverage page calls FY2568's round 2 not yet due with the province's dates.
+def test_calendar_from_the_database(provincial_path, monkeypatch):
+    monkeypatch.setenv("SAISAAT_TODAY", "2025-08-20")
+    at = open_page(provincial_path, monkeypatch, "overview", lang="en")
+    cycle = chart_specs(at)[-1]["data"]
+    bars = {d["y"][0]: (d["base"][0], values(d["x"])[0] / 86_400_000) for d in cycle}
+    assert bars["Round 2 inspection visits"] == ("2025-09-01", 15)
+    assert bars["Round 1 inspection visits"] == ("2025-04-01", 30)
+    at = open_page(provincial_path, monkeypatch, "coverage", lang="en", fy="2568", round="2")
+    assert [i.value for i in at.info if "not been inspected" in i.value] == [
+        "Round 2: This round has not been inspected yet (visits 1 Sep 2025 – 15 Sep 2025), so it has no results "
+        "and nothing counts as missing."]
+
+
 def whatif_metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 

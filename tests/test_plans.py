@@ -1,4 +1,6 @@
-"""The inspection calendar (saisaat.fiscal.cycle_status) and plan tracking (saisaat.plans, store.record_plan_steps).
+"""The inspection calendar (saisaat.fiscal.cycle_status) and plan tracking (saisaat.plans, store.record_plan_steps),
+under the default calendar and deadlines (data/inspection_calendar.csv, data/plan_deadlines.csv: the BMA's
+configuration, which a workbook can change).
 
 FY2570 runs 1 Oct 2026 – 30 Sep 2027 (BE = CE + 543), so its cycle falls in CE 2026–2027:
     circular           2026-10-01 – 2026-10-31
@@ -23,9 +25,10 @@ import pandas as pd
 import pytest
 
 from fixture import acting
-from saisaat import plans, store
+from saisaat import plans, reference, store
 from saisaat.fiscal import cycle_status, inspection_cycle
 
+CALENDAR, DEADLINES = reference.inspection_calendar(), reference.plan_deadlines()
 KEYS = ["circular", "round1_work", "round1_visits", "round2_work", "round2_visits",
         "evaluations_due", "compile_scores", "circulate_report"]
 
@@ -34,7 +37,7 @@ KEYS = ["circular", "round1_work", "round1_visits", "round2_work", "round2_visit
 
 # FY2570's steps, in order, with the dates of the table above.
 def test_inspection_cycle_dates():
-    assert [(s.key, s.starts_on, s.ends_on) for s in inspection_cycle(2570)] == [
+    assert [(s.key, s.starts_on, s.ends_on) for s in inspection_cycle(CALENDAR, 2570)] == [
         ("circular", date(2026, 10, 1), date(2026, 10, 31)),
         ("round1_work", date(2026, 10, 1), date(2027, 3, 30)),
         ("round1_visits", date(2027, 4, 1), date(2027, 4, 20)),
@@ -84,7 +87,7 @@ CASES = {
 @pytest.mark.parametrize("case", list(CASES))
 def test_cycle_status(case):
     today, reporting, expected = CASES[case]
-    got = cycle_status(2570, today, reporting)
+    got = cycle_status(CALENDAR, 2570, today, reporting)
     assert [s.step.key for s in got] == KEYS
     assert [(s.state, s.received, s.expected) for s in got] == expected
 
@@ -103,7 +106,7 @@ def test_cycle_status(case):
     ("strategic", 2566, "submitted", date(2022, 9, 30)),
 ])
 def test_due_date(kind, year, step, due):
-    assert plans.due_date(kind, year, step) == due
+    assert plans.due_date(DEADLINES, kind, year, step) == due
 
 
 # Strategic plans run 2546–2549, 2550–2553, … 2566–2569, 2570–2573.
@@ -138,7 +141,7 @@ RECORDED = pd.DataFrame([
                          "U3": ["drafted", "approved", "submitted", "published"]}),
 ])
 def test_status(today, overdue):
-    out = plans.status(UNITS, RECORDED, "action", 2570, today)
+    out = plans.status(UNITS, RECORDED, DEADLINES, "action", 2570, today)
     assert out["unit_code"].tolist() == ["U1", "U2", "U3"]
     assert out["reached"].tolist()[:2] == ["published", "approved"] and pd.isna(out.loc[2, "reached"])
     assert dict(zip(out["unit_code"], out["overdue"])) == overdue
@@ -153,14 +156,14 @@ def test_status(today, overdue):
 # plan_step_nan and raises KeyError (seen under AppTest: record one step of a plan nobody had started,
 # then open the Reports page on that plan).
 def test_status_nothing_reached_reads_as_none():
-    out = plans.status(UNITS, RECORDED, "action", 2570, date(2026, 11, 1))
+    out = plans.status(UNITS, RECORDED, DEADLINES, "action", 2570, date(2026, 11, 1))
     assert [s if s else "—" for s in out["reached"]] == ["published", "approved", "—"]
 
 
 # The same status written for people (English), and the plan tab's headline counts: on 1 Nov 2026
 # nobody has carried the plan through, U2 and U3 are late, U2 drafted late.
 def test_status_labelled_and_counts():
-    out = plans.status_labelled(plans.status(UNITS, RECORDED, "action", 2570, date(2026, 11, 1)), "en")
+    out = plans.status_labelled(plans.status(UNITS, RECORDED, DEADLINES, "action", 2570, date(2026, 11, 1)), "en")
     assert out["reached_text"].tolist() == ["Published", "Approved by the oversight committee", "—"]
     assert out.loc[1, "overdue_text"] == "Submitted to the Budget Bureau, Published"
     assert out.loc[1, "late_text"] == "Drafted"
@@ -177,7 +180,7 @@ def test_plan_years():
 # A database with no step recorded: every unit has every past step overdue.
 def test_status_nothing_recorded():
     empty = pd.DataFrame(columns=["unit_code", "plan_kind", "plan_year", "step", "done_on"])
-    out = plans.status(UNITS, empty, "strategic", 2570, date(2026, 9, 1))
+    out = plans.status(UNITS, empty, DEADLINES, "strategic", 2570, date(2026, 9, 1))
     assert out["reached"].tolist() == [None, None, None]
     assert out["overdue"].tolist() == [["drafted", "approved"]] * 3   # 30 Jun and 15 Aug 2026 passed
 
@@ -300,9 +303,9 @@ def test_record_plan_steps_all_or_nothing(tiny_db, bad, by):
 def test_demo_steps_deterministic():
     units = pd.DataFrame({"unit_code": [f"U{i}" for i in range(12)]})
     today = date(2026, 11, 28)
-    a = plans.demo_steps(units, np.random.default_rng(7), today)
-    b = plans.demo_steps(units, np.random.default_rng(7), today)
-    c = plans.demo_steps(units, np.random.default_rng(8), today)
+    a = plans.demo_steps(units, np.random.default_rng(7), today, DEADLINES)
+    b = plans.demo_steps(units, np.random.default_rng(7), today, DEADLINES)
+    c = plans.demo_steps(units, np.random.default_rng(8), today, DEADLINES)
     pd.testing.assert_frame_equal(a, b)
     assert not a[["unit_code", "plan_kind", "plan_year", "step", "done_on"]].equals(
         c[["unit_code", "plan_kind", "plan_year", "step", "done_on"]])

@@ -14,6 +14,7 @@ import io
 import json
 import sys
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +26,7 @@ from test_pages import open_page
 from fixture import PROVINCIAL_WORKBOOK, build_provincial
 from saisaat import analytics, cli, configuration, documents, labels, reports
 from saisaat.db import Database
+from saisaat.fiscal import inspection_cycle
 
 ROOT = Path(__file__).resolve().parent.parent
 BMA_WORDS = ("กรุงเทพ", "กทม", "BMA", "Bangkok", "สำนักงานเขต", "District office")
@@ -74,6 +76,10 @@ def test_cli_init_with_the_example(tmp_path, capsys):
             "L": ["A01", "A02", "A03", "A04"], "M": ["A05", "A06", "A07", "A08"], "S": ["A09", "A10", "A11", "A12"]}
         assert db.query("frameworks_by_id")["first_fy"].tolist() == [2566, 2568]
         assert db.query("import_batches_by_id").empty
+        # its own inspection calendar: FY2568's round 2 visited 1–15 September 2025 (not August)
+        steps = {c.key: (c.starts_on, c.ends_on) for c in inspection_cycle(db.query("inspection_calendar_by_step"), 2568)}
+        assert steps["round2_visits"] == (date(2025, 9, 1), date(2025, 9, 15))
+        assert steps["round1_visits"] == (date(2025, 4, 1), date(2025, 4, 30))
 
 
 # The import is scored by each framework's own rules: FY2567 (framework 1, both rounds) and FY2568 round 1.

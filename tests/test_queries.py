@@ -406,16 +406,33 @@ TABLES_IN_SCHEMA = [(t,) for t in sorted((
     "assignments", "evaluation_components", "fiscal_years", "frameworks", "import_batches",
     "indicators", "objectives", "plan_steps", "results", "results_history", "rule_steps", "rules",
     "organisation", "peer_groups", "rulesets", "scenarios", "unit_kinds", "units", "configuration_versions",
-    "users", "user_units", "publications", "audit_log"))]
+    "users", "user_units", "publications", "audit_log",
+    "inspection_calendar", "plan_deadlines"))]
+
+# The default calendar the tiny database holds (data/inspection_calendar.csv), by step name: dates as day,
+# month and year against the fiscal year (round 1 is inspected 1–20 April of the fiscal year's own year).
+INSPECTION_CALENDAR_BY_STEP = [
+    ("circular", 1, 10, -1, 31, 10, -1), ("circulate_report", 1, 11, 0, 30, 11, 0),
+    ("compile_scores", 1, 10, 0, 31, 10, 0), ("evaluations_due", 1, 10, 0, 31, 10, 0),
+    ("round1_visits", 1, 4, 0, 20, 4, 0), ("round1_work", 1, 10, -1, 30, 3, 0),
+    ("round2_visits", 1, 8, 0, 31, 8, 0), ("round2_work", 1, 4, 0, 31, 8, 0)]
+# The default plan deadlines (data/plan_deadlines.csv), by kind and step: all in the year before (-1).
+PLAN_DEADLINES_BY_STEP = [
+    ("action", "approved", 31, 8, -1), ("action", "drafted", 31, 7, -1), ("action", "in_progress", 30, 11, -1),
+    ("action", "published", 31, 10, -1), ("action", "submitted", 30, 9, -1),
+    ("strategic", "approved", 15, 8, -1), ("strategic", "drafted", 30, 6, -1),
+    ("strategic", "in_progress", 30, 11, -1), ("strategic", "published", 31, 10, -1),
+    ("strategic", "submitted", 30, 9, -1)]
 
 
 class ConfigurationSnapshot:
     """Equal to a snapshot (JSON) holding every part of the configuration with the tiny database's row
     counts: 13 organisation items (8 names, 5 for the memo), 2 kinds, 1 peer group, 4 units, 2 frameworks,
     4 objectives, 7 indicators,
-    26 assignments, 6 official rules (3 measures × 2 frameworks) and 22 settings (11 per framework)."""
+    26 assignments, 6 official rules (3 measures × 2 frameworks), 22 settings (11 per framework), 8 calendar
+    steps and 10 plan deadlines (5 steps × 2 plan kinds)."""
     COUNTS = {"organisation": 13, "unit_kinds": 2, "peer_groups": 1, "units": 4, "frameworks": 2, "objectives": 4,
-              "indicators": 7, "assignments": 26, "rules": 6, "settings": 22}
+              "indicators": 7, "assignments": 26, "rules": 6, "settings": 22, "calendar": 8, "plan_deadlines": 10}
 
     def __eq__(self, other):
         return {k: len(v) for k, v in json.loads(other).items()} == self.COUNTS
@@ -658,6 +675,10 @@ QUERIES = {
     "unit_kinds_by_order": (["unit_kind", "name_th", "name_en", "sort_order", "grouped", "num_units"],
                             [({}, UNIT_KINDS_BY_ORDER)]),
     "organisation_items": (["item", "value_th", "value_en"], [({}, ORGANISATION_ITEMS)]),
+    "inspection_calendar_by_step": (["step", "start_day", "start_month", "start_year", "end_day", "end_month",
+                                     "end_year"], [({}, INSPECTION_CALENDAR_BY_STEP)]),
+    "plan_deadlines_by_step": (["plan_kind", "step", "due_day", "due_month", "due_year"],
+                               [({}, PLAN_DEADLINES_BY_STEP)]),
     "indicator_responsibility": (["objective_no", "indicator_code", "name_th", "name_en", "measure", "applies_to",
                                   "unit_kind", "num_units"],
                                  [({"framework_id": 2}, INDICATOR_RESPONSIBILITY_F2)]),

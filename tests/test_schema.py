@@ -31,10 +31,16 @@ GOOD = {
         "imported_at": datetime(2020, 11, 1, 9, 0), "imported_by": "secretariat", "row_count": 0,
         "note": None,
     },
+    # a step of the inspection calendar (the configuration's checks name the known steps; the table keeps
+    # every date part in range)
+    "inspection_calendar": {
+        "step": "extra_step", "start_day": 1, "start_month": 10, "start_year": -1, "end_day": 31, "end_month": 10,
+        "end_year": -1,
+    },
 }
 
 # Rows in the tiny database before any test writes (tests/fixture.py).
-ROW_COUNTS = {"results": 49, "units": 4, "rules": 11, "import_batches": 3}
+ROW_COUNTS = {"results": 49, "units": 4, "rules": 11, "import_batches": 3, "inspection_calendar": 8}
 
 
 def count(db, table: str) -> int:
@@ -82,6 +88,10 @@ def test_good_rows_are_accepted(tiny_db, table):
     ("import_batches", {"sha256": "d" * 63}, "length(sha256) = 64"),
     ("import_batches", {"source": "email"}, '"source" IN'),
     ("import_batches", {"row_count": -1}, "row_count >= 0"),
+    ("inspection_calendar", {"start_year": 2569}, "start_year"),       # a Buddhist-era year, not an offset
+    ("inspection_calendar", {"end_month": 13}, "end_month"),
+    ("inspection_calendar", {"end_day": 0}, "end_day"),
+    ("inspection_calendar", {"step": "circular"}, "Duplicate key"),
 ])
 def test_bad_row_is_rejected(tiny_db, table, change, message):
     with pytest.raises(duckdb.ConstraintException, match=re.escape(message)):
