@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from saisaat.fiscal import CYCLE_STEPS
+from saisaat.fiscal import CYCLE_STEPS, ROUND_STEPS, fiscal_year_bounds, relative_date
 from saisaat.i18n import Message, t
 from saisaat.importer import NO, YES, Formula, Problem, cell_code, cell_text, column_letter, is_blank, read_sheets, rows_text
+from saisaat.plans import PLAN_KINDS
 from saisaat.plans import STEPS as PLAN_STEPS
 
 HEADER_ROWS = 2   # Thai headers, then English
@@ -68,9 +69,9 @@ PARTS = (
     Part("settings", (Col("framework_id", "int"), Col("setting", "code"), Col("value")),
          ("framework_id", "setting")),
     # dates relative to the fiscal year: day, month, and the date's Buddhist-era year minus the fiscal year
-    Part("calendar", (Col("step", "code"), Col("start_day", "int"), Col("start_month", "int"),
-                                 Col("start_year", "int"), Col("end_day", "int"), Col("end_month", "int"),
-                                 Col("end_year", "int")), ("step",), "inspection_calendar", ("step", CYCLE_STEPS)),
+    Part("calendar", (Col("step", "code"), Col("start_day", "int"), Col("start_month", "int"), Col("start_year", "int"),
+                      Col("end_day", "int"), Col("end_month", "int"), Col("end_year", "int")), ("step",),
+         "inspection_calendar", ("step", CYCLE_STEPS)),
     Part("plan_deadlines", (Col("plan_kind", "code"), Col("step", "code"), Col("due_day", "int"),
                             Col("due_month", "int"), Col("due_year", "int")), ("plan_kind", "step"), "plan_deadlines",
          ("step", PLAN_STEPS)),
@@ -527,7 +528,6 @@ CHECK_FY = 2545
 
 def _relative(bad, part: str, key: tuple, row, prefix: str):
     """The date a row's day, month and year columns (`prefix`_day, …) give in CHECK_FY, or None (reported)."""
-    from saisaat.fiscal import relative_date
     day, month, year = (getattr(row, f"{prefix}_{x}") for x in ("day", "month", "year"))
     if not 1 <= month <= 12:
         bad(part, key, f"{prefix}_month", month, "cfg_bad_month")
@@ -545,9 +545,6 @@ def _check_calendar(config: Configuration, bad) -> None:
     """The inspection calendar and the plan deadlines: known steps, each once and none missing, real days,
     windows that end after they start, rounds inside their fiscal year, dates rising in the steps' order."""
     from datetime import date
-
-    from saisaat.fiscal import CYCLE_STEPS, ROUND_STEPS, fiscal_year_bounds
-    from saisaat.plans import PLAN_KINDS, STEPS
     year_start, year_end = fiscal_year_bounds(CHECK_FY)
     latest_end = date(year_end.year + 1, 9, 30)
     calendar, starts = config["calendar"], {}
@@ -584,8 +581,8 @@ def _check_calendar(config: Configuration, bad) -> None:
         if r.plan_kind not in PLAN_KINDS:
             bad("plan_deadlines", key, "plan_kind", r.plan_kind, "cfg_plan_unknown_kind", kinds=", ".join(PLAN_KINDS))
             continue
-        if r.step not in STEPS:
-            bad("plan_deadlines", key, "step", r.step, "cfg_plan_unknown_step", steps=", ".join(STEPS))
+        if r.step not in PLAN_STEPS:
+            bad("plan_deadlines", key, "step", r.step, "cfg_plan_unknown_step", steps=", ".join(PLAN_STEPS))
             continue
         day = _relative(bad, "plan_deadlines", key, r, "due")
         if day is not None and day > year_end:
@@ -594,10 +591,10 @@ def _check_calendar(config: Configuration, bad) -> None:
             due[key] = (day, r.due_day)
     have = set(zip(deadlines["plan_kind"], deadlines["step"]))
     for kind in PLAN_KINDS:
-        for step in STEPS:
+        for step in PLAN_STEPS:
             if (kind, step) not in have:
                 bad("plan_deadlines", None, "step", f"{kind} / {step}", "cfg_plan_deadline_missing")
-        dated = [s for s in STEPS if (kind, s) in due]
+        dated = [s for s in PLAN_STEPS if (kind, s) in due]
         for previous, step in zip(dated, dated[1:]):
             if due[(kind, step)][0] < due[(kind, previous)][0]:
                 bad("plan_deadlines", (kind, step), "due_day", due[(kind, step)][1], "cfg_plan_not_rising",
