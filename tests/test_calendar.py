@@ -85,4 +85,5 @@ def test_cli_import_adds_the_new_fiscal_year(tmp_path, monkeypatch, capsys):
     with Database(path, read_only=True) as db:
         years = db.query("fiscal_years").set_index("fiscal_year")
         assert years.index.max() == 2571 and years.loc[2571, "framework_id"] == 2
-        assert db.viewing(auth.EVERYTHING).query("unit_scores", fiscal_year=2571, inspection_round=1)["num_scored"].sum() == 1
+        scores = db.viewing(auth.EVERYTHING).query("unit_scores", fiscal_year=2571, inspection_round=1)
+        assert scores["num_scored"].sum() == 1
