@@ -13,16 +13,16 @@ T = ui.translator()
 
 pages = {
     T("section_analytics"): [
-        st.Page("pages/overview.py", title=T("page_overview"), icon="📊", url_path="overview", default=True),
-        st.Page("pages/compare.py", title=T("page_compare"), icon="⚖️", url_path="compare"),
-        st.Page("pages/trends.py", title=T("page_trends"), icon="📈", url_path="trends"),
-        st.Page("pages/coverage.py", title=T("page_coverage"), icon="🧩", url_path="coverage"),
+        st.Page("views/overview.py", title=T("page_overview"), icon="📊", url_path="overview", default=True),
+        st.Page("views/compare.py", title=T("page_compare"), icon="⚖️", url_path="compare"),
+        st.Page("views/trends.py", title=T("page_trends"), icon="📈", url_path="trends"),
+        st.Page("views/coverage.py", title=T("page_coverage"), icon="🧩", url_path="coverage"),
     ],
     T("section_secretariat"): [
-        st.Page("pages/whatif.py", title=T("page_whatif"), icon="🧮", url_path="whatif"),
-        st.Page("pages/reports.py", title=T("page_reports"), icon="📄", url_path="reports"),
-        st.Page("pages/data.py", title=T("page_data"), icon="🗄️", url_path="data"),
-        st.Page("pages/settings.py", title=T("page_settings"), icon="⚙️", url_path="settings"),
+        st.Page("views/whatif.py", title=T("page_whatif"), icon="🧮", url_path="whatif"),
+        st.Page("views/reports.py", title=T("page_reports"), icon="📄", url_path="reports"),
+        st.Page("views/data.py", title=T("page_data"), icon="🗄️", url_path="data"),
+        st.Page("views/settings.py", title=T("page_settings"), icon="⚙️", url_path="settings"),
     ],
 }
 nav = st.navigation(pages)

@@ -16,18 +16,6 @@ from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
 
 
-def require_frame() -> None:
-    """Make sure app.py (the frame with its filters) runs around the page.
-
-    Streamlit treats a folder named pages/ as an old-style multipage app until the first
-    st.navigation call in the process, so a deep link opened first on a fresh server would run the
-    page alone. Leave that mode and rerun: the rerun goes through app.py."""
-    from streamlit.runtime.pages_manager import PagesManager
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def url_value(key: str, options, default, write: bool = True):
     """Keep a widget's value in the URL, so a copied link reproduces the view.
 
@@ -215,9 +203,9 @@ def getting_started() -> bool:
                    frameworks=f"{len(query('frameworks_by_id')):,}",
                    indicators=f"{len(query('indicators_by_code')):,}"))
         st.write(T("getting_started_intro"))
-        st.page_link("pages/settings.py", label=T("getting_started_step_config"), icon=":material/settings:")
-        st.page_link("pages/data.py", label=T("getting_started_step_template"), icon=":material/download:")
-        st.page_link("pages/data.py", label=T("getting_started_step_import"), icon=":material/upload:")
+        st.page_link("views/settings.py", label=T("getting_started_step_config"), icon=":material/settings:")
+        st.page_link("views/data.py", label=T("getting_started_step_template"), icon=":material/download:")
+        st.page_link("views/data.py", label=T("getting_started_step_import"), icon=":material/upload:")
     return True
 
 

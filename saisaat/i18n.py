@@ -722,7 +722,7 @@ TH: dict[str, str] = {
     "cfg_change_removed": "ลบ",
     "cfg_change_changed": "แก้ไข",
     "store_needs_by": "ต้องระบุผู้ดำเนินการ",
-    # settings and getting started (pages/settings.py, pages/overview.py)
+    # settings and getting started (views/settings.py, views/overview.py)
     "page_settings": "ค่ากำหนด",
     "settings_title": "ค่ากำหนดขององค์กร",
     "tab_config_workbook": "แบบค่ากำหนด (Excel)",
@@ -1473,7 +1473,7 @@ EN: dict[str, str] = {
     "cfg_change_removed": "removed",
     "cfg_change_changed": "changed",
     "store_needs_by": "say who is acting",
-    # settings and getting started (pages/settings.py, pages/overview.py)
+    # settings and getting started (views/settings.py, views/overview.py)
     "page_settings": "Settings",
     "settings_title": "The organisation's configuration",
     "tab_config_workbook": "Configuration workbook (Excel)",

@@ -59,7 +59,7 @@ def open_page(db_path, monkeypatch, page, **params) -> AppTest:
         at.query_params[k] = v
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -235,7 +235,7 @@ def test_whatif_sessions_isolated(demo_path, monkeypatch):
     second = AppTest.from_file(APP, default_timeout=60)   # another session, same process and database
     second.query_params["lang"] = "en"
     second.run()
-    second.switch_page("pages/whatif.py").run()
+    second.switch_page("views/whatif.py").run()
     assert second.selectbox(key="wi_start").value == "preset:official"
     assert whatif_metrics(second)["Tier changes"] == "0"
     assert results_checksum(demo_path) == checksum_before

@@ -23,7 +23,6 @@ from saisaat.rulesets import (
 )
 from saisaat.store import ScenarioNameTaken, apply_configuration, save_scenario
 
-ui.require_frame()
 T = ui.translator()
 fy, me = ui.fiscal_year(), ui.unit_code()
 names = ui.unit_names()

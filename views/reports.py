@@ -10,7 +10,6 @@ from saisaat.db import DatabaseBusy, DatabaseError
 from saisaat.fiscal import fiscal_year_of, format_date, today
 from saisaat.store import record_plan_steps
 
-ui.require_frame()
 T = ui.translator()
 fy, me = ui.fiscal_year(), ui.unit_code()
 lang = ui.lang()

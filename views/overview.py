@@ -5,7 +5,6 @@ import ui
 from saisaat import analytics, charts
 from saisaat.fiscal import fiscal_year_of, format_date, inspection_cycle, today
 
-ui.require_frame()
 T = ui.translator()
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 

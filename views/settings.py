@@ -7,7 +7,6 @@ from saisaat import configuration, importer
 from saisaat.i18n import MessageError
 from saisaat.store import apply_configuration, undo_configuration
 
-ui.require_frame()
 T = ui.translator()
 lang = ui.lang()
 

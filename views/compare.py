@@ -4,7 +4,6 @@ import streamlit as st
 import ui
 from saisaat import analytics, charts
 
-ui.require_frame()
 T = ui.translator()
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 names = ui.unit_names()

@@ -5,7 +5,6 @@ import ui
 from saisaat import analytics, charts
 from saisaat.fiscal import format_date, pending_rounds, round_visit_dates, today
 
-ui.require_frame()
 T = ui.translator()
 fy, rnd = ui.fiscal_year(), ui.inspection_round()
 names = ui.unit_names()

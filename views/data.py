@@ -8,7 +8,6 @@ import ui
 from saisaat import backup, import_templates, importer
 from saisaat.db import DatabaseBusy, default_db_path
 
-ui.require_frame()
 T = ui.translator()
 fy, rnd = ui.fiscal_year(), ui.inspection_round() or 1
 
