@@ -2,6 +2,8 @@
 import streamlit as st
 
 import ui
+from saisaat.analytics import default_period
+from saisaat.fiscal import today
 from saisaat.i18n import DEFAULT_LANG, LANGS, t
 
 st.set_page_config(page_title="ใสสะอาด · Sai Sa-at", page_icon="🔎", layout="wide")
@@ -29,8 +31,7 @@ nav = st.navigation(pages)
 
 years = ui.query("fiscal_years")
 year_options = sorted(years["fiscal_year"].tolist(), reverse=True)
-with_results = years.loc[years["num_results"] > 0, "fiscal_year"]
-latest = int(with_results.max()) if len(with_results) else year_options[0]
+latest = default_period(years, today())   # the latest complete year, not a year with a first small import
 unit_codes = ui.units()["unit_code"].tolist()
 
 with st.sidebar:
@@ -39,7 +40,9 @@ with st.sidebar:
                          format_func=lambda code: t(f"lang_{code}"))
     st.markdown(f"**{T('app_short')}** · {ui.as_text(ui.organisation()['centre_name'])}")
     ui.url_value("fy", year_options, latest)
-    st.selectbox(T("fiscal_year"), year_options, key="fy", format_func=lambda fy: T("fy_label", fy=fy))
+    incomplete = ui.incomplete_years()
+    st.selectbox(T("fiscal_year"), year_options, key="fy",
+                 format_func=lambda fy: T("fy_label_incomplete" if fy in incomplete else "fy_label", fy=fy))
     ui.url_value("round", ui.ROUND_KEYS, 0)
     st.selectbox(T("inspection_round"), ui.ROUND_KEYS, key="round", format_func=ui.round_labeller())
     ui.url_value("unit", unit_codes, unit_codes[0])

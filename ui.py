@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from saisaat import charts, exports, labels
+from saisaat import analytics, charts, exports, labels
 from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
-from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short
+from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short, today
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
@@ -207,6 +207,31 @@ def getting_started() -> bool:
         st.page_link("views/data.py", label=T("getting_started_step_template"), icon=":material/download:")
         st.page_link("views/data.py", label=T("getting_started_step_import"), icon=":material/upload:")
     return True
+
+
+def incomplete_years() -> set[int]:
+    """Fiscal years with some results but not all (a unit missing, or a round not inspected yet)."""
+    years = query("fiscal_years")
+    states = [analytics.completeness(years, int(fy), today()) for fy in years["fiscal_year"]]
+    return {c.fiscal_year for c in states if c.has_results and not c.complete}
+
+
+def incomplete_notice(fiscal_year: int) -> None:
+    """Say so when the fiscal year shown is incomplete: not every unit has reported, or a round is not
+    inspected yet. Its figures (means, ranks, percentiles) may change; the latest complete year is named."""
+    years = query("fiscal_years")
+    state = analytics.completeness(years, fiscal_year, today())
+    if state.complete or not state.has_results:
+        return
+    T = translator()
+    parts = [T("period_incomplete", fy=fiscal_year, reported=f"{state.units_reported:,}",
+               expected=f"{state.units_expected:,}")]
+    if state.pending_rounds:
+        parts.append(T("period_pending_rounds", rounds=", ".join(T("round_n", n=r) for r in state.pending_rounds)))
+    latest = analytics.default_period(years, today())
+    if latest != fiscal_year:
+        parts.append(T("period_latest_complete", fy=latest))
+    st.warning(" ".join(parts), icon=":material/hourglass_top:")
 
 
 def demo_banner() -> None:

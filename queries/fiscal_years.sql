@@ -1,10 +1,19 @@
--- One row per fiscal year known to the database: its framework, dates, and how many result rows and units it holds.
+-- One row per fiscal year known to the database: its framework, dates, how many result rows and units
+-- it holds, and how many units answer for indicators in it (units expected to report).
 with counted as (
     select
         fiscal_year,
         count(*) as num_results,
         count(distinct unit_code) as num_units_reported
     from results
+    group by fiscal_year
+),
+
+expected as (
+    select
+        fiscal_year,
+        count(distinct unit_code) as num_units_expected
+    from assigned_indicators
     group by fiscal_year
 ),
 
@@ -15,9 +24,11 @@ final as (
         fiscal_years.starts_on,
         fiscal_years.ends_on,
         coalesce(counted.num_results, 0) as num_results,
-        coalesce(counted.num_units_reported, 0) as num_units_reported
+        coalesce(counted.num_units_reported, 0) as num_units_reported,
+        coalesce(expected.num_units_expected, 0) as num_units_expected
     from fiscal_years
     left join counted using (fiscal_year)
+    left join expected using (fiscal_year)
 )
 
 select * from final

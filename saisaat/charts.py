@@ -161,6 +161,13 @@ def grouped_units(frame: pd.DataFrame, x: str, series: str, y: str, y_title: str
     return _layout(fig, height=380)
 
 
+def _segments(frame: pd.DataFrame, column: str) -> list[pd.DataFrame]:
+    """The runs of rows between rows where `column` is missing (the gaps at framework changes)."""
+    gap = frame[column].isna()
+    runs = gap.cumsum()
+    return [part for _, part in frame[~gap].groupby(runs[~gap], sort=True) if len(part)]
+
+
 def trend(lines: dict[str, pd.DataFrame], band: pd.DataFrame | None, band_label: str,
           mean: pd.DataFrame | None, mean_label: str, changes: list[int], change_label: str,
           y_title: str, x_title: str, highlight_first: bool = True) -> go.Figure:
@@ -169,11 +176,14 @@ def trend(lines: dict[str, pd.DataFrame], band: pd.DataFrame | None, band_label:
     of new frameworks, marked with a dotted line."""
     fig = go.Figure()
     if band is not None and len(band):
-        fig.add_trace(go.Scatter(x=band["fiscal_year"], y=band["q75_pct"], mode="lines",
-                                 line={"width": 0}, showlegend=False, hoverinfo="skip", connectgaps=False))
-        fig.add_trace(go.Scatter(x=band["fiscal_year"], y=band["q25_pct"], mode="lines",
-                                 line={"width": 0}, fill="tonexty", fillcolor=BAND, name=plain(band_label),
-                                 hoverinfo="skip", connectgaps=False))
+        # One closed shape per framework (the rows between two gaps): a fill between two lines would
+        # join the segments across a framework change, and a gap splits "tonexty" into slivers.
+        for i, part in enumerate(_segments(band, "q25_pct")):
+            fig.add_trace(go.Scatter(
+                x=list(part["fiscal_year"]) + list(part["fiscal_year"])[::-1],
+                y=list(part["q75_pct"].astype(float)) + list(part["q25_pct"].astype(float))[::-1],
+                mode="lines", line={"width": 0}, fill="toself", fillcolor=BAND, name=plain(band_label),
+                legendgroup="band", showlegend=i == 0, hoverinfo="skip"))
     if mean is not None and len(mean):
         fig.add_trace(go.Scatter(x=mean["fiscal_year"], y=mean["mean_pct"], mode="lines",
                                  line={"color": ACCENT, "dash": "dash", "width": 2}, name=plain(mean_label),

@@ -217,3 +217,59 @@ def test_trend_series_breaks_at_framework_change():
     assert list(by_round) == ["Unit A · R1", "Unit A · R2"]
     assert by_round["Unit A · R1"]["score_pct"].tolist()[::2] == [75.0, 65.0]
     assert by_round["Unit A · R2"].empty
+
+
+# Completeness and the default period. Years: 2568 complete (3 of 3 units, both rounds inspected by
+# 1 Dec 2026), 2569 one unit missing, 2570 (under way on 1 Dec 2026: both rounds pending) 1 of 3
+# units after a small import, 2571 nothing yet.
+YEARS = pd.DataFrame({
+    "fiscal_year": [2568, 2569, 2570, 2571],
+    "framework_id": [2, 2, 2, 2],
+    "num_units_reported": [3, 2, 1, 0],
+    "num_units_expected": [3, 3, 3, 3],
+})
+DAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("fy, reported, pending, complete", [
+    (2568, 3, (), True), (2569, 2, (), False), (2570, 1, (1, 2), False), (2571, 0, (1, 2), False),
+])
+def test_completeness(fy, reported, pending, complete):
+    c = analytics.completeness(YEARS, fy, DAY)
+    assert (c.units_reported, c.units_expected, c.pending_rounds, c.complete) == (reported, 3, pending, complete)
+
+
+# The latest complete year wins over a later partial one; without any complete year, the latest year
+# with results; without results at all, the latest year known.
+def test_default_period():
+    assert analytics.default_period(YEARS, DAY) == 2568
+    assert analytics.default_period(YEARS[YEARS["fiscal_year"] != 2568], DAY) == 2570
+    assert analytics.default_period(YEARS.assign(num_units_reported=0), DAY) == 2571
+    # once FY2570's round 2 visits are over (31 Aug 2027) and every unit is in, 2570 is the default
+    done = YEARS.assign(num_units_reported=[3, 2, 3, 0])
+    assert analytics.default_period(done, date(2027, 9, 1)) == 2570
+    assert analytics.default_period(done, date(2027, 8, 31)) == 2568
+
+
+# Improvers and decliners compare years within one framework: a span reaching back across a framework
+# change starts at the first year of the end year's framework.
+def test_comparable_span():
+    years = pd.DataFrame({"fiscal_year": range(2545, 2555), "framework_id": [1] * 7 + [2] * 3})
+    assert analytics.comparable_span(years, 2545, 2554) == (2552, 2554)
+    assert analytics.comparable_span(years, 2553, 2554) == (2553, 2554)
+    assert analytics.comparable_span(years, 2545, 2550) == (2545, 2550)
+
+
+# The peer band is one closed shape per framework: FY2550–2551 (q75 then q25 back) and FY2552–2553,
+# never a fill joining the two across the change (which drew a wedge) nor split into slivers.
+def test_trend_band_one_shape_per_framework():
+    from saisaat import charts
+    band = analytics.break_at_framework_change(pd.DataFrame({
+        "fiscal_year": [2550, 2551, 2552, 2553], "framework_id": [1, 1, 2, 2],
+        "q25_pct": [50.0, 52.0, 40.0, 42.0], "q75_pct": [70.0, 72.0, 60.0, 62.0]}))
+    fig = charts.trend({}, band, "band", None, "", [2552], "change", "%", "FY")
+    shapes = [tr for tr in fig.data if tr.fill]
+    assert [tr.fill for tr in shapes] == ["toself", "toself"]
+    assert [list(tr.x) for tr in shapes] == [[2550, 2551, 2551, 2550], [2552, 2553, 2553, 2552]]
+    assert [list(tr.y) for tr in shapes] == [[70.0, 72.0, 52.0, 50.0], [60.0, 62.0, 42.0, 40.0]]
+    assert [tr.showlegend for tr in shapes] == [True, False]

@@ -293,3 +293,36 @@ def test_outdated_database_is_explained_not_rebuilt(tmp_path, monkeypatch):
     con = duckdb.connect(str(path))   # the app's process holds the file: the same configuration shares it
     assert con.execute("select count(*) from results").fetchone()[0] == 49
     con.close()
+
+
+# After one small import into the year under way (3 of 70 units for FY2570), a new visitor still lands on
+# the latest complete year (FY2569); the sidebar marks FY2570 incomplete, and when chosen, every page that
+# shows the year says so (with how many units reported and that the rounds are not inspected yet).
+def test_default_period_after_partial_import(demo_path, tmp_path, monkeypatch):
+    import shutil
+
+    from saisaat import importer
+    from saisaat.db import Database
+    path = tmp_path / "partial.duckdb"
+    shutil.copyfile(demo_path, path)
+    db = Database(path)
+    csv = "fiscal_year,inspection_round,unit_code,indicator_code,value\n" + "".join(
+        f"2570,1,{u},F2-1.01,1\n" for u in ("1001", "1002", "1003"))
+    importer.commit(db, importer.plan_import(db, csv.encode(), "partial.csv"), imported_by="test")
+    db.close()
+    at = open_page(path, monkeypatch, "overview")
+    fy = at.selectbox(key="fy")
+    assert fy.value == 2569
+    assert "2569" in at.title[0].value and metric(at, "หน่วยงานที่ประเมิน") == "70"
+    assert not [w for w in at.warning if "ยังไม่ครบ" in w.value]
+    assert fy.options[:2] == ["ปีงบประมาณ 2570 (ยังไม่ครบ)", "ปีงบประมาณ 2569"]
+    notice = ("ปีงบประมาณ 2570 ยังไม่ครบ: มีผลของ 3 จาก 70 หน่วยงาน ค่าเฉลี่ย อันดับ และการเปลี่ยนแปลงของปีนี้ยังเปลี่ยนได้ "
+              "ยังไม่ถึงกำหนดตรวจ: รอบที่ 1, รอบที่ 2 ปีล่าสุดที่ครบคือปีงบประมาณ 2569")
+    fy.select(2570).run()
+    assert [w.value for w in at.warning] == [notice]
+    for page in ("compare", "coverage", "whatif", "reports"):
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception
+        assert notice in [w.value for w in at.warning], page
+    at = open_page(path, monkeypatch, "trends", lang="en")
+    assert at.title[0].value == "Score trends, fiscal years 2545–2569"   # the span ends at the complete year

@@ -10,6 +10,7 @@ names = ui.unit_names()
 
 st.title(T("compare_title", period=ui.period()))
 ui.demo_banner()
+ui.incomplete_notice(fy)
 if ui.getting_started():
     st.stop()
 
@@ -70,7 +71,7 @@ st.subheader(T("side_by_side"))
 ui.url_value("compare_units", units["unit_code"], [me])
 chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), key="compare_units",
                         max_selections=analytics.MAX_COMPARED_UNITS,
-                        format_func=ui.unit_option())
+                        format_func=ui.unit_option(), placeholder=T("choose_placeholder"), select_all=False)
 if chosen:
     side, wide = analytics.side_by_side(objective_scores, chosen, objective_labels, names)
     overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]

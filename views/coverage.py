@@ -12,6 +12,7 @@ ind_names = ui.indicator_names()
 
 st.title(T("coverage_title", period=ui.period()))
 ui.demo_banner()
+ui.incomplete_notice(fy)
 if ui.getting_started():
     st.stop()
 

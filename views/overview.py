@@ -10,6 +10,7 @@ fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 
 st.title(T("overview_title", period=ui.period()))
 ui.demo_banner()
+ui.incomplete_notice(fy)
 if ui.getting_started():
     st.stop()
 

@@ -16,6 +16,7 @@ lang = ui.lang()
 
 st.title(T("reports_title", fy=fy))
 ui.demo_banner()
+ui.incomplete_notice(fy)
 tab_summary, tab_cards, tab_cycle, tab_plans = st.tabs(
     [T("tab_summary"), T("tab_cards"), T("tab_cycle"), T("tab_plans")])
 

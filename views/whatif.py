@@ -30,6 +30,7 @@ framework_id = ui.framework_of(fy)
 
 st.title(T("whatif_title", fy=fy))
 ui.demo_banner()
+ui.incomplete_notice(fy)
 if ui.getting_started():
     st.stop()
 st.caption(T("whatif_intro"))
