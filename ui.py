@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from saisaat import analytics, charts, exports, labels
+from saisaat import analytics, charts, exports, formats, labels
 from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
 from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short, today
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
@@ -328,6 +328,10 @@ def framework_of(fy: int) -> int | None:
     return labels.framework_of(CACHED, fy)
 
 
+def framework_name(framework_id: int) -> str:
+    return labels.framework_name(CACHED, framework_id, lang())
+
+
 def framework_indicators(framework_id: int) -> list[str]:
     return labels.framework_indicators(CACHED, framework_id)
 
@@ -338,16 +342,39 @@ def indicator_names() -> dict[str, str]:
 
 # --- output helpers ---------------------------------------------------------------------------
 
-def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict | None = None,
-          height: int | str = "auto", file_name: str | None = None) -> None:
-    """Show `frame` with translated headers (`columns`: source column → string key), and
-    CSV / Excel download buttons for exactly what is shown."""
+# A table's key columns stay in view at 1440 px and on a phone: the unit's name first (pinned while the
+# figures scroll), an indicator's code and wording next, the figures, the unit's code last; names get a
+# bounded width so they never push the figures out of sight.
+NAME_WIDTHS = {"unit_name": "medium", "indicator": "large"}
+
+
+def key_columns_first(columns: dict[str, str]) -> dict[str, str]:
+    rank = {"unit_name": 0, "indicator_code": 1, "indicator": 2, "unit_code": 4}
+    return dict(sorted(columns.items(), key=lambda kv: rank.get(kv[0], 3)))
+
+
+def shown(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """`frame`'s `columns` (source column → string key) with their headers in the page's language."""
     T = translator()
-    shown = frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
-    config = {T(columns[c]): st.column_config.NumberColumn(format=f)
-              for c, f in (formats or {}).items() if c in columns}
-    st.dataframe(shown, hide_index=True, column_config=config, height=height, key=f"df_{key}")
-    downloads({key: shown}, file_name or key, key)
+    return frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], key: str, height: int | str = "auto",
+          file_name: str | None = None) -> None:
+    """Show `frame` with translated headers (`columns`: source column → string key), every number as
+    saisaat.formats says for its measure, and CSV / Excel download buttons for exactly what is shown."""
+    T = translator()
+    columns = key_columns_first(columns)
+    shown_frame = shown(frame, columns)
+    config = {}
+    for c in columns:
+        fmt = formats.column_format(c) if pd.api.types.is_numeric_dtype(frame[c]) else None
+        if fmt:
+            config[T(columns[c])] = st.column_config.NumberColumn(format=fmt[0], step=fmt[1])
+        elif c in NAME_WIDTHS:
+            config[T(columns[c])] = st.column_config.TextColumn(width=NAME_WIDTHS[c], pinned=c == "unit_name")
+    st.dataframe(shown_frame, hide_index=True, column_config=config, height=height, key=f"df_{key}")
+    downloads({key: shown_frame}, file_name or key, key)
 
 
 def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:

@@ -98,6 +98,11 @@ def framework_of(source, fiscal_year: int) -> int | None:
     return int(match.iloc[0]) if len(match) else None
 
 
+def framework_name(source, framework_id: int, lang: str) -> str:
+    f = source.query("frameworks_by_id").set_index("framework_id")
+    return f.loc[framework_id, _name_column(lang)]
+
+
 def is_demo(source) -> bool:
     """True while the database's results come from the synthetic demo."""
     b = source.query("import_batches_by_id")

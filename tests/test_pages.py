@@ -326,3 +326,23 @@ def test_default_period_after_partial_import(demo_path, tmp_path, monkeypatch):
         assert notice in [w.value for w in at.warning], page
     at = open_page(path, monkeypatch, "trends", lang="en")
     assert at.title[0].value == "Score trends, fiscal years 2545–2569"   # the span ends at the complete year
+
+
+# What-if, "grades" preset: tiers and ranks move while no overall score does, and the page says why (the tier
+# basis changes from the overall score to the transparency percent). The Fire and Rescue Department (100 %)
+# ranks low on the official rules because of its other components, which the comparison shows.
+def test_whatif_grades_says_the_basis_changes(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en")
+    assert not [i for i in at.info if "ranks and tiers units by" in i.value]
+    at.selectbox(key="wi_start").select("preset:grades").run()
+    assert not at.exception
+    assert ("This scenario ranks and tiers units by Transparency score (%), the baseline by Overall evaluation "
+            "score (1–5): the overall scores do not change, but ranks and tiers do, because they are ordered on a "
+            "different figure.") in [i.value for i in at.info]
+    table = next(d.value for d in at.dataframe if "Other components (weighted)" in d.value.columns).set_index("Code")
+    fire = table.loc["FIRE"]
+    assert (fire["Score % (baseline)"], fire["Rank (baseline)"], fire["Tier (baseline)"]) == (100.0, 67, "E")
+    # overall 2.841 = 0.1 (transparency weight) × 5 (its 1–5 score) + 2.341 from the other components (weighted
+    # 0.6, 0.15, 0.15): those hold it below tier D's 3.0
+    assert (fire["Overall score (scenario)"], fire["Other components (weighted)"]) == (2.841, 2.341)
+    assert fire["Overall score change"] == 0

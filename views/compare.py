@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from saisaat import analytics, charts
+from saisaat import analytics, charts, formats
 
 T = ui.translator()
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
@@ -28,11 +28,12 @@ if stand.rank is None:
     st.warning(T("unit_not_assessed", unit=ui.as_text(names.get(me, me)), period=ui.period()))
 else:
     c = st.columns(4)
-    c[0].metric(T("metric_score"), f"{float(mine['score_pct'].iloc[0]):.2f}%", border=True)
-    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=stand.rank, of=stand.of), border=True)
-    c[2].metric(T("metric_percentile"), "—" if stand.percentile is None else f"{stand.percentile:.1f}",
+    c[0].metric(T("metric_score"), formats.pct(mine['score_pct'].iloc[0]), border=True)
+    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=formats.count(stand.rank), of=formats.count(stand.of)),
+                border=True)
+    c[2].metric(T("metric_percentile"), formats.number(stand.percentile, "share_pct"),
                 help=T("metric_percentile_help"), border=True)
-    c[3].metric(T("metric_peer_median"), f"{stand.peer_median_pct:.2f}%", border=True)
+    c[3].metric(T("metric_peer_median"), formats.pct(stand.peer_median_pct), border=True)
 ui.how_computed()
 
 group_label = ui.peer_group_labeller()(group)
@@ -63,8 +64,7 @@ ui.table(losses, {"indicator_code": "col_indicator_code", "lost_points": "col_lo
                   "points": "col_points", "max_points": "col_max_points",
                   "peer_median_points": "col_peer_median_points", "peers_full_pct": "col_peers_full_pct",
                   "indicator": "col_indicator"},
-         "losses", {"points": "%.2f", "max_points": "%.2f", "lost_points": "%.2f",
-                    "peer_median_points": "%.2f", "peers_full_pct": "%.1f"},
+         "losses",
          file_name=f"indicator_losses_{me}_{fy}")
 
 st.subheader(T("side_by_side"))
@@ -80,4 +80,4 @@ if chosen:
              "side_by_side",
              wide, f"side_by_side_{fy}")
     ui.table(overall, {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct"},
-             "side_overall", {"score_pct": "%.2f"}, file_name=f"side_by_side_scores_{fy}")
+             "side_overall", file_name=f"side_by_side_scores_{fy}")

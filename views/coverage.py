@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from saisaat import analytics, charts
+from saisaat import analytics, charts, formats
 from saisaat.fiscal import format_date, pending_rounds, round_visit_dates, today
 
 T = ui.translator()
@@ -27,7 +27,7 @@ status = analytics.coverage_status(points, 1 if rnd else 2, len(pending))
 summary = analytics.coverage_summary(status)
 
 c = st.columns(3)
-c[0].metric(T("metric_coverage"), "—" if summary.coverage_pct is None else f"{summary.coverage_pct:.2f}%",
+c[0].metric(T("metric_coverage"), formats.pct(summary.coverage_pct),
             delta=f"{summary.received:,} / {summary.expected:,}", delta_color="off", delta_arrow="off", border=True)
 c[1].metric(T("metric_missing"), f"{summary.missing:,}", border=True)
 c[2].metric(T("metric_units_complete"), f"{summary.units_complete:,} / {summary.units_total:,}", border=True)
@@ -67,7 +67,7 @@ with left:
     ui.table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
                                        "num_expected": "col_num_expected", "num_received": "col_num_received",
                                        "coverage_pct": "col_coverage_pct"},
-             "by_unit", {"coverage_pct": "%.2f"}, height=360, file_name=f"coverage_by_unit_{fy}")
+             "by_unit", height=360, file_name=f"coverage_by_unit_{fy}")
 with right:
     st.subheader(T("coverage_by_indicator"))
     per_ind = analytics.coverage_rates(status, "indicator_code")
@@ -75,7 +75,7 @@ with right:
     ui.table(per_ind, {"indicator_code": "col_indicator_code", "num_expected": "col_num_expected",
                        "num_received": "col_num_received", "coverage_pct": "col_coverage_pct",
                        "indicator": "col_indicator"},
-             "by_indicator", {"coverage_pct": "%.2f"}, height=360, file_name=f"coverage_by_indicator_{fy}")
+             "by_indicator", height=360, file_name=f"coverage_by_indicator_{fy}")
 
 st.subheader(T("failing_indicators"))
 failing = analytics.failing_indicators(points)
@@ -83,7 +83,7 @@ failing["indicator"] = failing["indicator_code"].map(ind_names)
 ui.table(failing.head(10), {"indicator_code": "col_indicator_code", "mean_points_pct": "col_mean_points_pct",
                             "zero_pct": "col_zero_pct", "below_full_pct": "col_below_full_pct",
                             "num_units": "col_num_units", "indicator": "col_indicator"},
-         "failing", {"zero_pct": "%.1f", "below_full_pct": "%.1f", "mean_points_pct": "%.1f"},
+         "failing",
          file_name=f"failing_indicators_{fy}")
 
 st.subheader(T("completeness_over_years"))

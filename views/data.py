@@ -68,7 +68,7 @@ with tab_import:
                         if key == "replaced":
                             cols["old_value"] = "col_old_value"
                         cols["value"] = "col_value"
-                    ui.table(preview[key], cols, f"preview_{key}", {"value": "%.2f", "old_value": "%.2f"},
+                    ui.table(preview[key], cols, f"preview_{key}",
                              height=300, file_name=f"preview_{key}")
         if not problems:
             who = st.text_input(T("imported_by"), key="import_by")

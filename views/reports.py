@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from saisaat import documents, plans, reports
+from saisaat import documents, formats, plans, reports
 from saisaat.db import DatabaseBusy, DatabaseError
 from saisaat.fiscal import fiscal_year_of, format_date, today
 from saisaat.store import record_plan_steps
@@ -30,10 +30,10 @@ with tab_summary:
         st.warning(T("no_results_year", fy=fy))
     else:
         c = st.columns(4)
-        c[0].metric(T("metric_units_assessed"), h.units_assessed, border=True)
-        c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), f"{h.mean_pct:.2f}%", border=True)
-        c[2].metric(T("metric_median"), f"{h.median_pct:.2f}%", border=True)
-        c[3].metric(T("metric_at_target", target=f"{h.target_pct:g}"), h.at_or_above_target, border=True)
+        c[0].metric(T("metric_units_assessed"), formats.count(h.units_assessed), border=True)
+        c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), formats.pct(h.mean_pct), border=True)
+        c[2].metric(T("metric_median"), formats.pct(h.median_pct), border=True)
+        c[3].metric(T("metric_at_target", target=f"{h.target_pct:g}"), formats.count(h.at_or_above_target), border=True)
         row = st.container(horizontal=True)
         stem = f"cabinet_summary_{fy}_{doc_lang}"
         row.download_button(T("download_docx"), data=lambda: documents.summary_docx(summary), on_click="ignore",
@@ -70,11 +70,12 @@ with tab_cards:
                         data=lambda: documents.cards_zip(reports.report_cards(ui.db(), fy, lang), fy, lang, demo),
                         file_name=f"report_cards_{fy}_{lang}.zip", mime="application/zip", key="card_zip")
     c = st.columns(3)
-    c[0].metric(T("metric_score"), "—" if card.score_pct is None else f"{card.score_pct:.2f}%", border=True)
-    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=card.standing.rank, of=card.standing.of)
-                if card.standing.rank else "—", border=True)
-    c[2].metric(T("metric_change", fy=fy - 1), "—" if card.previous_pct is None else f"{card.previous_pct:.2f}%",
-                delta=None if card.change_pct is None else f"{card.change_pct:+.2f}", border=True)
+    c[0].metric(T("metric_score"), formats.pct(card.score_pct), border=True)
+    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=formats.count(card.standing.rank),
+                                    of=formats.count(card.standing.of)) if card.standing.rank else "—", border=True)
+    c[2].metric(T("metric_own_previous", fy=fy - 1), formats.pct(card.previous_pct),
+                delta=None if card.change_pct is None else formats.number(card.change_pct, "pct", signed=True),
+                border=True)
 
 with tab_cycle:
     now = today()

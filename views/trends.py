@@ -89,19 +89,19 @@ ui.how_computed(T("peer_band") + ": " + T("trend_band_help"))
 from_fy, to_fy = analytics.comparable_span(years, start, end)
 st.subheader(T("movers_title", start=from_fy, end=to_fy))
 if from_fy != start or changes:
-    framework_names = ui.query("frameworks_by_id").set_index("framework_id")[
-        "name_th" if ui.lang() == "th" else "name_en"]
-    st.caption(T("movers_within_framework", framework=ui.as_text(framework_names[ui.framework_of(to_fy)]),
+    st.caption(T("movers_within_framework", framework=ui.as_text(ui.framework_name(ui.framework_of(to_fy))),
                  start=from_fy, end=to_fy))
+if from_fy == to_fy:
+    st.info(T("movers_one_year", fy=to_fy), icon=":material/info:")
+    st.stop()
 by_year_all = ui.query("unit_scores_by_year")
 up, down = analytics.movers(by_year_all[by_year_all["unit_code"].isin(peer_codes)], from_fy, to_fy)
 cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "from_pct": "col_from_pct",
         "to_pct": "col_to_pct", "change_pct": "col_change_pct"}
-fmt = {"from_pct": "%.2f", "to_pct": "%.2f", "change_pct": "%+.2f"}
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{T('improvers')}** · {ui.peer_group_labeller()(group)}")
-    ui.table(ui.with_names(up), cols, "improvers", fmt, file_name=f"improvers_{from_fy}_{to_fy}")
+    ui.table(ui.with_names(up), cols, "improvers", file_name=f"improvers_{from_fy}_{to_fy}")
 with right:
     st.markdown(f"**{T('decliners')}** · {ui.peer_group_labeller()(group)}")
-    ui.table(ui.with_names(down), cols, "decliners", fmt, file_name=f"decliners_{from_fy}_{to_fy}")
+    ui.table(ui.with_names(down), cols, "decliners", file_name=f"decliners_{from_fy}_{to_fy}")
