@@ -10,7 +10,7 @@ import streamlit as st
 
 from saisaat import analytics, charts, exports, formats, labels
 from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
-from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short, today
+from saisaat.fiscal import current_fiscal_year, format_date, format_month_tick, inspection_cycle, today
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
@@ -356,7 +356,11 @@ def key_columns_first(columns: dict[str, str]) -> dict[str, str]:
 def shown(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """`frame`'s `columns` (source column → string key) with their headers in the page's language."""
     T = translator()
-    return frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
+    out = frame[list(columns)].copy()
+    for c in out.columns:   # a missing text reads as a dash, never "None"
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].astype(object).where(out[c].notna(), "—")
+    return out.rename(columns={c: T(k) for c, k in columns.items()})
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str], key: str, height: int | str = "auto",
@@ -391,7 +395,11 @@ def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None
 
 
 def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None = None) -> None:
-    """A Plotly chart, with its data downloadable beside it (CSV and Excel)."""
+    """A Plotly chart, with its data downloadable beside it (CSV and Excel). No data: a line saying so,
+    never an empty chart with download buttons."""
+    if data is not None and data.empty:
+        st.caption(translator()("chart_empty"))
+        return
     st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
     if data is not None:
         downloads({key: data}, file_name or key, f"chart_{key}")
@@ -402,7 +410,7 @@ def cycle_chart(fiscal_year: int, today: date, key: str) -> None:
     T, code = translator(), lang()
     steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(fiscal_year)]
     chart(charts.cycle_timeline(steps, today, T("cycle_today", date=format_date(today, code)),
-                                months_short(code), be_year), key)
+                                lambda day: format_month_tick(day, code)), key)
 
 
 def how_computed(extra: str | None = None) -> None:

@@ -203,7 +203,9 @@ def trend(lines: dict[str, pd.DataFrame], band: pd.DataFrame | None, band_label:
     return _layout(fig, height=420)
 
 
-def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_labels: list[str]) -> go.Figure:
+def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_labels: list[str],
+                     column_names: dict[str, str] | None = None) -> go.Figure:
+    """Unit × indicator statuses; an indicator's code on the axis, its wording in the hover text."""
     order = list(STATUS)
     z = matrix.replace({s: i for i, s in enumerate(order)}).astype(float).to_numpy()
     n = len(order)
@@ -211,10 +213,11 @@ def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_la
     for i, s in enumerate(order):
         scale += [(i / n, STATUS[s]), ((i + 1) / n, STATUS[s])]
     text = matrix.replace(status_labels).to_numpy()
+    names = [[plain((column_names or {}).get(c, "")) for c in matrix.columns]] * len(matrix)
     fig = go.Figure(go.Heatmap(z=z, x=_plain_all(matrix.columns), y=_plain_all(row_labels), zmin=0,
-                               zmax=n,
+                               zmax=n, customdata=names,
                                colorscale=scale, showscale=False, text=text, xgap=1, ygap=1,
-                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+                               hovertemplate="%{y} · %{x} %{customdata}: %{text}<extra></extra>"))
     for s in order:   # a legend entry per status
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_labels[s],
                                  marker={"color": STATUS[s], "size": 12, "symbol": "square"}))
@@ -237,8 +240,9 @@ def completeness(frame: pd.DataFrame, round_labels: dict[int, str], y_title: str
 
 
 def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label: str,
-                   month_labels: tuple[str, ...], year_of) -> go.Figure:
-    """Horizontal bars for the steps of one fiscal year's cycle, today as a vertical line."""
+                   month_tick) -> go.Figure:
+    """Horizontal bars for the steps of one fiscal year's cycle, today as a vertical line labelled beside
+    it (never across it); `month_tick` writes a month's tick (date → text)."""
     fig = go.Figure()
     names = [s[0] for s in steps]
     for name, start, end in steps:
@@ -251,14 +255,16 @@ def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label
     last = max(s[2] for s in steps)
     if first <= today <= last + timedelta(days=30):
         fig.add_vline(x=today.isoformat(), line_color=HIGHLIGHT, line_width=2)
-        fig.add_annotation(x=today.isoformat(), y=1.06, yref="paper", text=today_label,
-                           showarrow=False, font={"color": HIGHLIGHT})
+        fig.add_annotation(x=today.isoformat(), y=1.0, yref="paper", text=plain(today_label), xanchor="left",
+                           yanchor="bottom", xshift=4, showarrow=False, font={"color": HIGHLIGHT})
     ticks = pd.date_range(first, last + timedelta(days=1), freq="MS")
     fig.update_xaxes(type="date", tickvals=[d.date().isoformat() for d in ticks],
-                     ticktext=[f"{month_labels[d.month - 1]} {str(year_of(d.year))[-2:]}" for d in ticks],
+                     ticktext=[month_tick(d.date()) for d in ticks],
                      range=[(first - timedelta(days=5)).isoformat(), (last + timedelta(days=45)).isoformat()])
     fig.update_yaxes(categoryorder="array", categoryarray=_plain_all(reversed(names)), automargin=True)
-    return _layout(fig, height=60 + 34 * len(steps))
+    fig = _layout(fig, height=80 + 34 * len(steps))
+    fig.update_layout(margin_t=40)   # room for today's label above the plot
+    return fig
 
 
 def slope(comparison: pd.DataFrame, value: str, names: dict[str, str], unit_code: str | None,

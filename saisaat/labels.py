@@ -103,6 +103,28 @@ def framework_name(source, framework_id: int, lang: str) -> str:
     return f.loc[framework_id, _name_column(lang)]
 
 
+def actor(by, lang: str) -> str:
+    """Who did something, as a person reads it: a name as typed; the program's own command-line runs
+    ("saisaat demo --seed 2545") named as the program."""
+    if not isinstance(by, str):
+        return by
+    if by.startswith("saisaat demo"):
+        return t("actor_demo", lang)
+    if by.startswith("saisaat "):
+        return t("actor_program", lang)
+    return by
+
+
+def batch_history(batches, lang: str):
+    """import_batches_by_id rows as the history shows them: the source as a word, who as a person reads it,
+    the demo's generated file name as the source's word."""
+    out = batches.copy()
+    out["source_label"] = out["source"].map(lambda s: t(f"source_{s}", lang))
+    out["imported_by"] = out["imported_by"].map(lambda by: actor(by, lang))
+    out.loc[out["source"] == "demo", "file_name"] = t("source_demo", lang)
+    return out
+
+
 def is_demo(source) -> bool:
     """True while the database's results come from the synthetic demo."""
     b = source.query("import_batches_by_id")

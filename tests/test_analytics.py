@@ -273,3 +273,32 @@ def test_trend_band_one_shape_per_framework():
     assert [list(tr.x) for tr in shapes] == [[2550, 2551, 2551, 2550], [2552, 2553, 2553, 2552]]
     assert [list(tr.y) for tr in shapes] == [[70.0, 72.0, 52.0, 50.0], [60.0, 62.0, 42.0, 40.0]]
     assert [tr.showlegend for tr in shapes] == [True, False]
+
+
+# Calendar ticks: Thai writes the Buddhist-era year short (ต.ค. 69); English writes the whole CE year, since
+# "Oct 69" would read as 1969. Typed dates read day/month/year, a year from 2400 as Buddhist era.
+def test_month_ticks_and_typed_dates():
+    from saisaat.fiscal import format_day_entry, format_month_tick, parse_day_entry
+    assert format_month_tick(date(2026, 10, 1), "th") == "ต.ค. 69"
+    assert format_month_tick(date(2026, 10, 1), "en") == "Oct 2026"
+    assert format_day_entry(date(2026, 12, 1), "th") == "1/12/2569"
+    assert format_day_entry(date(2026, 12, 1), "en") == "1/12/2026"
+    assert parse_day_entry("1/12/2569") == parse_day_entry(" 01-12-2026 ") == date(2026, 12, 1)
+    for bad in ("2026/12/01", "31/2/2569", "1/12", "", "หนึ่ง/12/2569"):
+        with pytest.raises(ValueError):
+            parse_day_entry(bad)
+
+
+# Who did something reads as a person would: a typed name as it is, the program's own runs as the program;
+# the import history names each source with a word.
+def test_actor_and_batch_history():
+    from saisaat import labels
+    assert labels.actor("สมหญิง ใจดี", "th") == "สมหญิง ใจดี"
+    assert labels.actor("saisaat demo --seed 2545", "th") == "โปรแกรม (สร้างข้อมูลสาธิต)"
+    assert labels.actor("saisaat init", "en") == "The program"
+    batches = pd.DataFrame({"source": ["demo", "import", "rescore"], "imported_by": ["saisaat demo --seed 2545", "Nok", "Nok"],
+                            "file_name": ["saisaat demo --seed 2545", "r.csv", "config.xlsx"]})
+    out = labels.batch_history(batches, "en")
+    assert out[["source_label", "imported_by", "file_name"]].values.tolist() == [
+        ["Demo data", "The program (building the demo)", "Demo data"], ["File import", "Nok", "r.csv"],
+        ["Rescoring", "Nok", "config.xlsx"]]

@@ -346,3 +346,22 @@ def test_whatif_grades_says_the_basis_changes(demo_path, monkeypatch):
     # 0.6, 0.15, 0.15): those hold it below tier D's 3.0
     assert (fire["Overall score (scenario)"], fire["Other components (weighted)"]) == (2.841, 2.341)
     assert fire["Overall score change"] == 0
+
+
+# Coverage for a year whose rounds are not due yet: no "0.00 % (0/0)", no "0/70 complete", no green "nothing
+# missing" boxes, no matrix: one line says nothing is due yet.
+def test_coverage_nothing_due(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "coverage", lang="en", fy="2570")
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Coverage", "—"), ("Missing", "0"), ("Units complete", "—")]
+    assert at.success == [] or [s.value for s in at.success] == []
+    assert "Nothing is due yet in this period: the coverage matrix and the list to chase appear once the period's "\
+           "first inspection round has ended." in [i.value for i in at.info]
+    assert len(at.get("plotly_chart")) == 1   # only the completeness over the years
+
+
+# A year without any result draws no chart on the unit comparison: it says so instead.
+def test_compare_year_without_results(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "compare", lang="en", fy="2570")
+    assert [w.value for w in at.warning] == ["No evaluation results yet for fiscal year 2570 with this choice"]
+    assert at.get("plotly_chart") == [] and at.dataframe == []

@@ -24,6 +24,9 @@ group_scores = scores[scores["unit_code"].isin(peer_units["unit_code"])]
 stand = analytics.standing(group_scores, me)
 mine = scores[scores["unit_code"] == me]
 
+if not scores["score_pct"].notna().any():   # nothing in this period yet: no empty charts
+    st.warning(T("no_results_year", fy=fy))
+    st.stop()
 if stand.rank is None:
     st.warning(T("unit_not_assessed", unit=ui.as_text(names.get(me, me)), period=ui.period()))
 else:

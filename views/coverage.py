@@ -26,65 +26,74 @@ for r in pending:
 status = analytics.coverage_status(points, 1 if rnd else 2, len(pending))
 summary = analytics.coverage_summary(status)
 
+due = summary.expected > 0   # nothing due yet (rounds not inspected): no rates, no "nothing missing"
 c = st.columns(3)
 c[0].metric(T("metric_coverage"), formats.pct(summary.coverage_pct),
-            delta=f"{summary.received:,} / {summary.expected:,}", delta_color="off", delta_arrow="off", border=True)
-c[1].metric(T("metric_missing"), f"{summary.missing:,}", border=True)
-c[2].metric(T("metric_units_complete"), f"{summary.units_complete:,} / {summary.units_total:,}", border=True)
+            delta=f"{formats.count(summary.received)} / {formats.count(summary.expected)}" if due else None,
+            delta_color="off", delta_arrow="off", border=True)
+c[1].metric(T("metric_missing"), formats.count(summary.missing), border=True)
+c[2].metric(T("metric_units_complete"),
+            f"{formats.count(summary.units_complete)} / {formats.count(summary.units_total)}" if due else "—",
+            border=True)
 
 ui.how_computed(T("coverage_help"))
+if not due:
+    st.info(T("coverage_nothing_due"), icon=":material/schedule:")
 
-st.subheader(T("coverage_matrix"))
-ui.url_value("cov_filter", ("all", "incomplete"), "all")
-show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,
-                            format_func=lambda v: T(f"filter_{v}"))
-matrix = analytics.coverage_matrix(status, ui.framework_indicators(ui.framework_of(fy)),
-                                   only_incomplete=show == "incomplete")
-status_labels = {s: T(f"status_{s}") for s in charts.STATUS}
-if len(matrix):
-    ui.chart(charts.coverage_heatmap(matrix, status_labels, [f"{names[c]}" for c in matrix.index]),
-             "matrix", matrix.replace(status_labels).rename(index=names).reset_index(names=T("col_unit")),
-             f"coverage_matrix_{fy}")
-else:
-    st.success(T("missing_none"))
+if due:
+    st.subheader(T("coverage_matrix"))
+    ui.url_value("cov_filter", ("all", "incomplete"), "all")
+    show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,
+                                format_func=lambda v: T(f"filter_{v}"))
+    matrix = analytics.coverage_matrix(status, ui.framework_indicators(ui.framework_of(fy)),
+                                       only_incomplete=show == "incomplete")
+    status_labels = {s: T(f"status_{s}") for s in charts.STATUS}
+    if len(matrix):
+        st.caption(T("coverage_matrix_help"))
+        ui.chart(charts.coverage_heatmap(matrix, status_labels, [f"{names[c]}" for c in matrix.index], ind_names),
+                 "matrix", matrix.replace(status_labels).rename(index=names, columns=lambda c: f"{c} {ind_names[c]}")
+                 .reset_index(names=T("col_unit")),
+                 f"coverage_matrix_{fy}")
+    else:
+        st.success(T("missing_none"))
 
-missing = status[status["status"] == "missing"].copy()
-st.subheader(T("missing_list", n=len(missing)))
-if len(missing):
-    missing = ui.with_names(missing)
-    missing["indicator"] = missing["indicator_code"].map(ind_names)
-    ui.table(missing, {"unit_code": "col_unit_code", "unit_name": "col_unit",
-                       "indicator_code": "col_indicator_code", "num_rounds_scored": "col_num_scored",
-                       "num_rounds_expected": "col_num_expected", "indicator": "col_indicator"},
-             "missing", file_name=f"missing_{fy}")
-else:
-    st.success(T("missing_none"))
+    missing = status[status["status"] == "missing"].copy()
+    st.subheader(T("missing_list", n=len(missing)))
+    if len(missing):
+        missing = ui.with_names(missing)
+        missing["indicator"] = missing["indicator_code"].map(ind_names)
+        ui.table(missing, {"unit_code": "col_unit_code", "unit_name": "col_unit",
+                           "indicator_code": "col_indicator_code", "num_rounds_scored": "col_num_scored",
+                           "num_rounds_expected": "col_num_expected", "indicator": "col_indicator"},
+                 "missing", file_name=f"missing_{fy}")
+    else:
+        st.success(T("missing_none"))
 
-left, right = st.columns(2)
-with left:
-    st.subheader(T("coverage_by_unit"))
-    per_unit = ui.with_names(analytics.coverage_rates(status, "unit_code"))
-    ui.table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
-                                       "num_expected": "col_num_expected", "num_received": "col_num_received",
-                                       "coverage_pct": "col_coverage_pct"},
-             "by_unit", height=360, file_name=f"coverage_by_unit_{fy}")
-with right:
-    st.subheader(T("coverage_by_indicator"))
-    per_ind = analytics.coverage_rates(status, "indicator_code")
-    per_ind["indicator"] = per_ind["indicator_code"].map(ind_names)
-    ui.table(per_ind, {"indicator_code": "col_indicator_code", "num_expected": "col_num_expected",
-                       "num_received": "col_num_received", "coverage_pct": "col_coverage_pct",
-                       "indicator": "col_indicator"},
-             "by_indicator", height=360, file_name=f"coverage_by_indicator_{fy}")
+    left, right = st.columns(2)
+    with left:
+        st.subheader(T("coverage_by_unit"))
+        per_unit = ui.with_names(analytics.coverage_rates(status, "unit_code"))
+        ui.table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
+                                           "num_expected": "col_num_expected", "num_received": "col_num_received",
+                                           "coverage_pct": "col_coverage_pct"},
+                 "by_unit", height=360, file_name=f"coverage_by_unit_{fy}")
+    with right:
+        st.subheader(T("coverage_by_indicator"))
+        per_ind = analytics.coverage_rates(status, "indicator_code")
+        per_ind["indicator"] = per_ind["indicator_code"].map(ind_names)
+        ui.table(per_ind, {"indicator_code": "col_indicator_code", "num_expected": "col_num_expected",
+                           "num_received": "col_num_received", "coverage_pct": "col_coverage_pct",
+                           "indicator": "col_indicator"},
+                 "by_indicator", height=360, file_name=f"coverage_by_indicator_{fy}")
 
-st.subheader(T("failing_indicators"))
-failing = analytics.failing_indicators(points)
-failing["indicator"] = failing["indicator_code"].map(ind_names)
-ui.table(failing.head(10), {"indicator_code": "col_indicator_code", "mean_points_pct": "col_mean_points_pct",
-                            "zero_pct": "col_zero_pct", "below_full_pct": "col_below_full_pct",
-                            "num_units": "col_num_units", "indicator": "col_indicator"},
-         "failing",
-         file_name=f"failing_indicators_{fy}")
+    st.subheader(T("failing_indicators"))
+    failing = analytics.failing_indicators(points)
+    failing["indicator"] = failing["indicator_code"].map(ind_names)
+    ui.table(failing.head(10), {"indicator_code": "col_indicator_code", "mean_points_pct": "col_mean_points_pct",
+                                "zero_pct": "col_zero_pct", "below_full_pct": "col_below_full_pct",
+                                "num_units": "col_num_units", "indicator": "col_indicator"},
+             "failing",
+             file_name=f"failing_indicators_{fy}")
 
 st.subheader(T("completeness_over_years"))
 completeness = ui.query("coverage_by_round")

@@ -5,7 +5,7 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from saisaat import backup, import_templates, importer
+from saisaat import backup, import_templates, importer, labels
 from saisaat.db import DatabaseBusy, default_db_path
 
 T = ui.translator()
@@ -86,7 +86,7 @@ with tab_import:
 
 with tab_history:
     batches = ui.query("import_batches_by_id").sort_values("batch_id", ascending=False)
-    ui.table(batches, {"batch_id": "col_batch", "source": "col_source", "file_name": "col_file",
+    ui.table(labels.batch_history(batches, ui.lang()), {"batch_id": "col_batch", "source_label": "col_source", "file_name": "col_file",
                        "imported_at": "col_when", "imported_by": "col_who", "num_added": "col_num_added",
                        "num_replaced": "col_num_replaced", "num_unchanged": "col_num_unchanged",
                        "replace_reason": "col_reason", "num_results": "col_num_results",

@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from saisaat import documents, formats, plans, reports
 from saisaat.db import DatabaseBusy, DatabaseError
-from saisaat.fiscal import fiscal_year_of, format_date, today
+from saisaat.fiscal import fiscal_year_of, format_date, format_day_entry, parse_day_entry, today
 from saisaat.store import record_plan_steps
 
 T = ui.translator()
@@ -118,16 +118,23 @@ with tab_plans:
             unit = st.selectbox(T("unit"), ui.units()["unit_code"].tolist(),
                                 format_func=ui.unit_option())
             step = st.selectbox(T("plan_step"), list(plans.STEPS), format_func=lambda s: T(f"plan_step_{s}"))
-            done_on = st.date_input(T("plan_done_on"), value=today(), max_value=today())
+            done_text = st.text_input(T("plan_done_on"), value=format_day_entry(today(), lang),
+                                      help=T("plan_done_on_help"), placeholder=T("plan_done_on_help"))
             who = st.text_input(T("recorded_by"))
             if st.form_submit_button(T("save")):
+                try:
+                    done_on = parse_day_entry(done_text)
+                except ValueError:
+                    done_on = None
                 row = pd.DataFrame([{"unit_code": unit, "plan_kind": kind, "plan_year": int(plan_year), "step": step,
                                      "done_on": done_on}])
                 problems = plans.check_steps(row, set(ui.units()["unit_code"]), recorded)
-                if not who.strip():
+                if done_on is None:
+                    st.error(T("plan_date_typed_bad"))
+                elif not who.strip():
                     st.error(T("recorded_by_required"))
                 elif problems:
-                    st.error("\n".join(f"- {p}" for p in problems))
+                    st.error("\n".join(f"- {p.text(lang)}" for p in problems))
                 else:
                     try:
                         ui.write(record_plan_steps, row, by=who.strip())
@@ -146,7 +153,7 @@ with tab_plans:
             if missing:
                 st.error(T("steps_missing_columns", columns=", ".join(sorted(missing))))
             elif problems:
-                st.error(T("import_refused", n=len(problems)) + "\n\n" + "\n".join(f"- {p}" for p in problems))
+                st.error(T("import_refused", n=len(problems)) + "\n\n" + "\n".join(f"- {p.text(lang)}" for p in problems))
             elif st.button(T("import_commit", n=len(frame)), disabled=not who.strip(), key="plan_csv_go"):
                 ui.write(record_plan_steps, frame, by=who.strip())
                 st.success(T("step_recorded"))

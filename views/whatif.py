@@ -8,7 +8,6 @@ import streamlit as st
 
 import ui
 from saisaat import charts, configuration, formats, labels, scoring, whatif
-from saisaat.db import DatabaseBusy
 from saisaat.i18n import MessageError
 from saisaat.rulesets import (
     AGGREGATIONS,
@@ -21,7 +20,7 @@ from saisaat.rulesets import (
     read_ruleset_bytes,
     spec_json,
 )
-from saisaat.store import ScenarioNameTaken, apply_configuration, save_scenario
+from saisaat.store import apply_configuration, save_scenario
 
 T = ui.translator()
 fy, me = ui.fiscal_year(), ui.unit_code()
@@ -196,8 +195,8 @@ with tab_share:
                          spec_json=json.dumps(draft, ensure_ascii=False), existing=ui.query("scenarios_by_name"))
                 st.session_state["wi_flash"] = T("saved", name=name.strip())
                 st.rerun()   # so the lists of starting points and baselines offer it at once
-            except (ScenarioNameTaken, ValueError, DatabaseBusy) as exc:
-                st.error(str(exc))
+            except MessageError as exc:   # a name taken or missing, the database busy
+                st.error(exc.text(ui.lang()))
 
     st.markdown(f"**{T('adopt_title')}**")
     st.caption(T("adopt_help"))
