@@ -296,7 +296,8 @@ def test_actor_and_batch_history():
     assert labels.actor("สมหญิง ใจดี", "th") == "สมหญิง ใจดี"
     assert labels.actor("saisaat demo --seed 2545", "th") == "โปรแกรม (สร้างข้อมูลสาธิต)"
     assert labels.actor("saisaat init", "en") == "The program"
-    batches = pd.DataFrame({"source": ["demo", "import", "rescore"], "imported_by": ["saisaat demo --seed 2545", "Nok", "Nok"],
+    batches = pd.DataFrame({"source": ["demo", "import", "rescore"],
+                            "imported_by": ["saisaat demo --seed 2545", "Nok", "Nok"],
                             "file_name": ["saisaat demo --seed 2545", "r.csv", "config.xlsx"]})
     out = labels.batch_history(batches, "en")
     assert out[["source_label", "imported_by", "file_name"]].values.tolist() == [

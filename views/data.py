@@ -86,11 +86,12 @@ with tab_import:
 
 with tab_history:
     batches = ui.query("import_batches_by_id").sort_values("batch_id", ascending=False)
-    ui.table(labels.batch_history(batches, ui.lang()), {"batch_id": "col_batch", "source_label": "col_source", "file_name": "col_file",
-                       "imported_at": "col_when", "imported_by": "col_who", "num_added": "col_num_added",
-                       "num_replaced": "col_num_replaced", "num_unchanged": "col_num_unchanged",
-                       "replace_reason": "col_reason", "num_results": "col_num_results",
-                       "undone_at": "col_undone_at"}, "batches", file_name="import_history")
+    ui.table(labels.batch_history(batches, ui.lang()),
+             {"batch_id": "col_batch", "source_label": "col_source", "file_name": "col_file",
+              "imported_at": "col_when", "imported_by": "col_who", "num_added": "col_num_added",
+              "num_replaced": "col_num_replaced", "num_unchanged": "col_num_unchanged",
+              "replace_reason": "col_reason", "num_results": "col_num_results",
+              "undone_at": "col_undone_at"}, "batches", file_name="import_history")
     undoable = batches[(batches["source"] == "import") & batches["undone_at"].isna()]["batch_id"].tolist()
     if undoable:
         st.markdown(f"**{T('undo_title')}**")

@@ -64,7 +64,8 @@ with tab_workbook:
 
 with tab_history:
     versions = ui.query("configuration_versions_by_id").sort_values("version_id", ascending=False)
-    ui.table(versions.assign(applied_by=versions["applied_by"].map(lambda by: labels.actor(by, lang))), {"version_id": "col_version", "applied_at": "col_when", "applied_by": "col_who",
+    versions["applied_by"] = versions["applied_by"].map(lambda by: labels.actor(by, lang))
+    ui.table(versions, {"version_id": "col_version", "applied_at": "col_when", "applied_by": "col_who",
                         "reason": "col_reason", "file_name": "col_file", "undoes": "col_undoes",
                         "rescore_batch": "col_rescore_batch"}, "config_versions", file_name="configuration_history")
     if len(versions) > 1:
