@@ -50,4 +50,5 @@ with st.sidebar:
     if ui.is_demo():
         st.caption("🧪 " + T("demo_banner"))
 
+ui.chrome()
 nav.run()

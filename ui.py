@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -196,7 +197,7 @@ def getting_started() -> bool:
     kinds = query("unit_kinds_by_order")
     col = "name_th" if lang() == "th" else "name_en"
     with st.container(border=True):
-        st.subheader(T("getting_started_title"))
+        st.header(T("getting_started_title"))
         st.write(T("getting_started_configured", org=organisation()["org_name"],
                    units=f"{int(kinds['num_units'].sum()):,}",
                    kinds=", ".join(f"{name} {int(n):,}" for name, n in zip(kinds[col], kinds["num_units"])),
@@ -207,6 +208,24 @@ def getting_started() -> bool:
         st.page_link("views/data.py", label=T("getting_started_step_template"), icon=":material/download:")
         st.page_link("views/data.py", label=T("getting_started_step_import"), icon=":material/upload:")
     return True
+
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def chrome() -> None:
+    """The frame's styling (assets/chrome.css: caption contrast, heading sizes, the phone layout, the file
+    uploader's words) and the page's language: the html element's lang (Streamlit always says "en") and the uploader's
+    words from the catalogue, set by assets/page_language.html."""
+    import json
+    T = translator()
+    st.html(ASSETS / "chrome.css")   # style only: Streamlit puts it where it takes no space
+    script = (ASSETS / "page_language.html").read_text(encoding="utf-8")
+    for name, value in (("LANG", lang()), ("UPLOAD_BUTTON", json.dumps(T("upload_button"), ensure_ascii=False)),
+                        ("UPLOAD_DROP", json.dumps(T("upload_drop"), ensure_ascii=False))):
+        script = script.replace(f"@{name}@", json.dumps(value, ensure_ascii=False))
+    with st.sidebar:
+        st.html(script, unsafe_allow_javascript=True)
 
 
 def incomplete_years() -> set[int]:
@@ -288,14 +307,16 @@ def peer_group_labeller():
     return lambda group: T("peer_same_group", group=word) if group == "group" else T(f"peer_{group}")
 
 
-MARKDOWN_READS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+MARKDOWN_READS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:=])")
 
 
 def as_text(value) -> str:
     """A name or wording (user input) put into an element Streamlit renders as markdown (a title, caption,
     message, metric label, st.write) shown exactly as typed: every character markdown would read as
-    emphasis, a link, a heading, LaTeX ($), a :shortcode: or HTML is escaped with a backslash."""
-    return MARKDOWN_READS.sub(r"\\\1", str(value))
+    emphasis, a link, a heading, LaTeX ($) or a :shortcode: is escaped with a backslash, and HTML's
+    characters (& < >) are written as entities, which markdown shows as the characters."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")   # markup: as entities
+    return MARKDOWN_READS.sub(r"\\\1", text)
 
 
 def organisation() -> dict[str, str]:
@@ -345,7 +366,9 @@ def indicator_names() -> dict[str, str]:
 # A table's key columns stay in view at 1440 px and on a phone: the unit's name first (pinned while the
 # figures scroll), an indicator's code and wording next, the figures, the unit's code last; names get a
 # bounded width so they never push the figures out of sight.
-NAME_WIDTHS = {"unit_name": "medium", "indicator": "large"}
+NAME_WIDTHS = {"unit_name": 180, "indicator": 320}
+HALF_WIDTHS = {"unit_name": 170, "indicator": 170}
+MISSING = "—"   # a missing value in a table (Streamlit would write "None")
 
 
 def key_columns_first(columns: dict[str, str]) -> dict[str, str]:
@@ -356,18 +379,22 @@ def key_columns_first(columns: dict[str, str]) -> dict[str, str]:
 def shown(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """`frame`'s `columns` (source column → string key) with their headers in the page's language."""
     T = translator()
-    out = frame[list(columns)].copy()
-    for c in out.columns:   # a missing text reads as a dash, never "None"
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
-            out[c] = out[c].astype(object).where(out[c].notna(), "—")
-    return out.rename(columns={c: T(k) for c, k in columns.items()})
+    return frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str], key: str, height: int | str = "auto",
-          file_name: str | None = None) -> None:
+          file_name: str | None = None, half: bool = False) -> None:
     """Show `frame` with translated headers (`columns`: source column → string key), every number as
-    saisaat.formats says for its measure, and CSV / Excel download buttons for exactly what is shown."""
+    saisaat.formats says for its measure, and CSV / Excel download buttons for exactly what is shown.
+    `half`: the table has half the page's width (st.columns(2)): names narrower, and the unit's code left
+    out where its name is shown, so every column fits at 1440 px."""
     T = translator()
+    if frame.empty:   # a word in the page's language, not an empty grid saying "empty"
+        st.caption(T("table_empty"))
+        return
+    if half and "unit_name" in columns:
+        columns = {c: k for c, k in columns.items() if c != "unit_code"}
+    widths = HALF_WIDTHS if half else NAME_WIDTHS
     columns = key_columns_first(columns)
     shown_frame = shown(frame, columns)
     config = {}
@@ -375,9 +402,10 @@ def table(frame: pd.DataFrame, columns: dict[str, str], key: str, height: int | 
         fmt = formats.column_format(c) if pd.api.types.is_numeric_dtype(frame[c]) else None
         if fmt:
             config[T(columns[c])] = st.column_config.NumberColumn(format=fmt[0], step=fmt[1])
-        elif c in NAME_WIDTHS:
-            config[T(columns[c])] = st.column_config.TextColumn(width=NAME_WIDTHS[c], pinned=c == "unit_name")
-    st.dataframe(shown_frame, hide_index=True, column_config=config, height=height, key=f"df_{key}")
+        elif c in widths:
+            config[T(columns[c])] = st.column_config.TextColumn(width=widths[c], pinned=c == "unit_name")
+    st.dataframe(shown_frame, hide_index=True, column_config=config, height=height, key=f"df_{key}",
+                 placeholder=MISSING)
     downloads({key: shown_frame}, file_name or key, key)
 
 
@@ -400,7 +428,8 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
     if data is not None and data.empty:
         st.caption(translator()("chart_empty"))
         return
-    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
+    # No Plotly toolbar: on a phone it sat on the legends; each chart's data downloads below it instead.
+    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False, "displayModeBar": False})
     if data is not None:
         downloads({key: data}, file_name or key, f"chart_{key}")
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from saisaat.exports import xlsx_bytes
 from saisaat.i18n import t
-from saisaat.rulesets import RulesetError, problem
+from saisaat.rulesets import RULE_TYPES, RulesetError, problem
 
 RULE_COLUMNS = ["scope", "rule_type", "max_points", "target_value", "steps"]
 MEASURES = ("binary", "count", "percent")
@@ -53,6 +53,24 @@ def rules_table(spec: dict) -> pd.DataFrame:
                      "max_points": rule.get("max_points"), "target_value": rule.get("target_value"),
                      "steps": steps_text(rule.get("steps"))})
     return pd.DataFrame(rows, columns=RULE_COLUMNS).astype({"max_points": float, "target_value": float})
+
+
+def labelled_rules(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rules table as a person edits it: measures and rule types by their names in `lang` (an indicator
+    override keeps its code). `coded_rules` reads it back."""
+    out = table.copy()
+    out["scope"] = out["scope"].map(lambda s: t(f"measure_{s}", lang) if s in MEASURES else s)
+    out["rule_type"] = out["rule_type"].map(lambda r: t(f"rule_type_{r}", lang) if r in RULE_TYPES else r)
+    return out
+
+
+def coded_rules(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    measures = {t(f"measure_{m}", lang): m for m in MEASURES}
+    types = {t(f"rule_type_{r}", lang): r for r in RULE_TYPES}
+    out = table.copy()
+    out["scope"] = out["scope"].map(lambda s: measures.get(s, s))
+    out["rule_type"] = out["rule_type"].map(lambda r: types.get(r, r))
+    return out
 
 
 def apply_rules_table(spec: dict, table: pd.DataFrame) -> dict:
@@ -106,10 +124,7 @@ def workbook(spec: dict, comparison: pd.DataFrame, lang: str = "th") -> bytes:
         (T("pool_baht"), reward.get("pool_baht")),
     ], columns=[T("wb_setting"), T("wb_value")])
     settings[T("wb_value")] = settings[T("wb_value")].astype(str)
-    rules = rules_table(spec)
-    rules["scope"] = rules["scope"].map(lambda s: T(f"measure_{s}") if s in MEASURES else s)
-    rules["rule_type"] = rules["rule_type"].map(lambda r: T(f"rule_type_{r}"))
-    rules = rules.rename(columns={"scope": T("col_scope"), "rule_type": T("col_rule_type"),
+    rules = labelled_rules(rules_table(spec), lang).rename(columns={"scope": T("col_scope"), "rule_type": T("col_rule_type"),
                                   "max_points": T("col_max_points"), "target_value": T("col_target_value"),
                                   "steps": T("col_steps")})
     tiers = tiers_table(spec).rename(columns={"tier": T("col_tier"), "min_value": T("col_min_value"),

@@ -142,3 +142,17 @@ def test_scenario_workbook_labelled():
     assert rows("เปรียบเทียบ") == [["หน่วยงาน", "คะแนน (ร้อยละ)"], ["เขตหนึ่ง", 92.71]]
     english = openpyxl.load_workbook(io.BytesIO(whatif.workbook(spec, shown, "en")))
     assert english.sheetnames == ["Settings", "Rules", "Tiers", "Comparison"]
+
+
+# The what-if rules editor shows measures and rule types by name (no raw values for a screen reader or the eye)
+# and reads an edited table back to exactly the same ruleset; an indicator override keeps its code.
+def test_rules_table_labelled_and_back():
+    spec = copy.deepcopy(next(s for s in RULESET_SPECS if s["ruleset_code"] == "official-f2"))
+    spec["indicators"] = {"T2-1.02": {"rule_type": "binary", "max_points": 2}}
+    table = whatif.rules_table(spec)
+    shown = whatif.labelled_rules(table, "en")
+    assert shown[["scope", "rule_type"]].values.tolist() == [
+        ["Yes / no", "Yes / no"], ["Count", "Steps"], ["Percent", "Proportional to the target"], ["T2-1.02", "Yes / no"]]
+    back = whatif.apply_rules_table(spec, whatif.coded_rules(shown, "en"))
+    assert (back["by_measure"], back["indicators"]) == (whatif.apply_rules_table(spec, table)["by_measure"],
+                                                        {"T2-1.02": {"rule_type": "binary", "max_points": 2.0}})

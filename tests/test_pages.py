@@ -167,7 +167,7 @@ def test_trends_break_and_levels(demo_path, monkeypatch):
 def test_coverage_missing_and_pending(demo_path, monkeypatch):
     at = open_page(demo_path, monkeypatch, "coverage")
     missing = int(metric(at, "ค้างส่ง").replace(",", ""))
-    assert any(s.value == f"รายการที่ต้องติดตาม ({missing} รายการ)" for s in at.subheader)
+    assert any(s.value == f"รายการที่ต้องติดตาม ({missing} รายการ)" for s in at.header)
     matrix_rows = len(chart_specs(at)[0]["data"][0]["y"])
     at.segmented_control(key="cov_filter").set_value("incomplete").run()
     incomplete_rows = len(chart_specs(at)[0]["data"][0]["y"])
@@ -266,7 +266,7 @@ def test_pages_on_a_new_centre(empty_path, monkeypatch, page):
     assert not [i for i in at.info if "Synthetic demo data" in i.value]
     assert at.title[0].value.startswith(TITLES[page][1])
     if page in ("overview", "compare", "trends", "coverage", "whatif"):
-        assert [h.value for h in at.subheader] == ["Getting started"]
+        assert [h.value for h in at.header] == ["Getting started"]
         assert at.markdown[0].value == ("Configured now: Bangkok Metropolitan Administration · 70 units "
                                         "(District office 50, Department / office 20) · 2 frameworks · 57 indicators")
         assert at.get("plotly_chart") == []

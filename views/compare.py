@@ -13,6 +13,9 @@ ui.demo_banner()
 ui.incomplete_notice(fy)
 if ui.getting_started():
     st.stop()
+me_kind = ui.units().set_index("unit_code").loc[me, "unit_kind"]
+st.markdown(T("compare_unit_line", unit=ui.as_text(names.get(me, me)), code=ui.as_text(me),
+              kind=ui.as_text(ui.kind_labels()[me_kind])))
 
 ui.url_value("peers", analytics.PEER_GROUPS, "kind")
 group = st.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", required=True,
@@ -40,7 +43,7 @@ else:
 ui.how_computed()
 
 group_label = ui.peer_group_labeller()(group)
-st.subheader(T("ranked_chart", group=group_label))
+st.header(T("ranked_chart", group=group_label))
 ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct, T("peer_median"),
                             T("col_score_pct")),
          "ranked", group_scores[["unit_code", "unit_name", "points", "max_points", "score_pct",
@@ -49,7 +52,7 @@ ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct
 
 objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
 objective_labels = ui.objective_names(ui.framework_of(fy))
-st.subheader(T("objective_profile"))
+st.header(T("objective_profile"))
 profile = analytics.objective_profile(objective_scores, peer_units["unit_code"], me)
 profile["objective"] = profile["objective_no"].map(objective_labels)
 if profile["score_pct"].notna().any():
@@ -58,7 +61,7 @@ if profile["score_pct"].notna().any():
              "profile", profile[["objective_no", "objective", "score_pct", "peer_median_pct"]],
              f"objective_profile_{me}_{fy}")
 
-st.subheader(T("indicator_table"))
+st.header(T("indicator_table"))
 points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
 losses = analytics.indicator_losses(points, peer_units["unit_code"], me)
 losses["indicator"] = losses["indicator_code"].map(ui.indicator_names())
@@ -70,7 +73,7 @@ ui.table(losses, {"indicator_code": "col_indicator_code", "lost_points": "col_lo
          "losses",
          file_name=f"indicator_losses_{me}_{fy}")
 
-st.subheader(T("side_by_side"))
+st.header(T("side_by_side"))
 ui.url_value("compare_units", units["unit_code"], [me])
 chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), key="compare_units",
                         max_selections=analytics.MAX_COMPARED_UNITS,

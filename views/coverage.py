@@ -41,7 +41,7 @@ if not due:
     st.info(T("coverage_nothing_due"), icon=":material/schedule:")
 
 if due:
-    st.subheader(T("coverage_matrix"))
+    st.header(T("coverage_matrix"))
     ui.url_value("cov_filter", ("all", "incomplete"), "all")
     show = st.segmented_control(T("coverage_filter"), ("all", "incomplete"), key="cov_filter", required=True,
                                 format_func=lambda v: T(f"filter_{v}"))
@@ -58,7 +58,7 @@ if due:
         st.success(T("missing_none"))
 
     missing = status[status["status"] == "missing"].copy()
-    st.subheader(T("missing_list", n=len(missing)))
+    st.header(T("missing_list", n=len(missing)))
     if len(missing):
         missing = ui.with_names(missing)
         missing["indicator"] = missing["indicator_code"].map(ind_names)
@@ -71,22 +71,22 @@ if due:
 
     left, right = st.columns(2)
     with left:
-        st.subheader(T("coverage_by_unit"))
+        st.header(T("coverage_by_unit"))
         per_unit = ui.with_names(analytics.coverage_rates(status, "unit_code"))
         ui.table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
                                            "num_expected": "col_num_expected", "num_received": "col_num_received",
                                            "coverage_pct": "col_coverage_pct"},
-                 "by_unit", height=360, file_name=f"coverage_by_unit_{fy}")
+                 "by_unit", height=360, file_name=f"coverage_by_unit_{fy}", half=True)
     with right:
-        st.subheader(T("coverage_by_indicator"))
+        st.header(T("coverage_by_indicator"))
         per_ind = analytics.coverage_rates(status, "indicator_code")
         per_ind["indicator"] = per_ind["indicator_code"].map(ind_names)
         ui.table(per_ind, {"indicator_code": "col_indicator_code", "num_expected": "col_num_expected",
                            "num_received": "col_num_received", "coverage_pct": "col_coverage_pct",
                            "indicator": "col_indicator"},
-                 "by_indicator", height=360, file_name=f"coverage_by_indicator_{fy}")
+                 "by_indicator", height=360, file_name=f"coverage_by_indicator_{fy}", half=True)
 
-    st.subheader(T("failing_indicators"))
+    st.header(T("failing_indicators"))
     failing = analytics.failing_indicators(points)
     failing["indicator"] = failing["indicator_code"].map(ind_names)
     ui.table(failing.head(10), {"indicator_code": "col_indicator_code", "mean_points_pct": "col_mean_points_pct",
@@ -95,7 +95,7 @@ if due:
              "failing",
              file_name=f"failing_indicators_{fy}")
 
-st.subheader(T("completeness_over_years"))
+st.header(T("completeness_over_years"))
 completeness = ui.query("coverage_by_round")
 completeness = completeness[completeness["num_received"] > 0]
 ui.chart(charts.completeness(completeness, {1: T("round_1"), 2: T("round_2")}, T("col_coverage_pct"),

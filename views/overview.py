@@ -39,14 +39,14 @@ else:
 
     left, right = st.columns(2)
     with left:
-        st.subheader(T("distribution"))
+        st.header(T("distribution"))
         name = ui.unit_names().get(me, me)
         ui.chart(charts.distribution(scores, me, name, mean_label, T("col_score_pct"),
                                      T("col_num_units")),
                  "distribution", scores[["unit_code", "unit_name", "unit_kind", "score_pct"]],
                  f"distribution_{fy}")
     with right:
-        st.subheader(T("by_kind"))
+        st.header(T("by_kind"))
         kinds = ui.kind_labels()
         by_kind = analytics.mean_by(scores, "unit_kind")
         by_kind["kind"] = by_kind["unit_kind"].map(kinds)
@@ -58,13 +58,13 @@ else:
             "points": "col_points", "max_points": "col_max_points"}
     left, right = st.columns(2)
     with left:
-        st.subheader(T("top10"))
-        ui.table(top, cols, "top10", file_name=f"top10_{fy}")
+        st.header(T("top10"))
+        ui.table(top, cols, "top10", file_name=f"top10_{fy}", half=True)
     with right:
-        st.subheader(T("bottom10"))
-        ui.table(bottom, cols, "bottom10", file_name=f"bottom10_{fy}")
+        st.header(T("bottom10"))
+        ui.table(bottom, cols, "bottom10", file_name=f"bottom10_{fy}", half=True)
 
-    st.subheader(T("mean_by_objective"))
+    st.header(T("mean_by_objective"))
     objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
     by_objective = analytics.mean_by(objective_scores, "objective_no")
     by_objective["objective"] = by_objective["objective_no"].map(ui.objective_names(ui.framework_of(fy)))
@@ -78,7 +78,7 @@ else:
 # Where today falls in the inspection cycle of the fiscal year under way.
 now = today()
 current_fy = fiscal_year_of(now)
-st.subheader(T("cycle_title", fy=current_fy))
+st.header(T("cycle_title", fy=current_fy))
 steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(current_fy)]
 active = [name for name, a, b in steps if a <= now <= b]
 st.caption(T("cycle_today", date=format_date(now, ui.lang())) + " · " +

@@ -52,7 +52,7 @@ with tab_summary:
                     if isinstance(block, str) and block not in ("bands", "objective", "trend"):
                         st.markdown(ui.as_text(block))
                     elif isinstance(block, pd.DataFrame):
-                        st.dataframe(block, hide_index=True)
+                        st.dataframe(block, hide_index=True, placeholder=ui.MISSING)
 
 with tab_cards:
     st.caption(T("cards_help"))
@@ -79,7 +79,7 @@ with tab_cards:
 
 with tab_cycle:
     now = today()
-    st.subheader(T("cycle_title", fy=fy))
+    st.header(T("cycle_title", fy=fy))
     st.caption(T("cycle_today", date=format_date(now, lang)) + " · " + T("cycle_derived"))
     ui.cycle_chart(fy, now, "cycle_calendar")
     table = reports.cycle_table(ui.CACHED, fy, now, lang)
@@ -158,7 +158,7 @@ with tab_plans:
                 ui.write(record_plan_steps, frame, by=who.strip())
                 st.success(T("step_recorded"))
 
-    st.subheader(T("plan_structure"))
+    st.header(T("plan_structure"))
     framework_id = ui.framework_of(fy)
     structure = plans.plan_structure()
     structure = structure[structure["framework_id"] == framework_id]
@@ -175,4 +175,4 @@ with tab_plans:
             st.markdown(f"**{T('structure_indicators')}**")
             st.dataframe(inds.drop(columns="objective_no").rename(
                 columns={"indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"),
-                         "measure": T("col_measure")}), hide_index=True)
+                         "measure": T("col_measure")}), hide_index=True, placeholder=ui.MISSING)

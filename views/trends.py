@@ -87,7 +87,7 @@ if changes:
 ui.how_computed(T("peer_band") + ": " + T("trend_band_help"))
 
 from_fy, to_fy = analytics.comparable_span(years, start, end)
-st.subheader(T("movers_title", start=from_fy, end=to_fy))
+st.header(T("movers_title", start=from_fy, end=to_fy))
 if from_fy != start or changes:
     st.caption(T("movers_within_framework", framework=ui.as_text(ui.framework_name(ui.framework_of(to_fy))),
                  start=from_fy, end=to_fy))
@@ -101,7 +101,7 @@ cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "from_pct": "col_
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{T('improvers')}** · {ui.peer_group_labeller()(group)}")
-    ui.table(ui.with_names(up), cols, "improvers", file_name=f"improvers_{from_fy}_{to_fy}")
+    ui.table(ui.with_names(up), cols, "improvers", file_name=f"improvers_{from_fy}_{to_fy}", half=True)
 with right:
     st.markdown(f"**{T('decliners')}** · {ui.peer_group_labeller()(group)}")
-    ui.table(ui.with_names(down), cols, "decliners", file_name=f"decliners_{from_fy}_{to_fy}")
+    ui.table(ui.with_names(down), cols, "decliners", file_name=f"decliners_{from_fy}_{to_fy}", half=True)

@@ -79,15 +79,14 @@ problems: list[str] = []
 with tab_rules:
     st.caption(T("rules_help"))
     edited = st.data_editor(
-        whatif.rules_table(draft), key=f"wi_rules_{gen}", num_rows="dynamic", hide_index=True,
+        whatif.labelled_rules(whatif.rules_table(draft), ui.lang()), key=f"wi_rules_{gen}", num_rows="dynamic",
+        hide_index=True, placeholder=ui.MISSING,
         column_config={
             "scope": st.column_config.SelectboxColumn(
-                T("col_scope"), options=list(whatif.MEASURES) + indicators.loc[
-                    indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True,
-                format_func=lambda s: T(f"measure_{s}") if s in whatif.MEASURES else s),
+                T("col_scope"), options=[T(f"measure_{m}") for m in whatif.MEASURES] + indicators.loc[
+                    indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True),
             "rule_type": st.column_config.SelectboxColumn(
-                T("col_rule_type"), options=list(RULE_TYPES), required=True,
-                format_func=lambda r: T(f"rule_type_{r}")),
+                T("col_rule_type"), options=[T(f"rule_type_{r}") for r in RULE_TYPES], required=True),
             "max_points": st.column_config.NumberColumn(T("col_max_points"), min_value=0, step=0.5),
             "target_value": st.column_config.NumberColumn(T("col_target_value"), min_value=0),
             "steps": st.column_config.TextColumn(T("col_steps"), help=T("steps_help")),
@@ -97,7 +96,7 @@ with tab_rules:
         index=AGGREGATIONS.index(draft.get("round_aggregation", "score_each_round")),
         format_func=lambda a: T(f"agg_{a}"), horizontal=True)
     try:
-        draft = whatif.apply_rules_table(draft, edited)
+        draft = whatif.apply_rules_table(draft, whatif.coded_rules(edited, ui.lang()))
     except RulesetError as exc:
         problems += exc.text(ui.lang()).splitlines()
 reward = draft["reward"]   # the edited draft's reward settings, filled in by the next tabs
@@ -236,7 +235,7 @@ comparison = ui.with_names(scoring.compare(
 moves = scoring.who_moves(comparison)
 summary = scoring.summary(comparison)
 
-st.subheader(T("whatif_results", period=T("fy_label", fy=fy)))
+st.header(T("whatif_results", period=T("fy_label", fy=fy)))
 base_basis = base_spec["reward"].get("tier_basis", "overall_score")
 if reward["tier_basis"] != base_basis:
     st.info(T("whatif_basis_changed", base=T(f"basis_{base_basis}"), scenario=T(f"basis_{reward['tier_basis']}")),
@@ -268,20 +267,20 @@ cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col
         "reward_score_scenario": "col_reward_score", "overall_score_base": "col_overall_base",
         "overall_score_scenario": "col_overall_scenario", "other_components_scenario": "col_other_components",
         "overall_score_change": "col_overall_change", "reward_baht_change": "col_money_change"}
-st.subheader(T("who_moves"))
+st.header(T("who_moves"))
 a, b = st.columns(2)
 with a:
     st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes'])})")
     ui.table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
                                                           "overall_score_change", "reward_baht_change")},
-             "tier_changes", file_name=f"whatif_tier_changes_{fy}")
+             "tier_changes", file_name=f"whatif_tier_changes_{fy}", half=True)
 with b:
     st.markdown(f"**{T('rank_moves')}**")
     ui.table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
                                                         "rank_overall_scenario", "rank_change")},
-             "rank_moves", file_name=f"whatif_rank_moves_{fy}")
+             "rank_moves", file_name=f"whatif_rank_moves_{fy}", half=True)
 
-st.subheader(T("all_units"))
+st.header(T("all_units"))
 st.caption(T("whatif_rank_help"))
 ui.table(comparison, cols, "comparison", file_name=f"whatif_comparison_{fy}")
 e1, e2 = st.columns(2)
