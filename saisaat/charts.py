@@ -282,8 +282,8 @@ def slope(comparison: pd.DataFrame, value: str, names: dict[str, str], unit_code
             x=[plain(base_label), plain(scenario_label)], y=[a, b], mode="lines+markers", showlegend=False,
             line={"color": colour, "width": 3 if mine else 1.2}, opacity=1 if mine else 0.75,
             name=plain(names.get(r.unit_code, r.unit_code)),
-            hovertemplate="%{fullData.name}: %{y:.4f}<extra></extra>"))
-    fig.update_yaxes(title=y_title)
+            hovertemplate="%{fullData.name}: %{y:,.2f}<extra></extra>"))   # baht, as formats.DECIMALS says
+    fig.update_yaxes(title=y_title, tickformat=",")
     fig.update_xaxes(type="category")
     return _layout(fig, height=460)
 

@@ -5,7 +5,7 @@
 - snake_case identifiers or raw values (None, nan, binary, proportional…) in any visible text;
 - a table whose columns do not fit at 1440 px, except the wide tables named below, which must at least show
   their key columns (the unit's name, pinned, and the first figure);
-- a chart drawn without data;
+- a chart drawn without data, a button group cut off;
 - an axe-core violation of the project's own: contrast, heading order, the page's language. Streamlit's own
   markup (its sidebar navigation list) is left out and noted in the README.
 
@@ -145,6 +145,10 @@ def check_page(browser: BrowserPage, path: str, lang: str, codes: set[str]) -> l
     for t in too_wide:   # a wide table still shows its name and first figure
         if len(t["heads"]) < 2:
             found.append(f"{name} ({lang}): a wide table shows fewer than two columns: {t['heads']}")
+    clipped = browser.page.evaluate("""() => [...document.querySelectorAll('[data-testid="stButtonGroup"]')]
+        .filter(g => g.checkVisibility() && g.scrollWidth > g.clientWidth + 1).map(g => g.innerText)""")
+    if clipped:
+        found.append(f"{name} ({lang}): button groups cut: {clipped}")
     if empty := browser.page.evaluate(EMPTY_CHARTS):
         found.append(f"{name} ({lang}): charts drawn without data: {empty}")
     browser.page.add_script_tag(path=str(AXE))
