@@ -12,6 +12,7 @@ st.set_page_config(page_title="ใสสะอาด · Sai Sa-at", page_icon="�
 ui.url_value("lang", LANGS, DEFAULT_LANG, write=False)
 ui.ensure_database()
 T = ui.translator()
+ui.chrome()   # the page's language (<html lang>), the frame's styles, Streamlit's own words in ours
 
 # Who is here: nobody goes past this without a role (signed in and registered, or local mode).
 PAGES = {   # section → (page, icon); the first page is the default, open to every role
@@ -30,7 +31,7 @@ for section, entries in PAGES.items():
     for page, icon in entries:
         if auth.may_open(user, page):
             pages.setdefault(T(section), []).append(st.Page(
-                f"pages/{page}.py", title=T(f"page_{page}"), icon=icon, url_path=page, default=page == PATHS[0]))
+                f"views/{page}.py", title=T(f"page_{page}"), icon=icon, url_path=page, default=page == PATHS[0]))
         else:   # a deep link to it says so and shows nothing of it
             pages.setdefault(T(section), []).append(st.Page(
                 ui.forbidden_page(page), title=T(f"page_{page}"), url_path=page, visibility="hidden"))
@@ -39,7 +40,7 @@ st.session_state["_page"] = nav.url_path or PATHS[0]
 
 years = ui.query("fiscal_years")
 year_options = sorted(years["fiscal_year"].tolist(), reverse=True)
-latest = ui.default_fiscal_year(year_options)
+latest = ui.default_fiscal_year()   # the latest published complete year, not one with a first small import
 unit_codes = [c for c in ui.units()["unit_code"].tolist() if auth.may_see_unit(user, c)]
 asked_unit = st.query_params.get("unit")
 refused_unit = asked_unit if "unit" not in st.session_state and asked_unit and not auth.may_see_unit(
@@ -52,7 +53,9 @@ with st.sidebar:
     st.markdown(f"**{T('app_short')}** · {ui.as_text(ui.organisation()['centre_name'])}")
     ui.who_is_here(T)
     ui.url_value("fy", year_options, latest)
-    st.selectbox(T("fiscal_year"), year_options, key="fy", format_func=lambda fy: T("fy_label", fy=fy))
+    incomplete = ui.incomplete_years()
+    st.selectbox(T("fiscal_year"), year_options, key="fy",
+                 format_func=lambda fy: T("fy_label_incomplete" if fy in incomplete else "fy_label", fy=fy))
     ui.url_value("round", ui.ROUND_KEYS, 0)
     st.selectbox(T("inspection_round"), ui.ROUND_KEYS, key="round", format_func=ui.round_labeller())
     ui.url_value("unit", unit_codes, unit_codes[0])

@@ -5,28 +5,17 @@ from __future__ import annotations
 import getpass
 import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from saisaat import analytics, auth, charts, exports, labels
+from saisaat import analytics, auth, charts, exports, formats, labels
 from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
-from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short
+from saisaat.fiscal import current_fiscal_year, format_date, format_month_tick, inspection_cycle, today
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
-
-
-def require_frame() -> None:
-    """Make sure app.py (the frame with its filters) runs around the page.
-
-    Streamlit treats a folder named pages/ as an old-style multipage app until the first
-    st.navigation call in the process, so a deep link opened first on a fresh server would run the
-    page alone. Leave that mode and rerun: the rerun goes through app.py."""
-    from streamlit.runtime.pages_manager import PagesManager
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 def url_value(key: str, options, default, write: bool = True):
@@ -313,18 +302,61 @@ def getting_started() -> bool:
     kinds = query("unit_kinds_by_order")
     col = "name_th" if lang() == "th" else "name_en"
     with st.container(border=True):
-        st.subheader(T("getting_started_title"))
+        st.header(T("getting_started_title"))
         st.write(T("getting_started_configured", org=organisation()["org_name"],
                    units=f"{int(kinds['num_units'].sum()):,}",
                    kinds=", ".join(f"{name} {int(n):,}" for name, n in zip(kinds[col], kinds["num_units"])),
                    frameworks=f"{len(query('frameworks_by_id')):,}",
                    indicators=f"{len(query('indicators_by_code')):,}"))
         st.write(T("getting_started_intro"))
-        st.page_link("pages/settings.py", label=T("getting_started_step_config"), icon=":material/settings:")
-        st.page_link("pages/data.py", label=T("getting_started_step_template"), icon=":material/download:")
-        st.page_link("pages/data.py", label=T("getting_started_step_import"), icon=":material/upload:")
-        st.page_link("pages/data.py", label=T("getting_started_step_publish"), icon=":material/campaign:")
+        st.page_link("views/settings.py", label=T("getting_started_step_config"), icon=":material/settings:")
+        st.page_link("views/data.py", label=T("getting_started_step_template"), icon=":material/download:")
+        st.page_link("views/data.py", label=T("getting_started_step_import"), icon=":material/upload:")
+        st.page_link("views/data.py", label=T("getting_started_step_publish"), icon=":material/campaign:")
     return True
+
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def chrome() -> None:
+    """The frame's styling (assets/chrome.css: caption contrast, heading sizes, the phone layout, the file
+    uploader's words) and the page's language: the html element's lang (Streamlit always says "en") and the uploader's
+    words from the catalogue, set by assets/page_language.html."""
+    import json
+    T = translator()
+    st.html(ASSETS / "chrome.css")   # style only: Streamlit puts it where it takes no space
+    script = (ASSETS / "page_language.html").read_text(encoding="utf-8")
+    for name, value in (("LANG", lang()), ("UPLOAD_BUTTON", json.dumps(T("upload_button"), ensure_ascii=False)),
+                        ("UPLOAD_DROP", json.dumps(T("upload_drop"), ensure_ascii=False))):
+        script = script.replace(f"@{name}@", json.dumps(value, ensure_ascii=False))
+    with st.sidebar:
+        st.html(script, unsafe_allow_javascript=True)
+
+
+def incomplete_years() -> set[int]:
+    """Fiscal years with some results but not all (a unit missing, or a round not inspected yet)."""
+    years = query("fiscal_years")
+    states = [analytics.completeness(years, calendar(), int(fy), today()) for fy in years["fiscal_year"]]
+    return {c.fiscal_year for c in states if c.has_results and not c.complete}
+
+
+def incomplete_notice(fiscal_year: int) -> None:
+    """Say so when the fiscal year shown is incomplete: not every unit has reported, or a round is not
+    inspected yet. Its figures (means, ranks, percentiles) may change; the latest complete year is named."""
+    years = query("fiscal_years")
+    state = analytics.completeness(years, calendar(), fiscal_year, today())
+    if state.complete or not state.has_results:
+        return
+    T = translator()
+    parts = [T("period_incomplete", fy=fiscal_year, reported=f"{state.units_reported:,}",
+               expected=f"{state.units_expected:,}")]
+    if state.pending_rounds:
+        parts.append(T("period_pending_rounds", rounds=", ".join(T("round_n", n=r) for r in state.pending_rounds)))
+    latest = analytics.default_period(years, calendar(), today())
+    if latest != fiscal_year:
+        parts.append(T("period_latest_complete", fy=latest))
+    st.warning(" ".join(parts), icon=":material/hourglass_top:")
 
 
 def demo_banner() -> None:
@@ -344,8 +376,9 @@ def draft_periods() -> set[tuple[int, int]]:
     return labels.draft_periods(CACHED)
 
 
-def default_fiscal_year(year_options: list[int]) -> int:
-    return labels.default_fiscal_year(CACHED, year_options)
+def default_fiscal_year() -> int:
+    """The fiscal year every page opens on (labels.default_fiscal_year, as this viewer sees the years)."""
+    return labels.default_fiscal_year(CACHED, query("fiscal_years"), calendar(), today())
 
 
 def _period_names(pairs) -> str:
@@ -455,14 +488,16 @@ def peer_group_labeller():
     return lambda group: T("peer_same_group", group=word) if group == "group" else T(f"peer_{group}")
 
 
-MARKDOWN_READS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+MARKDOWN_READS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:=])")
 
 
 def as_text(value) -> str:
     """A name or wording (user input) put into an element Streamlit renders as markdown (a title, caption,
     message, metric label, st.write) shown exactly as typed: every character markdown would read as
-    emphasis, a link, a heading, LaTeX ($), a :shortcode: or HTML is escaped with a backslash."""
-    return MARKDOWN_READS.sub(r"\\\1", str(value))
+    emphasis, a link, a heading, LaTeX ($) or a :shortcode: is escaped with a backslash, and HTML's
+    characters (& < >) are written as entities, which markdown shows as the characters."""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")   # markup: as entities
+    return MARKDOWN_READS.sub(r"\\\1", text)
 
 
 def organisation() -> dict[str, str]:
@@ -495,6 +530,10 @@ def framework_of(fy: int) -> int | None:
     return labels.framework_of(CACHED, fy)
 
 
+def framework_name(framework_id: int) -> str:
+    return labels.framework_name(CACHED, framework_id, lang())
+
+
 def framework_indicators(framework_id: int) -> list[str]:
     return labels.framework_indicators(CACHED, framework_id)
 
@@ -505,24 +544,58 @@ def indicator_names() -> dict[str, str]:
 
 # --- output helpers ---------------------------------------------------------------------------
 
-def table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict | None = None,
-          height: int | str = "auto", file_name: str | None = None, draft: bool | None = None,
-          download: pd.DataFrame | None = None) -> None:
-    """Show `frame` with translated headers (`columns`: source column → string key), and
-    CSV / Excel download buttons for exactly what is shown (or for `download`, the whole of which `frame`
-    is a page); rows of drafts are marked (mark_drafts)."""
+# A table's key columns stay in view at 1440 px and on a phone: the unit's name first (pinned while the
+# figures scroll), an indicator's code and wording next, the figures, the unit's code last; names get a
+# bounded width so they never push the figures out of sight.
+NAME_WIDTHS = {"unit_name": 180, "indicator": 320}
+HALF_WIDTHS = {"unit_name": 170, "indicator": 170}
+MISSING = "—"   # a missing value in a table (Streamlit would write "None")
+
+
+def key_columns_first(columns: dict[str, str]) -> dict[str, str]:
+    rank = {"unit_name": 0, "indicator_code": 1, "indicator": 2, "unit_code": 4}
+    return dict(sorted(columns.items(), key=lambda kv: rank.get(kv[0], 3)))
+
+
+def shown(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """`frame`'s `columns` (source column → string key) with their headers in the page's language."""
     T = translator()
+    return frame[list(columns)].rename(columns={c: T(k) for c, k in columns.items()})
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], key: str, height: int | str = "auto",
+          file_name: str | None = None, half: bool = False, draft: bool | None = None,
+          download: pd.DataFrame | None = None) -> None:
+    """Show `frame` with translated headers (`columns`: source column → string key), every number as
+    saisaat.formats says for its measure, and CSV / Excel download buttons for exactly what is shown (or for
+    `download`, the whole of which `frame` is a page); rows of drafts are marked (mark_drafts).
+    `half`: the table has half the page's width (st.columns(2)): names narrower, and the unit's code left
+    out where its name is shown, so every column fits at 1440 px."""
+    T = translator()
+    if frame.empty:   # a word in the page's language, not an empty grid saying "empty"
+        st.caption(T("table_empty"))
+        return
+    if half and "unit_name" in columns:
+        columns = {c: k for c, k in columns.items() if c != "unit_code"}
+    widths = HALF_WIDTHS if half else NAME_WIDTHS
+    columns = key_columns_first(columns)
 
     def headed(rows):
         marked, is_draft = mark_drafts(rows, draft)
         status = [T("col_publication")] if is_draft else []
         return marked[status + list(columns)].rename(columns={c: T(k) for c, k in columns.items()}), is_draft
 
-    shown, is_draft = headed(frame)
-    config = {T(columns[c]): st.column_config.NumberColumn(format=f)
-              for c, f in (formats or {}).items() if c in columns}
-    st.dataframe(shown, hide_index=True, column_config=config, height=height, key=f"df_{key}")
-    whole, whole_draft = (shown, is_draft) if download is None else headed(download)
+    shown_frame, is_draft = headed(frame)
+    config = {}
+    for c in columns:
+        fmt = formats.column_format(c) if pd.api.types.is_numeric_dtype(frame[c]) else None
+        if fmt:
+            config[T(columns[c])] = st.column_config.NumberColumn(format=fmt[0], step=fmt[1])
+        elif c in widths:
+            config[T(columns[c])] = st.column_config.TextColumn(width=widths[c], pinned=c == "unit_name")
+    st.dataframe(shown_frame, hide_index=True, column_config=config, height=height, key=f"df_{key}",
+                 placeholder=MISSING)
+    whole, whole_draft = (shown_frame, is_draft) if download is None else headed(download)
     downloads({key: whole}, draft_name(file_name or key, whole_draft), key)
 
 
@@ -535,8 +608,8 @@ def page_picker(container, key: str, pages: int) -> None:
                                key=key)
 
 
-def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats: dict | None = None,
-                file_name: str | None = None) -> None:
+def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, file_name: str | None = None,
+                half: bool = False) -> None:
     """A table that may be long (national size): analytics.TABLE_PAGE rows at a time with a page picker
     and how many rows there are; the downloads hold every row."""
     T = translator()
@@ -546,9 +619,9 @@ def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, formats:
         a, b = st.columns([1, 3], vertical_alignment="bottom")
         page_picker(a, f"page_{key}", pages)
         b.caption(T("table_rows_shown", first=f"{first:,}", last=f"{last:,}", n=f"{len(frame):,}"))
-        table(rows, columns, key, formats, file_name=file_name, download=frame)
+        table(rows, columns, key, file_name=file_name, half=half, download=frame)
     else:
-        table(frame, columns, key, formats, file_name=file_name)
+        table(frame, columns, key, file_name=file_name, half=half)
 
 
 def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
@@ -565,8 +638,13 @@ def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None
 
 
 def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None = None) -> None:
-    """A Plotly chart, with its data downloadable beside it (CSV and Excel)."""
-    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False})
+    """A Plotly chart, with its data downloadable beside it (CSV and Excel). No data: a line saying so,
+    never an empty chart with download buttons."""
+    if data is not None and data.empty:
+        st.caption(translator()("chart_empty"))
+        return
+    # No Plotly toolbar: on a phone it sat on the legends; each chart's data downloads below it instead.
+    st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False, "displayModeBar": False})
     if data is not None:
         marked, is_draft = mark_drafts(data)
         downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
@@ -582,7 +660,7 @@ def cycle_chart(fiscal_year: int, today: date, key: str) -> None:
     T, code = translator(), lang()
     steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(calendar(), fiscal_year)]
     chart(charts.cycle_timeline(steps, today, T("cycle_today", date=format_date(today, code)),
-                                months_short(code), be_year), key)
+                                lambda day: format_month_tick(day, code)), key)
 
 
 def how_computed(extra: str | None = None) -> None:

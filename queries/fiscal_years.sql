@@ -1,5 +1,5 @@
--- One row per fiscal year known to the database: its framework, dates, and how many result rows and units
--- it holds that the viewer may see.
+-- One row per fiscal year known to the database: its framework, dates, how many result rows and units
+-- it holds that the viewer may see, and how many units answer for indicators in it (units expected to report).
 -- $drafts_all: boolean, the viewer sees every draft (secretariat, executive); else published results only,
 --   plus the drafts of $draft_units
 -- $draft_units: list of unit codes whose drafts the viewer sees (a unit allowed its own; an inspector's)
@@ -12,6 +12,14 @@ with counted as (
     group by fiscal_year
 ),
 
+expected as (
+    select
+        fiscal_year,
+        count(distinct unit_code) as num_units_expected
+    from assigned_indicators
+    group by fiscal_year
+),
+
 final as (
     select
         fiscal_years.fiscal_year,
@@ -19,9 +27,11 @@ final as (
         fiscal_years.starts_on,
         fiscal_years.ends_on,
         coalesce(counted.num_results, 0) as num_results,
-        coalesce(counted.num_units_reported, 0) as num_units_reported
+        coalesce(counted.num_units_reported, 0) as num_units_reported,
+        coalesce(expected.num_units_expected, 0) as num_units_expected
     from fiscal_years
     left join counted using (fiscal_year)
+    left join expected using (fiscal_year)
 )
 
 select * from final

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from saisaat.fiscal import pending_rounds
+
 PEER_GROUPS = ("kind", "group", "all")
 MAX_COMPARED_UNITS = 5
 
@@ -71,6 +73,43 @@ def headline(scores: pd.DataFrame, previous: pd.DataFrame | None, target_pct: fl
         previous_mean_pct=prev_mean,
         mean_change_pct=change,
     )
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How complete a fiscal year's results are on a given day."""
+    fiscal_year: int
+    units_reported: int            # units with at least one result
+    units_expected: int            # units answering for indicators in the year
+    pending_rounds: tuple[int, ...]   # rounds whose inspection visits have not ended yet
+
+    @property
+    def complete(self) -> bool:
+        return 0 < self.units_expected <= self.units_reported and not self.pending_rounds
+
+    @property
+    def has_results(self) -> bool:
+        return self.units_reported > 0
+
+
+def completeness(years: pd.DataFrame, calendar: pd.DataFrame, fiscal_year: int, today) -> Completeness:
+    """`years`: rows of the fiscal_years query; `calendar`: the inspection calendar (which rounds are due)."""
+    row = years[years["fiscal_year"] == fiscal_year].iloc[0]
+    return Completeness(int(fiscal_year), int(row["num_units_reported"]), int(row["num_units_expected"]),
+                        tuple(pending_rounds(calendar, int(fiscal_year), None, today)))
+
+
+def default_period(years: pd.DataFrame, calendar: pd.DataFrame, today) -> int:
+    """The fiscal year a visitor lands on: the latest complete one (every expected unit reported, both
+    rounds inspected), else the latest with any results, else the latest known. A small import into the
+    year under way never makes it the default."""
+    ordered = sorted(years["fiscal_year"].astype(int), reverse=True)
+    states = [completeness(years, calendar, fy, today) for fy in ordered]
+    for wanted in (lambda c: c.complete, lambda c: c.has_results):
+        found = [c.fiscal_year for c in states if wanted(c)]
+        if found:
+            return found[0]
+    return ordered[0]
 
 
 def top_bottom(scores: pd.DataFrame, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -273,6 +312,16 @@ def framework_changes(years: pd.DataFrame, start: int, end: int) -> list[int]:
     changed = y["framework_id"].ne(y["framework_id"].shift()) & y["framework_id"].shift().notna()
     firsts = y.loc[changed, "fiscal_year"]
     return [int(fy) for fy in firsts if start < fy <= end]
+
+
+def comparable_span(years: pd.DataFrame, start: int, end: int) -> tuple[int, int]:
+    """The part of start..end that lies within one framework: the framework in force in `end`, from
+    `start` or from that framework's first year, whichever is later. Scores are compared only there
+    (the indicators before a framework change are not the same)."""
+    y = years[(years["fiscal_year"] >= start) & (years["fiscal_year"] <= end)].sort_values("fiscal_year")
+    framework = y.loc[y["fiscal_year"] == end, "framework_id"].iloc[0]
+    first = int(y.loc[y["framework_id"] == framework, "fiscal_year"].min())
+    return max(int(start), first), int(end)
 
 
 def break_at_framework_change(series: pd.DataFrame, x: str = "fiscal_year") -> pd.DataFrame:

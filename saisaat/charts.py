@@ -204,6 +204,13 @@ def grouped_units(frame: pd.DataFrame, x: str, series: str, y: str, y_title: str
     return _layout(fig, height=380)
 
 
+def _segments(frame: pd.DataFrame, column: str) -> list[pd.DataFrame]:
+    """The runs of rows between rows where `column` is missing (the gaps at framework changes)."""
+    gap = frame[column].isna()
+    runs = gap.cumsum()
+    return [part for _, part in frame[~gap].groupby(runs[~gap], sort=True) if len(part)]
+
+
 def trend(lines: dict[str, pd.DataFrame], band: pd.DataFrame | None, band_label: str,
           mean: pd.DataFrame | None, mean_label: str, changes: list[int], change_label: str,
           y_title: str, x_title: str, highlight_first: bool = True) -> go.Figure:
@@ -212,11 +219,14 @@ def trend(lines: dict[str, pd.DataFrame], band: pd.DataFrame | None, band_label:
     of new frameworks, marked with a dotted line."""
     fig = go.Figure()
     if band is not None and len(band):
-        fig.add_trace(go.Scatter(x=band["fiscal_year"], y=band["q75_pct"], mode="lines",
-                                 line={"width": 0}, showlegend=False, hoverinfo="skip", connectgaps=False))
-        fig.add_trace(go.Scatter(x=band["fiscal_year"], y=band["q25_pct"], mode="lines",
-                                 line={"width": 0}, fill="tonexty", fillcolor=BAND, name=plain(band_label),
-                                 hoverinfo="skip", connectgaps=False))
+        # One closed shape per framework (the rows between two gaps): a fill between two lines would
+        # join the segments across a framework change, and a gap splits "tonexty" into slivers.
+        for i, part in enumerate(_segments(band, "q25_pct")):
+            fig.add_trace(go.Scatter(
+                x=list(part["fiscal_year"]) + list(part["fiscal_year"])[::-1],
+                y=list(part["q75_pct"].astype(float)) + list(part["q25_pct"].astype(float))[::-1],
+                mode="lines", line={"width": 0}, fill="toself", fillcolor=BAND, name=plain(band_label),
+                legendgroup="band", showlegend=i == 0, hoverinfo="skip"))
     if mean is not None and len(mean):
         fig.add_trace(go.Scatter(x=mean["fiscal_year"], y=mean["mean_pct"], mode="lines",
                                  line={"color": ACCENT, "dash": "dash", "width": 2}, name=plain(mean_label),
@@ -236,7 +246,9 @@ def trend(lines: dict[str, pd.DataFrame], band: pd.DataFrame | None, band_label:
     return _layout(fig, height=420)
 
 
-def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_labels: list[str]) -> go.Figure:
+def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_labels: list[str],
+                     column_names: dict[str, str] | None = None) -> go.Figure:
+    """Unit × indicator statuses; an indicator's code on the axis, its wording in the hover text."""
     order = list(STATUS)
     z = matrix.replace({s: i for i, s in enumerate(order)}).astype(float).to_numpy()
     n = len(order)
@@ -244,10 +256,11 @@ def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_la
     for i, s in enumerate(order):
         scale += [(i / n, STATUS[s]), ((i + 1) / n, STATUS[s])]
     text = matrix.replace(status_labels).to_numpy()
+    names = [[plain((column_names or {}).get(c, "")) for c in matrix.columns]] * len(matrix)
     fig = go.Figure(go.Heatmap(z=z, x=_plain_all(matrix.columns), y=_plain_all(row_labels), zmin=0,
-                               zmax=n,
+                               zmax=n, customdata=names,
                                colorscale=scale, showscale=False, text=text, xgap=1, ygap=1,
-                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
+                               hovertemplate="%{y} · %{x} %{customdata}: %{text}<extra></extra>"))
     for s in order:   # a legend entry per status
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_labels[s],
                                  marker={"color": STATUS[s], "size": 12, "symbol": "square"}))
@@ -270,8 +283,9 @@ def completeness(frame: pd.DataFrame, round_labels: dict[int, str], y_title: str
 
 
 def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label: str,
-                   month_labels: tuple[str, ...], year_of) -> go.Figure:
-    """Horizontal bars for the steps of one fiscal year's cycle, today as a vertical line."""
+                   month_tick) -> go.Figure:
+    """Horizontal bars for the steps of one fiscal year's cycle, today as a vertical line labelled beside
+    it (never across it); `month_tick` writes a month's tick (date → text)."""
     fig = go.Figure()
     names = [s[0] for s in steps]
     for name, start, end in steps:
@@ -284,14 +298,16 @@ def cycle_timeline(steps: list[tuple[str, date, date]], today: date, today_label
     last = max(s[2] for s in steps)
     if first <= today <= last + timedelta(days=30):
         fig.add_vline(x=today.isoformat(), line_color=HIGHLIGHT, line_width=2)
-        fig.add_annotation(x=today.isoformat(), y=1.06, yref="paper", text=today_label,
-                           showarrow=False, font={"color": HIGHLIGHT})
+        fig.add_annotation(x=today.isoformat(), y=1.0, yref="paper", text=plain(today_label), xanchor="left",
+                           yanchor="bottom", xshift=4, showarrow=False, font={"color": HIGHLIGHT})
     ticks = pd.date_range(first, last + timedelta(days=1), freq="MS")
     fig.update_xaxes(type="date", tickvals=[d.date().isoformat() for d in ticks],
-                     ticktext=[f"{month_labels[d.month - 1]} {str(year_of(d.year))[-2:]}" for d in ticks],
+                     ticktext=[month_tick(d.date()) for d in ticks],
                      range=[(first - timedelta(days=5)).isoformat(), (last + timedelta(days=45)).isoformat()])
     fig.update_yaxes(categoryorder="array", categoryarray=_plain_all(reversed(names)), automargin=True)
-    return _layout(fig, height=60 + 34 * len(steps))
+    fig = _layout(fig, height=80 + 34 * len(steps))
+    fig.update_layout(margin_t=40)   # room for today's label above the plot
+    return fig
 
 
 def slope(comparison: pd.DataFrame, value: str, names: dict[str, str], unit_code: str | None,
@@ -309,8 +325,8 @@ def slope(comparison: pd.DataFrame, value: str, names: dict[str, str], unit_code
             x=[plain(base_label), plain(scenario_label)], y=[a, b], mode="lines+markers", showlegend=False,
             line={"color": colour, "width": 3 if mine else 1.2}, opacity=1 if mine else 0.75,
             name=plain(names.get(r.unit_code, r.unit_code)),
-            hovertemplate="%{fullData.name}: %{y:.4f}<extra></extra>"))
-    fig.update_yaxes(title=y_title)
+            hovertemplate="%{fullData.name}: %{y:,.2f}<extra></extra>"))   # baht, as formats.DECIMALS says
+    fig.update_yaxes(title=y_title, tickformat=",")
     fig.update_xaxes(type="category")
     return _layout(fig, height=460)
 

@@ -101,6 +101,29 @@ def relative_date(fiscal_year: int, day: int, month: int, year: int) -> date:
     return date(ce_year(fiscal_year + int(year)), int(month), int(day))
 
 
+def format_month_tick(day: date, lang: str = "th") -> str:
+    """A calendar axis tick: ต.ค. 69 in Thai (Buddhist era, as Thai writes it short), Oct 2026 in English
+    (a two-digit 69 would read as 1969)."""
+    if lang == "th":
+        return f"{THAI_MONTHS_SHORT[day.month - 1]} {str(be_year(day.year))[-2:]}"
+    return f"{EN_MONTHS_SHORT[day.month - 1]} {day.year}"
+
+
+def format_day_entry(day: date, lang: str = "th") -> str:
+    """A date as typed into a field: 1/12/2569 in Thai (Buddhist era), 1/12/2026 in English (day/month/year)."""
+    return f"{day.day}/{day.month}/{be_year(day.year) if lang == 'th' else day.year}"
+
+
+def parse_day_entry(text: str) -> date:
+    """A typed date, day/month/year: a year from 2400 is Buddhist era (1/12/2569), else CE (1/12/2026).
+    ValueError if it is not a real date in that form."""
+    parts = str(text).strip().replace("-", "/").replace(".", "/").split("/")
+    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(text)
+    d, m, y = (int(p) for p in parts)
+    return date(gregorian_year(y), m, d)
+
+
 @dataclass(frozen=True)
 class CycleStep:
     key: str          # string-catalogue key, cycle_<key>

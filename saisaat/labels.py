@@ -98,6 +98,33 @@ def framework_of(source, fiscal_year: int) -> int | None:
     return int(match.iloc[0]) if len(match) else None
 
 
+def framework_name(source, framework_id: int, lang: str) -> str:
+    f = source.query("frameworks_by_id").set_index("framework_id")
+    return f.loc[framework_id, _name_column(lang)]
+
+
+def actor(by, lang: str) -> str:
+    """Who did something, as a person reads it: a name as typed; the program's own command-line runs
+    ("saisaat demo --seed 2545") named as the program."""
+    if not isinstance(by, str):
+        return by
+    if by.startswith("saisaat demo"):
+        return t("actor_demo", lang)
+    if by.startswith("saisaat ") or by == "system":   # auth.SYSTEM_USER: the app itself (calendar, demo)
+        return t("actor_program", lang)
+    return by
+
+
+def batch_history(batches, lang: str):
+    """import_batches_by_id rows as the history shows them: the source as a word, who as a person reads it,
+    the demo's generated file name as the source's word."""
+    out = batches.copy()
+    out["source_label"] = out["source"].map(lambda s: t(f"source_{s}", lang))
+    out["imported_by"] = out["imported_by"].map(lambda by: actor(by, lang))
+    out.loc[out["source"] == "demo", "file_name"] = t("source_demo", lang)
+    return out
+
+
 def is_demo(source) -> bool:
     """True while the database's results come from the synthetic demo."""
     b = source.query("import_batches_by_id")
@@ -140,14 +167,19 @@ def is_draft_year(source, fiscal_year: int) -> bool:
     return any(fy == fiscal_year for fy, _ in draft_periods(source))
 
 
-def default_fiscal_year(source, year_options: list[int]) -> int:
-    """Every page's default view: the latest fiscal year whose two rounds are both published; failing
-    that the latest with results the viewer may see; failing that the latest year offered."""
+def default_fiscal_year(source, years, calendar, today) -> int:
+    """Every page's default view (`years`: the fiscal_years query as the viewer sees it): the latest fiscal
+    year whose two rounds are both published and that is complete (analytics.completeness); failing that
+    the latest with both rounds published; failing that analytics.default_period (the latest complete
+    year the viewer sees, else the latest with results, else the latest known)."""
+    from saisaat import analytics
     p = source.query("publications_by_period")
     published = p[p["is_published"]]
-    complete = [fy for fy in year_options
-                if set(published.loc[published["fiscal_year"] == fy, "inspection_round"]) == {1, 2}]
+    both = sorted((fy for fy in set(years["fiscal_year"].astype(int))
+                   if set(published.loc[published["fiscal_year"] == fy, "inspection_round"]) == {1, 2}), reverse=True)
+    complete = [fy for fy in both if analytics.completeness(years, calendar, fy, today).complete]
     if complete:
-        return max(complete)
-    seen = [fy for fy in year_options if fy in set(p.loc[p["num_visible"] > 0, "fiscal_year"])]
-    return max(seen) if seen else year_options[0]
+        return complete[0]
+    if both:
+        return both[0]
+    return analytics.default_period(years, calendar, today)

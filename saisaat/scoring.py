@@ -105,10 +105,13 @@ def resolve_ruleset(db: Database, fiscal_year: int, name: str | None) -> Ruleset
     return found
 
 
-def compare(base: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
+def compare(base: pd.DataFrame, scenario: pd.DataFrame,
+            transparency_weights: tuple[float, float] | None = None) -> pd.DataFrame:
     """Per unit: baseline and scenario figures side by side, with the change in each.
 
-    A unit scored on one side only keeps nulls on the other (it is not a change to zero)."""
+    A unit scored on one side only keeps nulls on the other (it is not a change to zero). With the
+    two sides' transparency weights, also each side's other components (other_components_base,
+    _scenario): the overall score less weight × the 1–5 score, which explains a unit at 100 % ranked low."""
     keep = ["score_pct", "reward_score", "overall_score", "rank_overall", "rank_in_kind", "tier", "reward_baht"]
     out = base[["fiscal_year", "unit_code", "unit_kind"] + keep].merge(
         scenario[["fiscal_year", "unit_code"] + keep], on=["fiscal_year", "unit_code"], how="outer",
@@ -119,6 +122,9 @@ def compare(base: pd.DataFrame, scenario: pd.DataFrame) -> pd.DataFrame:
         out[col] = out[col].astype(float)   # no rank (no overall score) is NaN, not 0
     out["rank_change"] = out["rank_overall_base"] - out["rank_overall_scenario"]   # + = moved up
     out["tier_changed"] = out["tier_base"].fillna("") != out["tier_scenario"].fillna("")
+    for side, weight in zip(("base", "scenario"), transparency_weights or ()):
+        out[f"other_components_{side}"] = (out[f"overall_score_{side}"].astype(float)
+                                           - weight * out[f"reward_score_{side}"].astype(float)).round(4)
     return out.sort_values(["fiscal_year", "unit_code"]).reset_index(drop=True)
 
 

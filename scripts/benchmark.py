@@ -65,7 +65,7 @@ def page_times(db_path: Path, repeats: int = 5) -> dict[str, float]:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
         if page != "overview":
-            at.switch_page(f"pages/{page}.py")
+            at.switch_page(f"views/{page}.py")
         at.run()   # warm: caches filled for this page
         runs = []
         for _ in range(repeats):

@@ -67,9 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             if not url_path.startswith("/"):
                 url_path = "/" + url_path
             browser.goto(with_lang(url_path, args.lang))
-            if browser.page.locator('[data-testid="stPlotlyChart"]').count():
-                browser.wait_for_chart()
-                browser.page.wait_for_function(ALL_VISIBLE_CHARTS_DRAWN)
+            browser.page.wait_for_function(ALL_VISIBLE_CHARTS_DRAWN)   # charts in hidden tabs are not drawn
             path = args.out / file_name(url_path)
             browser.screenshot(path)
             errors = browser.error_count()

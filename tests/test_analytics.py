@@ -10,6 +10,8 @@ import pytest
 from saisaat import analytics, reference
 from saisaat.fiscal import fiscal_year_bounds, fiscal_year_of, format_date, inspection_cycle, pending_rounds
 
+CALENDAR = reference.inspection_calendar()   # the default calendar (data/inspection_calendar.csv)
+
 N = np.nan
 
 SCORES = pd.DataFrame({   # five units; E has no result (not assessed), never 0
@@ -267,3 +269,89 @@ def test_largest_changes():
                                "x_scenario": [15.0, 11.0, 10.0, 2.0, 9.0, 30.0]})
     assert analytics.largest_changes(comparison, "x", "C", n=1, all_up_to=3)["unit_code"].tolist() == ["C", "D", "F"]
     assert analytics.largest_changes(comparison, "x", "C", n=1, all_up_to=6)["unit_code"].tolist() == list("ABCDEF")
+
+
+# Completeness and the default period. Years: 2568 complete (3 of 3 units, both rounds inspected by
+# 1 Dec 2026), 2569 one unit missing, 2570 (under way on 1 Dec 2026: both rounds pending) 1 of 3
+# units after a small import, 2571 nothing yet.
+YEARS = pd.DataFrame({
+    "fiscal_year": [2568, 2569, 2570, 2571],
+    "framework_id": [2, 2, 2, 2],
+    "num_units_reported": [3, 2, 1, 0],
+    "num_units_expected": [3, 3, 3, 3],
+})
+DAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("fy, reported, pending, complete", [
+    (2568, 3, (), True), (2569, 2, (), False), (2570, 1, (1, 2), False), (2571, 0, (1, 2), False),
+])
+def test_completeness(fy, reported, pending, complete):
+    c = analytics.completeness(YEARS, CALENDAR, fy, DAY)
+    assert (c.units_reported, c.units_expected, c.pending_rounds, c.complete) == (reported, 3, pending, complete)
+
+
+# The latest complete year wins over a later partial one; without any complete year, the latest year
+# with results; without results at all, the latest year known.
+def test_default_period():
+    assert analytics.default_period(YEARS, CALENDAR, DAY) == 2568
+    assert analytics.default_period(YEARS[YEARS["fiscal_year"] != 2568], CALENDAR, DAY) == 2570
+    assert analytics.default_period(YEARS.assign(num_units_reported=0), CALENDAR, DAY) == 2571
+    # once FY2570's round 2 visits are over (31 Aug 2027) and every unit is in, 2570 is the default
+    done = YEARS.assign(num_units_reported=[3, 2, 3, 0])
+    assert analytics.default_period(done, CALENDAR, date(2027, 9, 1)) == 2570
+    assert analytics.default_period(done, CALENDAR, date(2027, 8, 31)) == 2568
+
+
+# Improvers and decliners compare years within one framework: a span reaching back across a framework
+# change starts at the first year of the end year's framework.
+def test_comparable_span():
+    years = pd.DataFrame({"fiscal_year": range(2545, 2555), "framework_id": [1] * 7 + [2] * 3})
+    assert analytics.comparable_span(years, 2545, 2554) == (2552, 2554)
+    assert analytics.comparable_span(years, 2553, 2554) == (2553, 2554)
+    assert analytics.comparable_span(years, 2545, 2550) == (2545, 2550)
+
+
+# The peer band is one closed shape per framework: FY2550–2551 (q75 then q25 back) and FY2552–2553,
+# never a fill joining the two across the change (which drew a wedge) nor split into slivers.
+def test_trend_band_one_shape_per_framework():
+    from saisaat import charts
+    band = analytics.break_at_framework_change(pd.DataFrame({
+        "fiscal_year": [2550, 2551, 2552, 2553], "framework_id": [1, 1, 2, 2],
+        "q25_pct": [50.0, 52.0, 40.0, 42.0], "q75_pct": [70.0, 72.0, 60.0, 62.0]}))
+    fig = charts.trend({}, band, "band", None, "", [2552], "change", "%", "FY")
+    shapes = [tr for tr in fig.data if tr.fill]
+    assert [tr.fill for tr in shapes] == ["toself", "toself"]
+    assert [list(tr.x) for tr in shapes] == [[2550, 2551, 2551, 2550], [2552, 2553, 2553, 2552]]
+    assert [list(tr.y) for tr in shapes] == [[70.0, 72.0, 52.0, 50.0], [60.0, 62.0, 42.0, 40.0]]
+    assert [tr.showlegend for tr in shapes] == [True, False]
+
+
+# Calendar ticks: Thai writes the Buddhist-era year short (ต.ค. 69); English writes the whole CE year, since
+# "Oct 69" would read as 1969. Typed dates read day/month/year, a year from 2400 as Buddhist era.
+def test_month_ticks_and_typed_dates():
+    from saisaat.fiscal import format_day_entry, format_month_tick, parse_day_entry
+    assert format_month_tick(date(2026, 10, 1), "th") == "ต.ค. 69"
+    assert format_month_tick(date(2026, 10, 1), "en") == "Oct 2026"
+    assert format_day_entry(date(2026, 12, 1), "th") == "1/12/2569"
+    assert format_day_entry(date(2026, 12, 1), "en") == "1/12/2026"
+    assert parse_day_entry("1/12/2569") == parse_day_entry(" 01-12-2026 ") == date(2026, 12, 1)
+    for bad in ("2026/12/01", "31/2/2569", "1/12", "", "หนึ่ง/12/2569"):
+        with pytest.raises(ValueError):
+            parse_day_entry(bad)
+
+
+# Who did something reads as a person would: a typed name as it is, the program's own runs as the program;
+# the import history names each source with a word.
+def test_actor_and_batch_history():
+    from saisaat import labels
+    assert labels.actor("สมหญิง ใจดี", "th") == "สมหญิง ใจดี"
+    assert labels.actor("saisaat demo --seed 2545", "th") == "โปรแกรม (สร้างข้อมูลสาธิต)"
+    assert labels.actor("saisaat init", "en") == labels.actor("system", "en") == "The program"
+    batches = pd.DataFrame({"source": ["demo", "import", "rescore"],
+                            "imported_by": ["saisaat demo --seed 2545", "Nok", "Nok"],
+                            "file_name": ["saisaat demo --seed 2545", "r.csv", "config.xlsx"]})
+    out = labels.batch_history(batches, "en")
+    assert out[["source_label", "imported_by", "file_name"]].values.tolist() == [
+        ["Demo data", "The program (building the demo)", "Demo data"], ["File import", "Nok", "r.csv"],
+        ["Rescoring", "Nok", "config.xlsx"]]

@@ -13,7 +13,7 @@ from saisaat.i18n import EN, TH
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGIC = sorted((ROOT / "saisaat").glob("*.py"))
-LAYOUT = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py", ROOT / "ui.py"]
+LAYOUT = sorted((ROOT / "views").glob("*.py")) + [ROOT / "app.py", ROOT / "ui.py"]
 SQL_WORDS = re.compile(
     r"\b(select\s[\s\S]+\sfrom\s|insert\s+into\s|update\s+\w+\s+set\s|delete\s+from\s"
     r"|create\s+(or\s+replace\s+)?(temp\s+)?(table|view|macro|index)\s|drop\s+(table|view)\s"
@@ -96,7 +96,7 @@ def test_only_the_store_writes(path):
 
 # Pages change data only through ui.write(), which names the acting user: no page reaches for the
 # connection (`.con`) or calls a store function itself.
-@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "views").glob("*.py")) + [ROOT / "app.py"], ids=lambda p: p.name)
 def test_pages_write_through_ui_write(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     assert [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == "con"] == []
@@ -114,7 +114,7 @@ COMPUTING = {"groupby", "merge", "pivot", "pivot_table", "agg", "aggregate", "ap
              "crosstab", "melt", "resample", "rolling"}
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "views").glob("*.py")) + [ROOT / "app.py"], ids=lambda p: p.name)
 def test_pages_compute_nothing(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = [f"{n.lineno}: {n.func.attr}" for n in ast.walk(tree)
@@ -122,12 +122,15 @@ def test_pages_compute_nothing(path):
     assert found == []
 
 
-# Every page runs inside the frame (app.py's filters and navigation) before it draws anything.
-@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
-def test_pages_call_the_frame_guard_first(path):
-    body = path.read_text(encoding="utf-8")
-    assert "ui.require_frame()" in body
-    assert body.index("ui.require_frame()") < body.index("T = ui.translator()")
+# The first paint is the real navigation: no folder named pages/ beside app.py (Streamlit would show its
+# legacy sidebar of page file names until the first st.navigation call), and app.py navigates to every view.
+def test_no_legacy_pages_folder_and_every_view_navigated():
+    assert not (ROOT / "pages").exists()
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    pages = next(n.value for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGES")
+    navigated = [entry.elts[0].value for section in pages.values for entry in section.elts]
+    assert 'f"views/{page}.py"' in (ROOT / "app.py").read_text(encoding="utf-8")   # each is views/<name>.py
+    assert sorted(navigated) == sorted(p.stem for p in (ROOT / "views").glob("*.py"))
 
 
 # Thai and English have the same keys and the same {placeholders} in every string.

@@ -266,13 +266,15 @@ def test_database_alone_sees_published_only(db):
     assert db.query("unit_scores", fiscal_year=2562, inspection_round=2)["points"].notna().sum() == 0
 
 
-# The default view is the latest fiscal year with both rounds published: FY2561 once FY2562's round 2 is a
-# draft, FY2562 again after it is published.
+# The default view is the latest fiscal year with both rounds published and complete: with FY2562's round 2
+# a draft, FY2560 (all its expected units reported; FY2561 is published but only D01 reported in it); FY2562
+# once it is published (all four units reported, both rounds inspected by 1 June 2020).
 def test_default_fiscal_year_is_latest_complete(db):
-    years = [2563, 2562, 2561, 2560]
-    assert labels.default_fiscal_year(db, years) == 2561
+    day = date(2020, 6, 1)
+    calendar = db.query("inspection_calendar_by_step")
+    assert labels.default_fiscal_year(db, db.query("fiscal_years", **auth.PUBLISHED_ONLY.params()), calendar, day) == 2560
     store.publish(db, 2562, 2, by=SECRETARIAT)
-    assert labels.default_fiscal_year(db, years) == 2562
+    assert labels.default_fiscal_year(db, db.query("fiscal_years", **auth.PUBLISHED_ONLY.params()), calendar, day) == 2562
 
 
 # The pages each role opens, as issue 11 lists them.

@@ -120,3 +120,39 @@ def test_scenario_workbook_neutralises():
     data = whatif.workbook(spec, comparison)
     assert formula_cells(data) == []
     assert cells_holding(data, RISKY) == {"=cmd|' /C calc'!A0": (True, True), "@SUM(A1:A9)": (True, True)}
+
+
+# The scenario workbook reads in the reader's language: sheet names, headers and coded values (measures,
+# rule types, the round aggregation, the tier basis) are labels, never snake_case identifiers.
+def test_scenario_workbook_labelled():
+    spec = copy.deepcopy(next(s for s in RULESET_SPECS if s["ruleset_code"] == "official-f2"))
+    shown = pd.DataFrame({"หน่วยงาน": ["เขตหนึ่ง"], "คะแนน (ร้อยละ)": [92.71]})
+    book = openpyxl.load_workbook(io.BytesIO(whatif.workbook(spec, shown, "th")))
+    assert book.sheetnames == ["ค่ากำหนด", "เกณฑ์คะแนน", "กลุ่มรางวัล", "เปรียบเทียบ"]
+    rows = lambda name: [[c.value for c in r] for r in book[name].iter_rows()]   # noqa: E731
+    assert rows("เกณฑ์คะแนน") == [
+        ["ใช้กับ", "ชนิดเกณฑ์", "คะแนนเต็ม", "ค่าเป้าหมาย", "ขั้นคะแนน (ค่าขั้นต่ำ:คะแนน)"],
+        ["มี/ไม่มี", "มี/ไม่มี", 3, None, None],
+        ["จำนวน", "ตามขั้นคะแนน", 3, None, "2:1, 3:2, 4:3"],
+        ["ร้อยละ", "ตามสัดส่วนของค่าเป้าหมาย", 3, 80, None]]
+    settings = dict(rows("ค่ากำหนด")[1:])
+    assert settings["การรวมสองรอบ"] == "คิดคะแนนแต่ละรอบแล้วรวม"
+    assert settings["จัดกลุ่มรางวัลตาม"] == "คะแนนประเมินรวม (1–5)"
+    assert rows("กลุ่มรางวัล")[0] == ["กลุ่ม", "เกณฑ์ขั้นต่ำ", "ตัวคูณเงินรางวัล"]
+    assert rows("เปรียบเทียบ") == [["หน่วยงาน", "คะแนน (ร้อยละ)"], ["เขตหนึ่ง", 92.71]]
+    english = openpyxl.load_workbook(io.BytesIO(whatif.workbook(spec, shown, "en")))
+    assert english.sheetnames == ["Settings", "Rules", "Tiers", "Comparison"]
+
+
+# The what-if rules editor shows measures and rule types by name (no raw values for a screen reader or the eye)
+# and reads an edited table back to exactly the same ruleset; an indicator override keeps its code.
+def test_rules_table_labelled_and_back():
+    spec = copy.deepcopy(next(s for s in RULESET_SPECS if s["ruleset_code"] == "official-f2"))
+    spec["indicators"] = {"T2-1.02": {"rule_type": "binary", "max_points": 2}}
+    table = whatif.rules_table(spec)
+    shown = whatif.labelled_rules(table, "en")
+    assert shown[["scope", "rule_type"]].values.tolist() == [
+        ["Yes / no", "Yes / no"], ["Count", "Steps"], ["Percent", "Proportional to the target"], ["T2-1.02", "Yes / no"]]
+    back = whatif.apply_rules_table(spec, whatif.coded_rules(shown, "en"))
+    assert (back["by_measure"], back["indicators"]) == (whatif.apply_rules_table(spec, table)["by_measure"],
+                                                        {"T2-1.02": {"rule_type": "binary", "max_points": 2.0}})

@@ -13,7 +13,7 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from fixture import build_provincial, build_tiny
+from fixture import acting, build_provincial, build_tiny
 from saisaat.auth import SYSTEM_USER
 from saisaat.demo import build_demo
 
@@ -65,7 +65,7 @@ def open_page(db_path, monkeypatch, page, **params) -> AppTest:
         at.query_params[k] = v
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -173,7 +173,7 @@ def test_trends_break_and_levels(demo_path, monkeypatch):
 def test_coverage_missing_and_pending(demo_path, monkeypatch):
     at = open_page(demo_path, monkeypatch, "coverage")
     missing = int(metric(at, "ค้างส่ง").replace(",", ""))
-    assert any(s.value == f"รายการที่ต้องติดตาม ({missing} รายการ)" for s in at.subheader)
+    assert any(s.value == f"รายการที่ต้องติดตาม ({missing} รายการ)" for s in at.header)
     matrix_rows = len(chart_specs(at)[0]["data"][0]["y"])
     at.segmented_control(key="cov_filter").set_value("incomplete").run()
     incomplete_rows = len(chart_specs(at)[0]["data"][0]["y"])
@@ -257,7 +257,7 @@ def test_whatif_sessions_isolated(demo_path, monkeypatch):
     second = AppTest.from_file(APP, default_timeout=60)   # another session, same process and database
     second.query_params["lang"] = "en"
     second.run()
-    second.switch_page("pages/whatif.py").run()
+    second.switch_page("views/whatif.py").run()
     assert second.selectbox(key="wi_start").value == "preset:official"
     assert whatif_metrics(second)["Tier changes"] == "0"
     assert results_checksum(demo_path) == checksum_before
@@ -288,7 +288,7 @@ def test_pages_on_a_new_centre(empty_path, monkeypatch, page):
     assert not [i for i in at.info if "Synthetic demo data" in i.value]
     assert at.title[0].value.startswith(TITLES[page][1])
     if page in ("overview", "compare", "trends", "coverage", "whatif"):
-        assert [h.value for h in at.subheader] == ["Getting started"]
+        assert [h.value for h in at.header] == ["Getting started"]
         assert at.markdown[0].value == ("Configured now: Bangkok Metropolitan Administration · 70 units "
                                         "(District office 50, Department / office 20) · 2 frameworks · 57 indicators")
         assert at.get("plotly_chart") == []
@@ -373,11 +373,83 @@ def test_coverage_matrix_in_pages(demo_path, monkeypatch):
     at = open_page(demo_path, monkeypatch, "coverage", lang="en", fy="2568", round="0")
     heatmap = next(s for s in chart_specs(at) if s["data"][0]["type"] == "heatmap")
     assert len(heatmap["data"][0]["y"]) == 30
-    assert "Units 1–30 of 70 (the download has every unit)" in [c.value for c in at.caption]
+    assert any(c.value.endswith("Units 1–30 of 70 (the download has every unit)") for c in at.caption)
     at.number_input(key="cov_page").set_value(3).run()
     heatmap = next(s for s in chart_specs(at) if s["data"][0]["type"] == "heatmap")
     assert len(heatmap["data"][0]["y"]) == 10
-    assert "Units 61–70 of 70 (the download has every unit)" in [c.value for c in at.caption]
+    assert any(c.value.endswith("Units 61–70 of 70 (the download has every unit)") for c in at.caption)
     at.segmented_control(key="cov_peers").set_value("group").run()   # 1001's zone: 9 districts, one page
     heatmap = next(s for s in chart_specs(at) if s["data"][0]["type"] == "heatmap")
     assert len(heatmap["data"][0]["y"]) == 9
+
+
+# After one small import into the year under way (3 of 70 units for FY2570), a new visitor still lands on
+# the latest complete year (FY2569); the sidebar marks FY2570 incomplete, and when chosen, every page that
+# shows the year says so (with how many units reported and that the rounds are not inspected yet).
+def test_default_period_after_partial_import(demo_path, tmp_path, monkeypatch):
+    import shutil
+
+    from saisaat import importer
+    from saisaat.db import Database
+    path = tmp_path / "partial.duckdb"
+    shutil.copyfile(demo_path, path)
+    db = Database(path)
+    csv = "fiscal_year,inspection_round,unit_code,indicator_code,value\n" + "".join(
+        f"2570,1,{u},F2-1.01,1\n" for u in ("1001", "1002", "1003"))
+    importer.commit(db, importer.plan_import(db, csv.encode(), "partial.csv"), by=acting("test"))
+    db.close()
+    at = open_page(path, monkeypatch, "overview")
+    fy = at.selectbox(key="fy")
+    assert fy.value == 2569
+    assert "2569" in at.title[0].value and metric(at, "หน่วยงานที่ประเมิน") == "70"
+    assert not [w for w in at.warning if "ยังไม่ครบ" in w.value]
+    assert fy.options[:2] == ["ปีงบประมาณ 2570 (ยังไม่ครบ)", "ปีงบประมาณ 2569"]
+    notice = ("ปีงบประมาณ 2570 ยังไม่ครบ: มีผลของ 3 จาก 70 หน่วยงาน ค่าเฉลี่ย อันดับ และการเปลี่ยนแปลงของปีนี้ยังเปลี่ยนได้ "
+              "ยังไม่ถึงกำหนดตรวจ: รอบที่ 1, รอบที่ 2 ปีล่าสุดที่ครบคือปีงบประมาณ 2569")
+    fy.select(2570).run()
+    assert [w.value for w in at.warning] == [notice, "ร่าง: ผลของ ปีงบประมาณ 2570 รอบที่ 1 ยังไม่ได้เผยแพร่ ตัวเลขอาจเปลี่ยนได้"]
+    for page in ("compare", "coverage", "whatif", "reports"):
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception
+        assert notice in [w.value for w in at.warning], page
+    at = open_page(path, monkeypatch, "trends", lang="en")
+    assert at.title[0].value == "Score trends, fiscal years 2545–2569"   # the span ends at the complete year
+
+
+# What-if, "grades" preset: tiers and ranks move while no overall score does, and the page says why (the tier
+# basis changes from the overall score to the transparency percent). The Fire and Rescue Department (100 %)
+# ranks low on the official rules because of its other components, which the comparison shows.
+def test_whatif_grades_says_the_basis_changes(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en")
+    assert not [i for i in at.info if "ranks and tiers units by" in i.value]
+    at.selectbox(key="wi_start").select("preset:grades").run()
+    assert not at.exception
+    assert ("This scenario ranks and tiers units by Transparency score (%), the baseline by Overall evaluation "
+            "score (1–5): the overall scores do not change, but ranks and tiers do, because they are ordered on a "
+            "different figure.") in [i.value for i in at.info]
+    table = next(d.value for d in at.dataframe if "Other components (weighted)" in d.value.columns).set_index("Code")
+    fire = table.loc["FIRE"]
+    assert (fire["Score % (baseline)"], fire["Rank (baseline)"], fire["Tier (baseline)"]) == (100.0, 67, "E")
+    # overall 2.841 = 0.1 (transparency weight) × 5 (its 1–5 score) + 2.341 from the other components (weighted
+    # 0.6, 0.15, 0.15): those hold it below tier D's 3.0
+    assert (fire["Overall score (scenario)"], fire["Other components (weighted)"]) == (2.841, 2.341)
+    assert fire["Overall score change"] == 0
+
+
+# Coverage for a year whose rounds are not due yet: no "0.00 % (0/0)", no "0/70 complete", no green "nothing
+# missing" boxes, no matrix: one line says nothing is due yet.
+def test_coverage_nothing_due(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "coverage", lang="en", fy="2570")
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Coverage", "—"), ("Missing", "0"), ("Units complete", "—")]
+    assert at.success == [] or [s.value for s in at.success] == []
+    assert "Nothing is due yet in this period: the coverage matrix and the list to chase appear once the period's "\
+           "first inspection round has ended." in [i.value for i in at.info]
+    assert len(at.get("plotly_chart")) == 1   # only the completeness over the years
+
+
+# A year without any result draws no chart on the unit comparison: it says so instead.
+def test_compare_year_without_results(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "compare", lang="en", fy="2570")
+    assert [w.value for w in at.warning] == ["No evaluation results yet for fiscal year 2570 with this choice"]
+    assert at.get("plotly_chart") == [] and at.dataframe == []

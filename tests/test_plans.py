@@ -150,7 +150,7 @@ def test_status(today, overdue):
     assert out.loc[0, "drafted"] == date(2026, 7, 20) and pd.isna(out.loc[2, "drafted"])
 
 
-# "The furthest step reached (or none)": pages/reports.py shows it as
+# "The furthest step reached (or none)": views/reports.py shows it as
 # `T(f"plan_step_{s}") if s else "—"`. BUG (failing): when some units have steps and another has none,
 # pandas 3 stores the none as NaN (string column), which is truthy, so the page looks up the catalogue key
 # plan_step_nan and raises KeyError (seen under AppTest: record one step of a plan nobody had started,

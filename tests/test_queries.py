@@ -368,10 +368,11 @@ UNITS_BY_KIND = [("department", 2), ("district", 2)]
 
 # Fiscal years: 1 Oct – 30 Sep (CE = BE - 543), framework, result rows and reporting units.
 FISCAL_YEARS_BY_STATUS = [
-    (2560, 1, date(2016, 10, 1), date(2017, 9, 30), 18, 3),   # 2 rounds x 3 units x 3
-    (2561, 1, date(2017, 10, 1), date(2018, 9, 30), 6, 1),    # D01 only
-    (2562, 2, date(2018, 10, 1), date(2019, 9, 30), 25, 4),   # 14 + 11
-    (2563, 2, date(2019, 10, 1), date(2020, 9, 30), 0, 0),
+    # units expected: D01, D02, DEPA from FY2560; DEPN too from FY2562
+    (2560, 1, date(2016, 10, 1), date(2017, 9, 30), 18, 3, 3),   # 2 rounds x 3 units x 3
+    (2561, 1, date(2017, 10, 1), date(2018, 9, 30), 6, 1, 3),    # D01 only
+    (2562, 2, date(2018, 10, 1), date(2019, 9, 30), 25, 4, 4),   # 14 + 11
+    (2563, 2, date(2019, 10, 1), date(2020, 9, 30), 0, 0, 4),
 ]
 
 # Frameworks with their objective and indicator counts.
@@ -628,7 +629,8 @@ QUERIES = {
     "objectives_by_framework": (OBJECTIVES_BY_FRAMEWORK_COLUMNS, [({}, OBJECTIVES_BY_FRAMEWORK)]),
     "units_by_kind": (["unit_kind", "num_units"], [({}, UNITS_BY_KIND)]),
     "fiscal_years": (
-        ["fiscal_year", "framework_id", "starts_on", "ends_on", "num_results", "num_units_reported"],
+        ["fiscal_year", "framework_id", "starts_on", "ends_on", "num_results", "num_units_reported",
+         "num_units_expected"],
         [({}, FISCAL_YEARS_BY_STATUS)]),
     "frameworks_by_id": (
         ["framework_id", "name_th", "name_en", "first_fy", "last_fy", "num_objectives", "num_indicators"],

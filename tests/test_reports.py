@@ -355,7 +355,7 @@ def test_cli_writes_every_file(cli):
 
 
 # Every number of the summary comes from the queries the pages use: recomputed here exactly as
-# pages/overview.py does (unit_scores with names, the previous year, the 80 % target, mean_by, top_bottom,
+# views/overview.py does (unit_scores with names, the previous year, the 80 % target, mean_by, top_bottom,
 # unit_objective_scores by objective), they are equal.
 def test_summary_numbers_equal_the_pages(demo, summary):
     units = demo.query("units_by_code")

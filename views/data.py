@@ -6,11 +6,10 @@ from datetime import datetime
 import streamlit as st
 
 import ui
-from saisaat import auth, backup, import_templates, importer, store
+from saisaat import auth, backup, import_templates, importer, labels, store
 from saisaat.db import DatabaseBusy
 from saisaat.i18n import Message, MessageError, period_label
 
-ui.require_frame()
 T = ui.translator()
 fy, rnd = ui.fiscal_year(), ui.inspection_round() or 1
 user = ui.user()
@@ -87,7 +86,7 @@ def import_tab() -> None:
                     if key == "replaced":
                         cols["old_value"] = "col_old_value"
                     cols["value"] = "col_value"
-                ui.table(preview[key], cols, f"preview_{key}", {"value": "%.2f", "old_value": "%.2f"},
+                ui.table(preview[key], cols, f"preview_{key}",
                          height=300, file_name=f"preview_{key}", draft=False)
     if not problems:
         st.caption(T("acting_as", email=user.email))
@@ -105,11 +104,12 @@ def import_tab() -> None:
 
 def history_tab() -> None:
     batches = ui.query("import_batches_by_id").sort_values("batch_id", ascending=False)
-    ui.table(batches, {"batch_id": "col_batch", "source": "col_source", "file_name": "col_file",
-                       "imported_at": "col_when", "imported_by": "col_who", "num_added": "col_num_added",
-                       "num_replaced": "col_num_replaced", "num_unchanged": "col_num_unchanged",
-                       "replace_reason": "col_reason", "num_results": "col_num_results",
-                       "undone_at": "col_undone_at"}, "batches", file_name="import_history", draft=False)
+    ui.table(labels.batch_history(batches, ui.lang()),
+             {"batch_id": "col_batch", "source_label": "col_source", "file_name": "col_file",
+              "imported_at": "col_when", "imported_by": "col_who", "num_added": "col_num_added",
+              "num_replaced": "col_num_replaced", "num_unchanged": "col_num_unchanged",
+              "replace_reason": "col_reason", "num_results": "col_num_results",
+              "undone_at": "col_undone_at"}, "batches", file_name="import_history", draft=False)
     undoable = batches[(batches["source"] == "import") & batches["undone_at"].isna()]["batch_id"].tolist()
     if undoable and auth.may(user, "undo"):
         st.markdown(f"**{T('undo_title')}**")

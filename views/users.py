@@ -8,7 +8,6 @@ from saisaat import auth, store
 from saisaat.db import DatabaseBusy
 from saisaat.i18n import MessageError
 
-ui.require_frame()
 T = ui.translator()
 
 st.title(T("users_title"))

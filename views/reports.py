@@ -5,13 +5,12 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from saisaat import auth, documents, plans, reports
+from saisaat import auth, documents, formats, plans, reports
 from saisaat.db import DatabaseBusy, DatabaseError
-from saisaat.fiscal import fiscal_year_of, format_date, today
+from saisaat.fiscal import fiscal_year_of, format_date, format_day_entry, parse_day_entry, today
 from saisaat.i18n import MessageError
 from saisaat.store import record_plan_steps
 
-ui.require_frame()
 T = ui.translator()
 fy, me = ui.fiscal_year(), ui.unit_code()
 lang = ui.lang()
@@ -21,6 +20,7 @@ st.title(T("reports_title", fy=fy))
 ui.demo_banner()
 ui.period_banner(fy, None)
 draft = ui.view_is_draft(years=[fy])   # documents of a year with drafts are named as drafts
+ui.incomplete_notice(fy)
 
 
 def summary_tab() -> None:
@@ -33,10 +33,10 @@ def summary_tab() -> None:
         st.warning(T("no_results_year", fy=fy))
     else:
         c = st.columns(4)
-        c[0].metric(T("metric_units_assessed"), h.units_assessed, border=True)
-        c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), f"{h.mean_pct:.2f}%", border=True)
-        c[2].metric(T("metric_median"), f"{h.median_pct:.2f}%", border=True)
-        c[3].metric(T("metric_at_target", target=f"{h.target_pct:g}"), h.at_or_above_target, border=True)
+        c[0].metric(T("metric_units_assessed"), formats.count(h.units_assessed), border=True)
+        c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), formats.pct(h.mean_pct), border=True)
+        c[2].metric(T("metric_median"), formats.pct(h.median_pct), border=True)
+        c[3].metric(T("metric_at_target", target=f"{h.target_pct:g}"), formats.count(h.at_or_above_target), border=True)
         row = st.container(horizontal=True)
         stem = ui.draft_name(f"cabinet_summary_{fy}_{doc_lang}", draft)
         row.download_button(T("download_docx"), data=lambda: documents.summary_docx(summary), on_click="ignore",
@@ -55,7 +55,7 @@ def summary_tab() -> None:
                     if isinstance(block, str) and block not in ("bands", "objective", "trend"):
                         st.markdown(ui.as_text(block))
                     elif isinstance(block, pd.DataFrame):
-                        st.dataframe(block, hide_index=True)
+                        st.dataframe(block, hide_index=True, placeholder=ui.MISSING)
 
 
 def cards_tab() -> None:
@@ -84,16 +84,17 @@ def cards_tab() -> None:
             st.session_state["cards_zip"] = ((fy, lang, ui.data_version()), data)
             st.rerun()
     c = st.columns(3)
-    c[0].metric(T("metric_score"), "—" if card.score_pct is None else f"{card.score_pct:.2f}%", border=True)
-    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=card.standing.rank, of=card.standing.of)
-                if card.standing.rank else "—", border=True)
-    c[2].metric(T("metric_change", fy=fy - 1), "—" if card.previous_pct is None else f"{card.previous_pct:.2f}%",
-                delta=None if card.change_pct is None else f"{card.change_pct:+.2f}", border=True)
+    c[0].metric(T("metric_score"), formats.pct(card.score_pct), border=True)
+    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=formats.count(card.standing.rank),
+                                    of=formats.count(card.standing.of)) if card.standing.rank else "—", border=True)
+    c[2].metric(T("metric_own_previous", fy=fy - 1), formats.pct(card.previous_pct),
+                delta=None if card.change_pct is None else formats.number(card.change_pct, "pct", signed=True),
+                border=True)
 
 
 def cycle_tab() -> None:
     now = today()
-    st.subheader(T("cycle_title", fy=fy))
+    st.header(T("cycle_title", fy=fy))
     st.caption(T("cycle_today", date=format_date(now, lang)) + " · " + T("cycle_derived"))
     ui.cycle_chart(fy, now, "cycle_calendar")
     table = reports.cycle_table(ui.CACHED, fy, now, lang)
@@ -140,14 +141,21 @@ def record_steps(kind: str, plan_year: int, recorded: pd.DataFrame) -> None:
             unit = st.selectbox(T("unit"), ui.units()["unit_code"].tolist(),
                                 format_func=ui.unit_option())
             step = st.selectbox(T("plan_step"), list(plans.STEPS), format_func=lambda s: T(f"plan_step_{s}"))
-            done_on = st.date_input(T("plan_done_on"), value=today(), max_value=today())
+            done_text = st.text_input(T("plan_done_on"), value=format_day_entry(today(), lang),
+                                      help=T("plan_done_on_help"), placeholder=T("plan_done_on_help"))
             st.caption(T("acting_as", email=user.email))
             if st.form_submit_button(T("save")):
+                try:
+                    done_on = parse_day_entry(done_text)
+                except ValueError:
+                    done_on = None
                 row = pd.DataFrame([{"unit_code": unit, "plan_kind": kind, "plan_year": int(plan_year), "step": step,
                                      "done_on": done_on}])
                 problems = plans.check_steps(row, set(ui.units()["unit_code"]), recorded)
-                if problems:
-                    st.error("\n".join(f"- {p}" for p in problems))
+                if done_on is None:
+                    st.error(T("plan_date_typed_bad"))
+                elif problems:
+                    st.error("\n".join(f"- {p.text(lang)}" for p in problems))
                 else:
                     try:
                         ui.write(record_plan_steps, row)
@@ -165,14 +173,14 @@ def record_steps(kind: str, plan_year: int, recorded: pd.DataFrame) -> None:
             if missing:
                 st.error(T("steps_missing_columns", columns=", ".join(sorted(missing))))
             elif problems:
-                st.error(T("import_refused", n=len(problems)) + "\n\n" + "\n".join(f"- {p}" for p in problems))
+                st.error(T("import_refused", n=len(problems)) + "\n\n" + "\n".join(f"- {p.text(lang)}" for p in problems))
             elif st.button(T("import_commit", n=len(frame)), key="plan_csv_go"):
                 ui.write(record_plan_steps, frame)
                 st.success(T("step_recorded"))
 
 
 def plan_structure() -> None:
-    st.subheader(T("plan_structure"))
+    st.header(T("plan_structure"))
     framework_id = ui.framework_of(fy)
     structure = plans.plan_structure()
     structure = structure[structure["framework_id"] == framework_id]
@@ -189,7 +197,7 @@ def plan_structure() -> None:
             st.markdown(f"**{T('structure_indicators')}**")
             st.dataframe(inds.drop(columns="objective_no").rename(
                 columns={"indicator_code": T("col_indicator_code"), "indicator": T("col_indicator"),
-                         "measure": T("col_measure")}), hide_index=True)
+                         "measure": T("col_measure")}), hide_index=True, placeholder=ui.MISSING)
 
 
 parts = {"summary": (auth.may_read(user, "cabinet_summary"), summary_tab), "cards": (True, cards_tab),

@@ -3,11 +3,10 @@ check, preview, apply), and its history with undo."""
 import streamlit as st
 
 import ui
-from saisaat import configuration, importer
+from saisaat import configuration, importer, labels
 from saisaat.i18n import MessageError
 from saisaat.store import apply_configuration, undo_configuration
 
-ui.require_frame()
 T = ui.translator()
 lang = ui.lang()
 
@@ -67,6 +66,7 @@ with tab_workbook:
 
 with tab_history:
     versions = ui.query("configuration_versions_by_id").sort_values("version_id", ascending=False)
+    versions["applied_by"] = versions["applied_by"].map(lambda by: labels.actor(by, lang))
     ui.table(versions, {"version_id": "col_version", "applied_at": "col_when", "applied_by": "col_who",
                         "reason": "col_reason", "file_name": "col_file", "undoes": "col_undoes",
                         "rescore_batch": "col_rescore_batch"}, "config_versions", file_name="configuration_history")

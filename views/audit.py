@@ -4,7 +4,6 @@ import streamlit as st
 
 import ui
 
-ui.require_frame()
 T = ui.translator()
 
 st.title(T("audit_title"))

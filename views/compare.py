@@ -2,18 +2,21 @@
 import streamlit as st
 
 import ui
-from saisaat import analytics, charts
+from saisaat import analytics, charts, formats
 
-ui.require_frame()
 T = ui.translator()
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 names = ui.unit_names()
 
 st.title(T("compare_title", period=ui.period()))
 ui.demo_banner()
+ui.incomplete_notice(fy)
 if ui.getting_started():
     st.stop()
 ui.period_banner()
+me_kind = ui.units().set_index("unit_code").loc[me, "unit_kind"]
+st.markdown(T("compare_unit_line", unit=ui.as_text(names.get(me, me)), code=ui.as_text(me),
+              kind=ui.as_text(ui.kind_labels()[me_kind])))
 
 ui.url_value("peers", analytics.PEER_GROUPS, "kind")
 group = st.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="peers", required=True,
@@ -25,19 +28,23 @@ group_scores = scores[scores["unit_code"].isin(peer_units["unit_code"])]
 stand = analytics.standing(group_scores, me)
 mine = scores[scores["unit_code"] == me]
 
+if not scores["score_pct"].notna().any():   # nothing in this period yet: no empty charts
+    st.warning(T("no_results_year", fy=fy))
+    st.stop()
 if stand.rank is None:
     st.warning(T("unit_not_assessed", unit=ui.as_text(names.get(me, me)), period=ui.period()))
 else:
     c = st.columns(4)
-    c[0].metric(T("metric_score"), f"{float(mine['score_pct'].iloc[0]):.2f}%", border=True)
-    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=stand.rank, of=stand.of), border=True)
-    c[2].metric(T("metric_percentile"), "—" if stand.percentile is None else f"{stand.percentile:.1f}",
+    c[0].metric(T("metric_score"), formats.pct(mine['score_pct'].iloc[0]), border=True)
+    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=formats.count(stand.rank), of=formats.count(stand.of)),
+                border=True)
+    c[2].metric(T("metric_percentile"), formats.number(stand.percentile, "share_pct"),
                 help=T("metric_percentile_help"), border=True)
-    c[3].metric(T("metric_peer_median"), f"{stand.peer_median_pct:.2f}%", border=True)
+    c[3].metric(T("metric_peer_median"), formats.pct(stand.peer_median_pct), border=True)
 ui.how_computed()
 
 group_label = ui.peer_group_labeller()(group)
-st.subheader(T("ranked_chart", group=group_label))
+st.header(T("ranked_chart", group=group_label))
 window = analytics.ranked_window(group_scores, me)
 ranking = group_scores[["unit_code", "unit_name", "points", "max_points", "score_pct",
                         "rank_in_kind"]].sort_values("score_pct", ascending=False)
@@ -47,7 +54,7 @@ if window["hidden"].any():   # too many to draw whole: the unit's neighbourhood,
     ui.chart(charts.ranked_window_bars(window, "unit_name", me, stand.peer_median_pct, T("peer_median"),
                                        T("col_score_pct"), lambda n: T("ranked_gap", n=f"{n:,}")),
              "ranked", ranking, f"ranking_{group}_{fy}")
-    st.subheader(T("score_distribution", group=group_label))
+    st.header(T("score_distribution", group=group_label))
     ui.chart(charts.score_histogram(group_scores, me, T("col_score_pct"), T("col_num_units"),
                                     names.get(me, me)),
              "distribution", ranking, f"ranking_{group}_{fy}_all")
@@ -58,7 +65,7 @@ else:
 
 objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
 objective_labels = ui.objective_names(ui.framework_of(fy))
-st.subheader(T("objective_profile"))
+st.header(T("objective_profile"))
 profile = analytics.objective_profile(objective_scores, peer_units["unit_code"], me)
 profile["objective"] = profile["objective_no"].map(objective_labels)
 if profile["score_pct"].notna().any():
@@ -67,7 +74,7 @@ if profile["score_pct"].notna().any():
              "profile", profile[["objective_no", "objective", "score_pct", "peer_median_pct"]],
              f"objective_profile_{me}_{fy}")
 
-st.subheader(T("indicator_table"))
+st.header(T("indicator_table"))
 points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
 losses = analytics.indicator_losses(points, peer_units["unit_code"], me)
 losses["indicator"] = losses["indicator_code"].map(ui.indicator_names())
@@ -76,15 +83,14 @@ ui.table(losses, {"indicator_code": "col_indicator_code", "lost_points": "col_lo
                   "points": "col_points", "max_points": "col_max_points",
                   "peer_median_points": "col_peer_median_points", "peers_full_pct": "col_peers_full_pct",
                   "indicator": "col_indicator"},
-         "losses", {"points": "%.2f", "max_points": "%.2f", "lost_points": "%.2f",
-                    "peer_median_points": "%.2f", "peers_full_pct": "%.1f"},
+         "losses",
          file_name=f"indicator_losses_{me}_{fy}")
 
-st.subheader(T("side_by_side"))
+st.header(T("side_by_side"))
 ui.url_value("compare_units", units["unit_code"], [me])
 chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), key="compare_units",
                         max_selections=analytics.MAX_COMPARED_UNITS,
-                        format_func=ui.unit_option())
+                        format_func=ui.unit_option(), placeholder=T("choose_placeholder"), select_all=False)
 if chosen:
     side, wide = analytics.side_by_side(objective_scores, chosen, objective_labels, names)
     overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]
@@ -93,4 +99,4 @@ if chosen:
              "side_by_side",
              wide, f"side_by_side_{fy}")
     ui.table(overall, {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct"},
-             "side_overall", {"score_pct": "%.2f"}, file_name=f"side_by_side_scores_{fy}")
+             "side_overall", file_name=f"side_by_side_scores_{fy}")

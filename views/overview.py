@@ -2,15 +2,15 @@
 import streamlit as st
 
 import ui
-from saisaat import analytics, charts
+from saisaat import analytics, charts, formats
 from saisaat.fiscal import fiscal_year_of, format_date, inspection_cycle, today
 
-ui.require_frame()
 T = ui.translator()
 fy, rnd, me = ui.fiscal_year(), ui.inspection_round(), ui.unit_code()
 
 st.title(T("overview_title", period=ui.period()))
 ui.demo_banner()
+ui.incomplete_notice(fy)
 if ui.getting_started():
     st.stop()
 ui.period_banner()
@@ -25,29 +25,29 @@ if head.units_assessed == 0:
     st.warning(T("no_results_year", fy=fy))
 else:
     c = st.columns(5)
-    c[0].metric(T("metric_units_assessed"), f"{head.units_assessed}",
-                delta=T("metric_units_assessed_of", n=head.units_expected), delta_color="off",
+    c[0].metric(T("metric_units_assessed"), formats.count(head.units_assessed),
+                delta=T("metric_units_assessed_of", n=formats.count(head.units_expected)), delta_color="off",
                 delta_arrow="off", border=True)
     mean_label = T("metric_mean", org=ui.organisation()["org_short"])
-    c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), f"{head.mean_pct:.2f}%", border=True)
-    c[2].metric(T("metric_median"), f"{head.median_pct:.2f}%", border=True)
-    c[3].metric(T("metric_at_target", target=f"{target:g}"), f"{head.at_or_above_target}", border=True)
+    c[1].metric(T("metric_mean", org=ui.as_text(ui.organisation()["org_short"])), formats.pct(head.mean_pct), border=True)
+    c[2].metric(T("metric_median"), formats.pct(head.median_pct), border=True)
+    c[3].metric(T("metric_at_target", target=f"{target:g}"), formats.count(head.at_or_above_target), border=True)
     c[4].metric(T("metric_change", fy=fy - 1),
-                "—" if head.previous_mean_pct is None else f"{head.previous_mean_pct:.2f}%",
-                delta=None if head.mean_change_pct is None else f"{head.mean_change_pct:+.2f}",
+                formats.pct(head.previous_mean_pct),
+                delta=None if head.mean_change_pct is None else formats.number(head.mean_change_pct, "pct", signed=True),
                 help=T("metric_change_help"), border=True)
     ui.how_computed()
 
     left, right = st.columns(2)
     with left:
-        st.subheader(T("distribution"))
+        st.header(T("distribution"))
         name = ui.unit_names().get(me, me)
         ui.chart(charts.distribution(scores, me, name, mean_label, T("col_score_pct"),
                                      T("col_num_units")),
                  "distribution", scores[["unit_code", "unit_name", "unit_kind", "score_pct"]],
                  f"distribution_{fy}")
     with right:
-        st.subheader(T("by_kind"))
+        st.header(T("by_kind"))
         kinds = ui.kind_labels()
         by_kind = analytics.mean_by(scores, "unit_kind")
         by_kind["kind"] = by_kind["unit_kind"].map(kinds)
@@ -57,16 +57,15 @@ else:
     top, bottom = analytics.top_bottom(scores, 10)
     cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct",
             "points": "col_points", "max_points": "col_max_points"}
-    fmt = {"score_pct": "%.2f", "points": "%.2f", "max_points": "%.0f"}
     left, right = st.columns(2)
     with left:
-        st.subheader(T("top10"))
-        ui.table(top, cols, "top10", fmt, file_name=f"top10_{fy}")
+        st.header(T("top10"))
+        ui.table(top, cols, "top10", file_name=f"top10_{fy}", half=True)
     with right:
-        st.subheader(T("bottom10"))
-        ui.table(bottom, cols, "bottom10", fmt, file_name=f"bottom10_{fy}")
+        st.header(T("bottom10"))
+        ui.table(bottom, cols, "bottom10", file_name=f"bottom10_{fy}", half=True)
 
-    st.subheader(T("mean_by_objective"))
+    st.header(T("mean_by_objective"))
     objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
     by_objective = analytics.mean_by(objective_scores, "objective_no")
     by_objective["objective"] = by_objective["objective_no"].map(ui.objective_names(ui.framework_of(fy)))
@@ -80,7 +79,7 @@ else:
 # Where today falls in the inspection cycle of the fiscal year under way.
 now = today()
 current_fy = fiscal_year_of(now)
-st.subheader(T("cycle_title", fy=current_fy))
+st.header(T("cycle_title", fy=current_fy))
 steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(ui.calendar(), current_fy)]
 active = [name for name, a, b in steps if a <= now <= b]
 st.caption(T("cycle_today", date=format_date(now, ui.lang())) + " · " +

@@ -7,8 +7,7 @@ import json
 import streamlit as st
 
 import ui
-from saisaat import analytics, charts, configuration, labels, scoring, whatif
-from saisaat.db import DatabaseBusy
+from saisaat import analytics, charts, configuration, formats, labels, scoring, whatif
 from saisaat.i18n import MessageError
 from saisaat.rulesets import (
     AGGREGATIONS,
@@ -21,9 +20,8 @@ from saisaat.rulesets import (
     read_ruleset_bytes,
     spec_json,
 )
-from saisaat.store import ScenarioNameTaken, apply_configuration, save_scenario
+from saisaat.store import apply_configuration, save_scenario
 
-ui.require_frame()
 T = ui.translator()
 fy, me = ui.fiscal_year(), ui.unit_code()
 names = ui.unit_names()
@@ -31,6 +29,7 @@ framework_id = ui.framework_of(fy)
 
 st.title(T("whatif_title", fy=fy))
 ui.demo_banner()
+ui.incomplete_notice(fy)
 if ui.getting_started():
     st.stop()
 ui.period_banner(fy, None)
@@ -81,13 +80,14 @@ problems: list[str] = []
 with tab_rules:
     st.caption(T("rules_help"))
     edited = st.data_editor(
-        whatif.rules_table(draft), key=f"wi_rules_{gen}", num_rows="dynamic", hide_index=True,
+        whatif.labelled_rules(whatif.rules_table(draft), ui.lang()), key=f"wi_rules_{gen}", num_rows="dynamic",
+        hide_index=True, placeholder=ui.MISSING,
         column_config={
             "scope": st.column_config.SelectboxColumn(
-                T("col_scope"), options=list(whatif.MEASURES) + indicators.loc[
+                T("col_scope"), options=[T(f"measure_{m}") for m in whatif.MEASURES] + indicators.loc[
                     indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True),
             "rule_type": st.column_config.SelectboxColumn(
-                T("col_rule_type"), options=list(RULE_TYPES), required=True),
+                T("col_rule_type"), options=[T(f"rule_type_{r}") for r in RULE_TYPES], required=True),
             "max_points": st.column_config.NumberColumn(T("col_max_points"), min_value=0, step=0.5),
             "target_value": st.column_config.NumberColumn(T("col_target_value"), min_value=0),
             "steps": st.column_config.TextColumn(T("col_steps"), help=T("steps_help")),
@@ -97,7 +97,7 @@ with tab_rules:
         index=AGGREGATIONS.index(draft.get("round_aggregation", "score_each_round")),
         format_func=lambda a: T(f"agg_{a}"), horizontal=True)
     try:
-        draft = whatif.apply_rules_table(draft, edited)
+        draft = whatif.apply_rules_table(draft, whatif.coded_rules(edited, ui.lang()))
     except RulesetError as exc:
         problems += exc.text(ui.lang()).splitlines()
 reward = draft["reward"]   # the edited draft's reward settings, filled in by the next tabs
@@ -195,8 +195,8 @@ with tab_share:
                          spec_json=json.dumps(draft, ensure_ascii=False), existing=ui.query("scenarios_by_name"))
                 st.session_state["wi_flash"] = T("saved", name=name.strip())
                 st.rerun()   # so the lists of starting points and baselines offer it at once
-            except (ScenarioNameTaken, ValueError, DatabaseBusy) as exc:
-                st.error(str(exc))
+            except MessageError as exc:   # a name taken or missing, the database busy
+                st.error(exc.text(ui.lang()))
 
     st.markdown(f"**{T('adopt_title')}**")
     st.caption(T("adopt_help"))
@@ -231,16 +231,21 @@ if scenario is None:
     st.stop()
 
 result = ui.scores(json.dumps(draft, ensure_ascii=False), fy)
-comparison = ui.with_names(scoring.compare(base, result))
+comparison = ui.with_names(scoring.compare(
+    base, result, (base_spec["reward"]["transparency_weight"], draft["reward"]["transparency_weight"])))
 moves = scoring.who_moves(comparison)
 summary = scoring.summary(comparison)
 
-st.subheader(T("whatif_results", period=T("fy_label", fy=fy)))
+st.header(T("whatif_results", period=T("fy_label", fy=fy)))
+base_basis = base_spec["reward"].get("tier_basis", "overall_score")
+if reward["tier_basis"] != base_basis:
+    st.info(T("whatif_basis_changed", base=T(f"basis_{base_basis}"), scenario=T(f"basis_{reward['tier_basis']}")),
+            icon=":material/swap_vert:")
 m = st.columns(5)
-m[0].metric(T("metric_units_scored"), summary["units"], border=True)
-m[1].metric(T("metric_tier_changes"), summary["tier_changes"], border=True)
-m[2].metric(T("metric_gainers"), summary["gainers"], border=True)
-m[3].metric(T("metric_losers"), summary["losers"], border=True)
+m[0].metric(T("metric_units_scored"), formats.count(summary["units"]), border=True)
+m[1].metric(T("metric_tier_changes"), formats.count(summary["tier_changes"]), border=True)
+m[2].metric(T("metric_gainers"), formats.count(summary["gainers"]), border=True)
+m[3].metric(T("metric_losers"), formats.count(summary["losers"]), border=True)
 m[4].metric(T("metric_money_moved"), f"{summary['money_moved_baht'] / 1e6:,.2f}",
             help=f"{summary['money_moved_baht']:,.2f}", border=True)
 ui.how_computed(T("whatif_how"))
@@ -263,29 +268,28 @@ cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col
         "tier_scenario": "col_tier_scenario", "rank_overall_base": "col_rank_base",
         "rank_overall_scenario": "col_rank_scenario", "rank_change": "col_rank_change",
         "score_pct_base": "col_score_base", "score_pct_scenario": "col_score_scenario",
-        "reward_score_scenario": "col_reward_score", "overall_score_change": "col_overall_change",
-        "reward_baht_change": "col_money_change"}
-fmt = {"score_pct_base": "%.2f", "score_pct_scenario": "%.2f", "reward_score_scenario": "%.4f",
-       "overall_score_change": "%+.4f", "reward_baht_change": "%+,.2f", "rank_change": "%+.0f",
-       "rank_overall_base": "%.0f", "rank_overall_scenario": "%.0f"}
-st.subheader(T("who_moves"))
+        "reward_score_scenario": "col_reward_score", "overall_score_base": "col_overall_base",
+        "overall_score_scenario": "col_overall_scenario", "other_components_scenario": "col_other_components",
+        "overall_score_change": "col_overall_change", "reward_baht_change": "col_money_change"}
+st.header(T("who_moves"))
 a, b = st.columns(2)
 with a:
     st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
     ui.paged_table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
                                                           "overall_score_change", "reward_baht_change")},
-                   "tier_changes", fmt, file_name=f"whatif_tier_changes_{fy}")
+                   "tier_changes", file_name=f"whatif_tier_changes_{fy}", half=True)
 with b:
     st.markdown(f"**{T('rank_moves')}**")
     ui.paged_table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
                                                         "rank_overall_scenario", "rank_change")},
-                   "rank_moves", fmt, file_name=f"whatif_rank_moves_{fy}")
+                   "rank_moves", file_name=f"whatif_rank_moves_{fy}", half=True)
 
-st.subheader(T("all_units"))
-ui.paged_table(comparison, cols, "comparison", fmt, file_name=f"whatif_comparison_{fy}")
+st.header(T("all_units"))
+st.caption(T("whatif_rank_help"))
+ui.paged_table(comparison, cols, "comparison", file_name=f"whatif_comparison_{fy}")
 e1, e2 = st.columns(2)
 e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
-                   data=lambda: whatif.workbook(draft, comparison),
+                   data=lambda: whatif.workbook(draft, ui.shown(comparison, cols), ui.lang()),
                    file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",

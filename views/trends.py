@@ -3,8 +3,8 @@ import streamlit as st
 
 import ui
 from saisaat import analytics, charts
+from saisaat.fiscal import today
 
-ui.require_frame()
 T = ui.translator()
 me = ui.unit_code()
 names = ui.unit_names()
@@ -17,18 +17,20 @@ if not result_years:
     title.title(T("trends_title_none"))
     ui.getting_started()
     st.stop()
-span = st.select_slider(T("trend_span"), result_years, value=(result_years[0], result_years[-1]),
+default_end = analytics.default_period(years, ui.calendar(), today())   # the latest complete year
+span = st.select_slider(T("trend_span"), result_years, value=(result_years[0], default_end),
                         key="span", format_func=lambda fy: str(fy))
 start, end = span
 title.title(T("trends_title", start=start, end=end))
+ui.incomplete_notice(end)
 mean_label = T("org_mean", org=ui.organisation()["org_short"])
 ui.period_banner(years=range(start, end + 1))
 
-c1, c2, c3 = st.columns([3, 2, 2])
 ui.url_value("trend_units", units["unit_code"], [me])
-shown = c1.multiselect(T("trend_units"), units["unit_code"].tolist(), key="trend_units",
+shown = st.multiselect(T("trend_units"), units["unit_code"].tolist(), key="trend_units",
                        max_selections=analytics.MAX_COMPARED_UNITS,
-                       format_func=ui.unit_option())
+                       format_func=ui.unit_option(), placeholder=T("choose_placeholder"), select_all=False)
+c2, c3 = st.columns(2)
 ui.url_value("level", ("unit", "objective", "indicator"), "unit")
 level = c2.segmented_control(T("trend_level"), ("unit", "objective", "indicator"), key="level", required=True,
                              format_func=lambda v: T(f"level_{v}"))
@@ -85,18 +87,24 @@ if changes:
     st.caption(T("framework_note"))
 ui.how_computed(T("peer_band") + ": " + T("trend_band_help"))
 
-st.subheader(T("movers_title", start=start, end=end))
+from_fy, to_fy = analytics.comparable_span(years, start, end)
+st.header(T("movers_title", start=from_fy, end=to_fy))
+if from_fy != start or changes:
+    st.caption(T("movers_within_framework", framework=ui.as_text(ui.framework_name(ui.framework_of(to_fy))),
+                 start=from_fy, end=to_fy))
+if from_fy == to_fy:
+    st.info(T("movers_one_year", fy=to_fy), icon=":material/info:")
+    st.stop()
 by_year_all = ui.query("unit_scores_by_year")
-up, down = analytics.movers(by_year_all[by_year_all["unit_code"].isin(peer_codes)], start, end)
+up, down = analytics.movers(by_year_all[by_year_all["unit_code"].isin(peer_codes)], from_fy, to_fy)
 cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "from_pct": "col_from_pct",
         "to_pct": "col_to_pct", "change_pct": "col_change_pct"}
-fmt = {"from_pct": "%.2f", "to_pct": "%.2f", "change_pct": "%+.2f"}
 left, right = st.columns(2)
 with left:
     st.markdown(f"**{T('improvers')}** · {ui.peer_group_labeller()(group)}")
-    ui.table(ui.with_names(up), cols, "improvers", fmt, file_name=f"improvers_{start}_{end}",
-             draft=ui.view_is_draft(years=[start, end]))
+    ui.table(ui.with_names(up), cols, "improvers", file_name=f"improvers_{from_fy}_{to_fy}", half=True,
+             draft=ui.view_is_draft(years=[from_fy, to_fy]))
 with right:
     st.markdown(f"**{T('decliners')}** · {ui.peer_group_labeller()(group)}")
-    ui.table(ui.with_names(down), cols, "decliners", fmt, file_name=f"decliners_{start}_{end}",
-             draft=ui.view_is_draft(years=[start, end]))
+    ui.table(ui.with_names(down), cols, "decliners", file_name=f"decliners_{from_fy}_{to_fy}", half=True,
+             draft=ui.view_is_draft(years=[from_fy, to_fy]))
