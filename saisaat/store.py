@@ -57,7 +57,8 @@ def new_database(path: Path | str):
     """Build a whole new database beside `path`, then swap it in: the block gets a cursor inside one
     transaction on a new file with the schema created. Only when the block succeeds does the new file
     replace `path` (one atomic rename); on any failure the old file is left exactly as it was. The
-    caller closes every connection to `path` first."""
+    caller closes every connection to `path` first. The results' key is built once, after the block's
+    rows (add_results_key.sql), still inside the transaction: a duplicate refuses the whole file."""
     path = Path(path)
     tmp = path.with_name(path.name + ".new")
     for p in (tmp, _wal(tmp)):
@@ -65,8 +66,9 @@ def new_database(path: Path | str):
     con = connect(tmp)
     try:
         with transaction(con) as cur:
-            create_schema(cur)
+            create_schema(cur, results_key=False)
             yield cur
+            run_write(cur, "add_results_key")
         con.execute("checkpoint")
     except BaseException:
         con.close()
@@ -78,8 +80,12 @@ def new_database(path: Path | str):
     os.replace(tmp, path)
 
 
-def create_schema(cur) -> None:
+def create_schema(cur, results_key: bool = True) -> None:
+    """Every table, macro and view; `results_key=False` leaves the results' key for the caller to add
+    (run_write(cur, "add_results_key")) once the rows are in."""
     cur.execute(SCHEMA.read_text(encoding="utf-8"))
+    if results_key:
+        run_write(cur, "add_results_key")
 
 
 def append(cur, table: str, frame: pd.DataFrame) -> None:
