@@ -46,5 +46,7 @@ with st.sidebar:
     st.selectbox(T("your_unit"), unit_codes, key="unit", format_func=ui.unit_option())
     if ui.is_demo():
         st.caption("🧪 " + T("demo_banner"))
+    if ui.snapshot_time():
+        st.caption(T("replica_snapshot", when=ui.snapshot_time()))
 
 nav.run()

@@ -3,13 +3,14 @@ shared filters, download buttons. Layout helpers only; the figures come from sai
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from saisaat import charts, exports, labels
-from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
+from saisaat.db import DEFAULT_DB, SNAPSHOT_PREFIX, Database, DatabaseBusy, NoSnapshot, Replica, default_db_path, replica_dir
 from saisaat.fiscal import be_year, current_fiscal_year, format_date, inspection_cycle, months_short
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
@@ -93,8 +94,40 @@ def _database(path: str) -> Database:
     return Database(path)
 
 
+@st.cache_resource(show_spinner=False)
+def _replica() -> Replica | None:
+    """On a replica (SAISAAT_REPLICA_DIR set): the published snapshots, read-only; else None."""
+    folder = replica_dir()
+    return Replica(folder) if folder else None
+
+
+def source() -> str:
+    """The database this rerun reads: the working file, or on a replica the snapshot pinned when the
+    rerun began (ensure_database), so one rerun never mixes two snapshots and the next takes the newest."""
+    if _replica() is not None:
+        return st.session_state.get("_snapshot") or str(_replica().latest())
+    return str(default_db_path())
+
+
+def _open(path: str) -> Database:
+    replica = _replica()
+    return replica.database(path) if replica is not None else _database(path)
+
+
 def db() -> Database:
-    return _database(str(default_db_path()))
+    return _open(source())
+
+
+def snapshot_time() -> str | None:
+    """On a replica: when the snapshot in use was published (UTC, from its name), for the sidebar."""
+    if _replica() is None:
+        return None
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    stamp = Path(source()).name.removeprefix(SNAPSHOT_PREFIX)[:21]
+    when = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC).astimezone(
+        ZoneInfo("Asia/Bangkok"))
+    return f"{when.day}/{when.month}/{when.year + 543} {when:%H:%M:%S}"
 
 
 def release_db() -> None:
@@ -112,24 +145,24 @@ def _versions() -> dict:
 
 
 def data_version() -> int:
-    return _versions().get(str(default_db_path()), 0)
+    return _versions().get(source(), 0)
 
 
 def data_changed() -> None:
     """Call after every write, so every page reads the new data."""
-    key = str(default_db_path())
+    key = source()
     _versions()[key] = _versions().get(key, 0) + 1
     st.cache_data.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _query(path: str, version: int, name: str, params: tuple) -> pd.DataFrame:
-    return _database(path).query(name, **dict(params))
+    return _open(path).query(name, **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql (cached until the data changes)."""
-    return _query(str(default_db_path()), data_version(), name, tuple(sorted(params.items())))
+    return _query(source(), data_version(), name, tuple(sorted(params.items())))
 
 
 def write(action, /, *args, by: str, **kwargs):
@@ -159,6 +192,13 @@ def follow_the_calendar() -> None:
 def ensure_database() -> None:
     """Build the demo database on first start (no file yet), showing progress."""
     T = translator()
+    if _replica() is not None:   # a replica: the newest published snapshot, taken at each rerun
+        try:
+            st.session_state["_snapshot"] = str(_replica().latest())
+        except NoSnapshot as exc:
+            st.error(exc.text(lang()))
+            st.stop()
+        return
     path = default_db_path()
     if path.exists():
         try:
@@ -381,14 +421,14 @@ def _scores(path: str, version: int, spec_json: str, fiscal_year: int) -> pd.Dat
 
     from saisaat import scoring
     from saisaat.rulesets import parse_ruleset
-    db_ = _database(path)
+    db_ = _open(path)
     ruleset = parse_ruleset(json.loads(spec_json), db_.query("indicators_by_code"))
     return scoring.unit_scores(db_, ruleset, fiscal_year)
 
 
 def scores(spec_json: str, fiscal_year: int) -> pd.DataFrame:
     """Unit scores under a ruleset spec (already validated), cached per spec and data version."""
-    return _scores(str(default_db_path()), data_version(), spec_json, fiscal_year)
+    return _scores(source(), data_version(), spec_json, fiscal_year)
 
 
 # --- the November documents' content (cached: the Reports page draws every tab on every rerun) --
@@ -396,18 +436,18 @@ def scores(spec_json: str, fiscal_year: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _cabinet_summary(path: str, version: int, fiscal_year: int, lang: str):
     from saisaat import reports
-    return reports.cabinet_summary(_database(path), fiscal_year, lang)
+    return reports.cabinet_summary(_open(path), fiscal_year, lang)
 
 
 def cabinet_summary(fiscal_year: int, lang: str):
-    return _cabinet_summary(str(default_db_path()), data_version(), fiscal_year, lang)
+    return _cabinet_summary(source(), data_version(), fiscal_year, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _report_card(path: str, version: int, fiscal_year: int, lang: str, unit_code: str):
     from saisaat import reports
-    return reports.report_cards(_database(path), fiscal_year, lang, [unit_code])[0]
+    return reports.report_cards(_open(path), fiscal_year, lang, [unit_code])[0]
 
 
 def report_card(fiscal_year: int, lang: str, unit_code: str):
-    return _report_card(str(default_db_path()), data_version(), fiscal_year, lang, unit_code)
+    return _report_card(source(), data_version(), fiscal_year, lang, unit_code)
