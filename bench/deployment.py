@@ -43,8 +43,10 @@ def published_clock(snapshot: Path) -> str:
 
 
 class Deployment:
-    def __init__(self, db: Path, folder: Path, replicas: int = 2, timeout_s: float = 90.0):
+    def __init__(self, db: Path, folder: Path, replicas: int = 2, writer: bool = True, timeout_s: float = 90.0):
+        """`writer=False`: no writer process (the caller writes to `db` and publishes, as the load test)."""
         self.db, self.folder, self.replicas, self.timeout_s = Path(db), Path(folder), replicas, timeout_s
+        self.writer = writer
         ports = free_ports(3 + replicas)
         self.public_port, self.secretariat_port, self.writer_port = ports[:3]
         self.replica_ports = ports[3:]
@@ -70,7 +72,8 @@ class Deployment:
         env = {**os.environ, "SAISAAT_DB": str(self.db), "SNAPSHOT_DIR": str(self.snapshots),
                "RUN_DIR": str(self.run_dir), "REPLICAS": str(self.replicas),
                "PUBLIC_PORT": str(self.public_port), "SECRETARIAT_PORT": str(self.secretariat_port),
-               "WRITER_PORT": str(self.writer_port), "REPLICA_PORT": str(first)}
+               "WRITER_PORT": str(self.writer_port), "REPLICA_PORT": str(first),
+               "WRITER": "1" if self.writer else "0"}
         self.proc = subprocess.Popen(["bash", str(ROOT / "deploy" / "start.sh")], env=env, cwd=ROOT,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      start_new_session=True)
