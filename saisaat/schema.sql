@@ -221,9 +221,7 @@ create table results_history (
 );
 
 -- The points one measured value earns under one rule. `step_points` is the points of the highest
--- step whose min_value the value reaches (0 when none), found by points_under() below;
--- `max_hundredths` and `target_hundredths` are hundredths() of the rule's max_points and target_value,
--- computed once per rule rather than once per result (half this expression's time over 9 M results).
+-- step whose min_value the value reaches (0 when none), found by points_under() below.
 -- Proportional points are rounded half up to 0.01 in exact integer arithmetic (hundredths):
 -- 100 × max × value / target = A / B with A = (100 max)(100 value), B = 100 target; round = (2A + B) // 2B.
 create macro hundredths(x) as cast(x * 100 as hugeint);
@@ -245,7 +243,7 @@ create macro share_of(pool, weight, total_weight) as
         as decimal(18, 0)
     ) * 0.01;
 
-create macro indicator_points(rule_type, max_points, max_hundredths, target_hundredths, step_points, value) as
+create macro indicator_points(rule_type, max_points, target_value, step_points, value) as
     cast(
         case rule_type
             when 'binary' then case when value >= 1 then max_points else 0 end
@@ -253,8 +251,8 @@ create macro indicator_points(rule_type, max_points, max_hundredths, target_hund
             when 'proportional' then least(
                 max_points,
                 cast(
-                    (2 * max_hundredths * hundredths(value) + target_hundredths)
-                    // (2 * target_hundredths)
+                    (2 * hundredths(max_points) * hundredths(value) + hundredths(target_value))
+                    // (2 * hundredths(target_value))
                     as decimal(18, 0)
                 ) * 0.01
             )
@@ -274,9 +272,7 @@ create macro indicator_points(rule_type, max_points, max_hundredths, target_hund
 -- is compared after the join, the other rulesets' steps are left out before it): a second join key
 -- cost about a fifth more over millions of results. Steps are joined as the range of values each
 -- covers, [min_value, the next step's min_value): a plain join, several times faster than an asof
--- join (thresholds are distinct per rule: the ruleset checks make them rise strictly). Each rule is
--- joined to its ranges first (a steps rule: one per step and one below the first step, worth 0; any
--- other rule: one covering every value), so each result meets its rule and its step in one join.
+-- join (thresholds are distinct per rule: the ruleset checks make them rise strictly).
 create macro points_under(values_name, rules_name, steps_name) as table
 with step_ranges as (
     select
@@ -289,49 +285,36 @@ with step_ranges as (
         on rules.ruleset_code = steps.ruleset_code
         and rules.indicator_code = steps.indicator_code
 ),
-ranges as (
-    select * from step_ranges
-    union all
-    select indicator_code, null, min(min_value), 0
-    from step_ranges
-    group by indicator_code
-),
-rule_ranges as (
-    select
-        rules.framework_id as rule_framework_id,
-        rules.indicator_code,
-        rules.rule_type,
-        rules.max_points as rule_max_points,
-        hundredths(rules.max_points) as max_hundredths,
-        hundredths(rules.target_value) as target_hundredths,
-        ranges.min_value,
-        ranges.next_min_value,
-        coalesce(ranges.step_points, 0) as step_points
-    from query_table(rules_name) as rules
-    left join ranges
-        on ranges.indicator_code = rules.indicator_code
-),
+
 ruled as (
     select
         v.*,
-        r.rule_framework_id = v.framework_id as has_rule,
+        r.framework_id = v.framework_id as has_rule,
         r.rule_type,
-        r.rule_max_points,
-        r.max_hundredths,
-        r.target_hundredths,
-        r.step_points
+        r.max_points as rule_max_points,
+        r.target_value
     from query_table(values_name) as v
-    left join rule_ranges as r
+    left join query_table(rules_name) as r
         on r.indicator_code = v.indicator_code
-        and (r.min_value is null or v.value >= r.min_value)
-        and (r.next_min_value is null or v.value < r.next_min_value)
+),
+
+stepped as (
+    select
+        ruled.*,
+        coalesce(step_ranges.step_points, 0) as step_points
+    from ruled
+    left join step_ranges
+        on step_ranges.indicator_code = ruled.indicator_code
+        and ruled.value >= step_ranges.min_value
+        and (step_ranges.next_min_value is null or ruled.value < step_ranges.next_min_value)
 )
+
 select
-    * exclude (has_rule, rule_type, rule_max_points, max_hundredths, target_hundredths, step_points),
+    * exclude (has_rule, rule_type, rule_max_points, target_value, step_points),
     case when has_rule then rule_max_points end as max_points,
-    case when has_rule then indicator_points(rule_type, rule_max_points, max_hundredths, target_hundredths, step_points, value) end
+    case when has_rule then indicator_points(rule_type, rule_max_points, target_value, step_points, value) end
         as points
-from ruled;
+from stepped;
 
 -- The official rule of each indicator (one official ruleset per framework; store.py keeps it so).
 create view official_rules as
