@@ -62,6 +62,8 @@ with st.sidebar:
     st.selectbox(T("your_unit"), unit_codes, key="unit", format_func=ui.unit_option())
     if ui.is_demo():
         st.caption("🧪 " + T("demo_banner"))
+    if ui.snapshot_time():
+        st.caption(T("replica_snapshot", when=ui.snapshot_time()))
 
 if refused_unit:   # a link to another unit's details: say so, show nothing of it
     st.warning(T("unit_forbidden", own=", ".join(user.units), unit=refused_unit), icon=":material/lock:")

@@ -16,6 +16,7 @@ fc-list 2>/dev/null | grep -qi "noto color emoji" || need_apt+=(fonts-noto-color
 ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 command -v npm >/dev/null || need_apt+=(npm)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need_apt+=(nginx)   # deploy/ and tests/test_deploy.py
 [ -e /usr/lib/libreoffice/share/registry/writer.xcd ] || need_apt+=(libreoffice-writer-nogui)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

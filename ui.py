@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import getpass
 import re
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from saisaat import analytics, auth, charts, exports, formats, labels
-from saisaat.db import DEFAULT_DB, Database, DatabaseBusy, default_db_path
-from saisaat.fiscal import current_fiscal_year, format_date, format_month_tick, inspection_cycle, today
+from saisaat.db import DEFAULT_DB, SNAPSHOT_PREFIX, Database, DatabaseBusy, NoSnapshot, Replica, default_db_path, replica_dir
+from saisaat.fiscal import (
+    current_fiscal_year,
+    format_date,
+    format_month_tick,
+    inspection_cycle,
+    today,
+)
 from saisaat.i18n import DEFAULT_LANG, LANGS, period_label, t
 
 ROUND_KEYS = (0, 1, 2)   # 0 = whole year (both rounds)
@@ -83,8 +89,40 @@ def _database(path: str) -> Database:
     return Database(path)
 
 
+@st.cache_resource(show_spinner=False)
+def _replica() -> Replica | None:
+    """On a replica (SAISAAT_REPLICA_DIR set): the published snapshots, read-only; else None."""
+    folder = replica_dir()
+    return Replica(folder) if folder else None
+
+
+def source() -> str:
+    """The database this rerun reads: the working file, or on a replica the snapshot pinned when the
+    rerun began (ensure_database), so one rerun never mixes two snapshots and the next takes the newest."""
+    if _replica() is not None:
+        return st.session_state.get("_snapshot") or str(_replica().latest())
+    return str(default_db_path())
+
+
+def _open(path: str) -> Database:
+    replica = _replica()
+    return replica.database(path) if replica is not None else _database(path)
+
+
 def db() -> Database:
-    return _database(str(default_db_path()))
+    return _open(source())
+
+
+def snapshot_time() -> str | None:
+    """On a replica: when the snapshot in use was published (UTC, from its name), for the sidebar."""
+    if _replica() is None:
+        return None
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    stamp = Path(source()).name.removeprefix(SNAPSHOT_PREFIX)[:21]
+    when = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC).astimezone(
+        ZoneInfo("Asia/Bangkok"))
+    return f"{when.day}/{when.month}/{when.year + 543} {when:%H:%M:%S}"
 
 
 def release_db() -> None:
@@ -102,18 +140,18 @@ def _versions() -> dict:
 
 
 def data_version() -> int:
-    return _versions().get(str(default_db_path()), 0)
+    return _versions().get(source(), 0)
 
 
 def data_changed() -> None:
     """Call after every write, so every page reads the new data."""
-    key = str(default_db_path())
+    key = source()
     _versions()[key] = _versions().get(key, 0) + 1
     st.cache_data.clear()
 
 
 def _viewing(path: str, drafts_all: bool, draft_units: tuple):
-    return _database(path).viewing(auth.Scope(drafts_all, draft_units))
+    return _open(path).viewing(auth.Scope(drafts_all, draft_units))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -125,14 +163,14 @@ def query(name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql as this session's user sees it (cached until the data changes; two users
     share a cached result only when they may see the same results)."""
     s = scope()
-    return _query(str(default_db_path()), data_version(), name, tuple(sorted(params.items())),
+    return _query(source(), data_version(), name, tuple(sorted(params.items())),
                   s.drafts_all, s.draft_units)
 
 
 def viewer_db():
     """The database as this session's user sees it (for saisaat functions that read results)."""
     s = scope()
-    return _viewing(str(default_db_path()), s.drafts_all, s.draft_units)
+    return _viewing(source(), s.drafts_all, s.draft_units)
 
 
 def write(action, /, *args, **kwargs):
@@ -177,8 +215,9 @@ def signed_in_email() -> str:
 
 def identify() -> auth.User | None:
     """Who is here. With [auth]: the signed-in, registered user (None: not signed in, or not
-    registered). Without it: the local secretariat user when bound to this computer only, else a
-    visitor whose every write is refused."""
+    registered). Without it: the local secretariat user when bound to this computer only (replicas behind
+    deploy/'s nginx too: configure [auth] before nginx serves anyone else), else a visitor whose every write
+    is refused."""
     if auth_configured():
         if not st.user.is_logged_in or st.user.get("email_verified") is False:
             return None
@@ -243,7 +282,7 @@ def _calendar_seen() -> set:
 def follow_the_calendar() -> None:
     """From 1 October the new fiscal year exists: add it once per process, database and fiscal year."""
     from saisaat.store import follow_the_calendar as add_years_begun
-    key = (str(default_db_path()), current_fiscal_year())
+    key = (source(), current_fiscal_year())
     if key not in _calendar_seen():
         if not db().read_only and add_years_begun(db()):
             data_changed()
@@ -253,6 +292,13 @@ def follow_the_calendar() -> None:
 def ensure_database() -> None:
     """Build the demo database on first start (no file yet), showing progress."""
     T = translator()
+    if _replica() is not None:   # a replica: the newest published snapshot, taken at each rerun
+        try:
+            st.session_state["_snapshot"] = str(_replica().latest())
+        except NoSnapshot as exc:
+            st.error(exc.text(lang()))
+            st.stop()
+        return
     path = default_db_path()
     if path.exists():
         try:
@@ -679,14 +725,14 @@ def _scores(path: str, version: int, spec_json: str, fiscal_year: int) -> pd.Dat
 
     from saisaat import scoring
     from saisaat.rulesets import parse_ruleset
-    db_ = _database(path)
+    db_ = _open(path)
     ruleset = parse_ruleset(json.loads(spec_json), db_.query("indicators_by_code"))
     return scoring.unit_scores(db_, ruleset, fiscal_year)
 
 
 def scores(spec_json: str, fiscal_year: int) -> pd.DataFrame:
     """Unit scores under a ruleset spec (already validated), cached per spec and data version."""
-    return _scores(str(default_db_path()), data_version(), spec_json, fiscal_year)
+    return _scores(source(), data_version(), spec_json, fiscal_year)
 
 
 # --- the November documents' content (cached: the Reports page draws every tab on every rerun) --
@@ -700,7 +746,7 @@ def _cabinet_summary(path: str, version: int, fiscal_year: int, lang: str, draft
 def cabinet_summary(fiscal_year: int, lang: str):
     """The cabinet summary's content as this user may see it (drafts included only for those who see them)."""
     s = scope()
-    return _cabinet_summary(str(default_db_path()), data_version(), fiscal_year, lang, s.drafts_all, s.draft_units)
+    return _cabinet_summary(source(), data_version(), fiscal_year, lang, s.drafts_all, s.draft_units)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -712,5 +758,5 @@ def _report_card(path: str, version: int, fiscal_year: int, lang: str, unit_code
 
 def report_card(fiscal_year: int, lang: str, unit_code: str):
     s = scope()
-    return _report_card(str(default_db_path()), data_version(), fiscal_year, lang, unit_code, s.drafts_all,
+    return _report_card(source(), data_version(), fiscal_year, lang, unit_code, s.drafts_all,
                         s.draft_units)

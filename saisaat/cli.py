@@ -181,6 +181,16 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_snapshot(args) -> int:
+    """Publish the database as a read-only snapshot for replicas (atomic: see store.write_snapshot)."""
+    from saisaat import store
+    with Database(existing_db(args), read_only=True) as db:
+        written = store.write_snapshot(db.con, args.out)
+    message = Message("cli_snapshot_written", path=str(written))
+    print(f"{message.text('th')}\n{message.text('en')}")
+    return 0
+
+
 def cmd_report(args) -> int:
     from saisaat import documents, labels, reports
     args.out.mkdir(parents=True, exist_ok=True)
@@ -454,6 +464,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="write to this file (default: print)")
     _db_arg(p)
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("snapshot", help="publish the database as a read-only snapshot for replicas "
+                                        "(SAISAAT_REPLICA_DIR=DIR on each replica)")
+    p.add_argument("--out", type=Path, required=True, help="the snapshots folder")
+    _db_arg(p)
+    p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("report", help="write the cabinet / OCSC summary or the unit report cards")
     p.add_argument("kind", choices=("cabinet", "cards"))

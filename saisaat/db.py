@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,6 +32,11 @@ DatabaseError = duckdb.Error   # what a refused write raises (constraints, conve
 
 class DatabaseBusy(MessageError):
     """Another process holds the database file."""
+
+
+class ReadOnlyReplica(DatabaseBusy):
+    """A write on a replica (a read-only snapshot): refused. A kind of DatabaseBusy, so every page that
+    reports a database it cannot write to reports this too."""
 
 
 class QueryParamError(ValueError):
@@ -163,3 +170,71 @@ class Viewing:
 
     def query_with(self, name: str, relations: dict[str, pd.DataFrame], **params) -> pd.DataFrame:
         return self.db.query_with(name, relations, **self._with_scope(name, params))
+
+
+# --- replicas: the newest published snapshot, read-only ------------------------------------------
+
+REPLICA_DIR_ENV = "SAISAAT_REPLICA_DIR"   # set on a replica: the snapshots folder the writer publishes to
+SNAPSHOT_PREFIX, SNAPSHOT_SUFFIX = "snapshot-", ".duckdb"
+
+
+def replica_dir() -> Path | None:
+    """`SAISAAT_REPLICA_DIR` if set: this process is a replica reading the snapshots published there."""
+    folder = os.environ.get(REPLICA_DIR_ENV)
+    return Path(folder) if folder else None
+
+
+def snapshots(folder: Path) -> list[Path]:
+    """The finished snapshots in `folder`, oldest first (their names are UTC times). A snapshot being
+    written has a hidden temporary name until it is complete, so it is never listed."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [folder / n for n in sorted(names) if n.startswith(SNAPSHOT_PREFIX) and n.endswith(SNAPSHOT_SUFFIX)]
+
+
+def latest_snapshot(folder: Path) -> Path | None:
+    found = snapshots(folder)
+    return found[-1] if found else None
+
+
+class NoSnapshot(MessageError):
+    """A replica started before the writer published anything."""
+
+
+class Replica:
+    """The snapshots a replica reads: `latest()` is the newest finished one (one directory listing, cheap
+    enough for every rerun); `database(path)` its read-only connection, opened once. A snapshot that a
+    newer one has replaced is closed once no rerun has asked for it for `idle_seconds` (a rerun keeps the
+    snapshot it started with, so a page never mixes two). Thread-safe: Streamlit runs sessions in threads."""
+
+    def __init__(self, folder: Path, idle_seconds: float = 300.0):
+        self.folder = Path(folder)
+        self.idle_seconds = idle_seconds
+        self._open: dict[Path, Database] = {}
+        self._used: dict[Path, float] = {}
+        self._lock = threading.Lock()
+
+    def latest(self) -> Path:
+        found = latest_snapshot(self.folder)
+        if found is None:
+            raise NoSnapshot(Message("replica_no_snapshot", path=str(self.folder)))
+        return found
+
+    def database(self, path: Path) -> Database:
+        path = Path(path)
+        now = time.monotonic()
+        with self._lock:
+            if path not in self._open:
+                self._open[path] = Database(path, read_only=True)
+            self._used[path] = now
+            newest = max(self._open)
+            for old in [p for p in self._open if p != newest and now - self._used[p] >= self.idle_seconds]:
+                self._open.pop(old).close()
+                self._used.pop(old)
+            return self._open[path]
+
+    def open_paths(self) -> list[Path]:
+        with self._lock:
+            return sorted(self._open)

@@ -657,6 +657,10 @@ TH: dict[str, str] = {
     "steps_date_future": "วันที่อยู่ในอนาคต",
     "steps_before": "วันที่ก่อนขั้นตอนที่ต้องทำก่อน ({steps})",
     # store
+    "store_replica_read_only": "เครื่องนี้แสดงข้อมูลที่เผยแพร่แล้ว (อ่านอย่างเดียว) จึงบันทึกหรือนำเข้าข้อมูลที่นี่ไม่ได้ กรุณาทำรายการนี้ที่เครื่องของฝ่ายเลขานุการ (เครื่องหลัก) แล้วข้อมูลจะปรากฏที่นี่เมื่อเผยแพร่",
+    "replica_no_snapshot": "ยังไม่มีข้อมูลที่เผยแพร่ในโฟลเดอร์ {path} กรุณาเผยแพร่จากเครื่องหลัก (python -m saisaat snapshot --out {path}) แล้วเปิดหน้านี้ใหม่",
+    "replica_snapshot": "ข้อมูลที่เผยแพร่ ณ {when} (อ่านอย่างเดียว)",
+    "cli_snapshot_written": "เขียนสำเนาเผยแพร่ {path} แล้ว",
     "store_database_busy": "ฐานข้อมูล {path} กำลังถูกใช้งานโดยโปรแกรมอื่น (เช่น แดชบอร์ดที่เปิดอยู่) กรุณาปิดโปรแกรมนั้นหรือนำเข้าผ่านหน้า 'ข้อมูล' ของแดชบอร์ด แล้วลองใหม่",
     "store_scenario_needs_name": "ต้องระบุชื่อสถานการณ์และผู้บันทึก",
     "store_scenario_taken": "มีสถานการณ์ชื่อ '{name}' อยู่แล้ว ใช้ชื่ออื่น",
@@ -1611,6 +1615,10 @@ EN: dict[str, str] = {
     "steps_date_future": "the date is in the future",
     "steps_before": "dated before a step it follows ({steps})",
     # store
+    "store_replica_read_only": "This server shows the published data (read-only), so nothing can be saved or imported here. Do this on the secretariat's server (the writer); it appears here once published.",
+    "replica_no_snapshot": "Nothing has been published to the folder {path} yet. Publish from the writer (python -m saisaat snapshot --out {path}), then reload this page.",
+    "replica_snapshot": "Published data as of {when} (read-only)",
+    "cli_snapshot_written": "Snapshot written: {path}",
     "store_database_busy": "The database {path} is in use by another process (for example the running dashboard). Close it, or import through the dashboard's Data page, then try again.",
     "store_scenario_needs_name": "a scenario needs a name and who saves it",
     "store_scenario_taken": "a scenario named '{name}' is already saved: choose another name",

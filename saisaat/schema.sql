@@ -224,8 +224,9 @@ create table results (
     inspected_on      date,
     inspector         varchar,
     note              varchar,
-    batch_id          integer not null references import_batches (batch_id),
-    primary key (fiscal_year, inspection_round, unit_code, indicator_code)
+    batch_id          integer not null references import_batches (batch_id)
+    -- its key (one result per fiscal year, round, unit and indicator) is added by
+    -- queries/writes/add_results_key.sql, after the rows when a whole database is built at once
 );
 
 -- Results as they were before an import replaced them: nothing stored is ever lost. Undoing the

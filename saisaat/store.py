@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -17,7 +17,7 @@ import pandas as pd
 
 from saisaat import QUERIES_DIR, ROOT, auth
 from saisaat.auth import User
-from saisaat.db import bind, connect, load_query
+from saisaat.db import ReadOnlyReplica, bind, connect, load_query
 from saisaat.i18n import Message, MessageError
 
 SCHEMA = ROOT / "saisaat" / "schema.sql"
@@ -40,18 +40,77 @@ RESULT_KEY = ["fiscal_year", "inspection_round", "unit_code", "indicator_code"]
 
 
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection):
-    """All-or-nothing: commit when the block ends, roll back on any exception."""
+def transaction(con: duckdb.DuckDBPyConnection, publish: bool = True):
+    """All-or-nothing: commit when the block ends, roll back on any exception. A replica (a read-only
+    snapshot) refuses before anything starts. After a commit, when `SAISAAT_SNAPSHOT_DIR` is set (the
+    writer of a deployment with replicas), the committed database is published there as a new snapshot:
+    the one call site, so every import, undo, configuration change and saved scenario reaches the
+    replicas at their next rerun. `publish=False`: a new file still being built (new_database)."""
     cur = con.cursor()
-    cur.begin()
     try:
-        yield cur
-        cur.commit()
+        if cur.execute(load_query("current_database").sql).fetchone()[1]:
+            raise ReadOnlyReplica(Message("store_replica_read_only"))
+        cur.begin()
+        try:
+            yield cur
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            raise
+    finally:
+        cur.close()
+    folder = os.environ.get(SNAPSHOT_DIR_ENV)
+    if publish and folder:
+        write_snapshot(con, Path(folder))
+
+
+# --- snapshots: what the replicas read -----------------------------------------------------------
+
+SNAPSHOT_DIR_ENV = "SAISAAT_SNAPSHOT_DIR"   # the writer publishes a snapshot there after every commit
+SNAPSHOTS_KEPT = 3   # older ones are deleted (a replica still reading one keeps its open file)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_snapshot(con: duckdb.DuckDBPyConnection, folder: Path | str) -> Path:
+    """Write the committed state of the database behind `con` as a new read-only snapshot in `folder`
+    (made if missing) and return its path. Atomic: the copy is written to a hidden temporary file in the
+    same folder, flushed to disk (fsync), then renamed (os.replace) to `snapshot-<UTC time>.duckdb`,
+    and the folder is flushed too; a reader lists only finished names, so it never sees a half-written
+    file. Names sort by time, so the newest is the greatest (db.latest_snapshot). The snapshots beyond
+    the newest SNAPSHOTS_KEPT are deleted."""
+    from saisaat.db import SNAPSHOT_PREFIX, SNAPSHOT_SUFFIX, snapshots
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{SNAPSHOT_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}{SNAPSHOT_SUFFIX}"
+    tmp = folder / f".{name}.tmp"
+    cur = con.cursor()
+    try:
+        source = cur.execute(load_query("current_database").sql).fetchone()[0]
+        run_write(cur, "attach_snapshot", path=str(tmp))
+        try:
+            copy = load_query("copy_database_to_snapshot", WRITES).sql
+            cur.execute(copy.replace("working_database", '"' + source.replace('"', '""') + '"'))
+        finally:
+            run_write(cur, "detach_snapshot")
+        _fsync(tmp)
+        os.replace(tmp, folder / name)
+        _fsync(folder)
     except BaseException:
-        cur.rollback()
+        for p in (tmp, _wal(tmp)):
+            p.unlink(missing_ok=True)
         raise
     finally:
         cur.close()
+    for old in snapshots(folder)[:-SNAPSHOTS_KEPT]:
+        old.unlink(missing_ok=True)
+    return folder / name
 
 
 def _wal(path: Path) -> Path:
@@ -63,16 +122,18 @@ def new_database(path: Path | str):
     """Build a whole new database beside `path`, then swap it in: the block gets a cursor inside one
     transaction on a new file with the schema created. Only when the block succeeds does the new file
     replace `path` (one atomic rename); on any failure the old file is left exactly as it was. The
-    caller closes every connection to `path` first."""
+    caller closes every connection to `path` first. The results' key is built once, after the block's
+    rows (add_results_key.sql), still inside the transaction: a duplicate refuses the whole file."""
     path = Path(path)
     tmp = path.with_name(path.name + ".new")
     for p in (tmp, _wal(tmp)):
         p.unlink(missing_ok=True)
     con = connect(tmp)
     try:
-        with transaction(con) as cur:
-            create_schema(cur)
+        with transaction(con, publish=False) as cur:
+            create_schema(cur, results_key=False)
             yield cur
+            run_write(cur, "add_results_key")
         con.execute("checkpoint")
     except BaseException:
         con.close()
@@ -84,8 +145,12 @@ def new_database(path: Path | str):
     os.replace(tmp, path)
 
 
-def create_schema(cur) -> None:
+def create_schema(cur, results_key: bool = True) -> None:
+    """Every table, macro and view; `results_key=False` leaves the results' key for the caller to add
+    (run_write(cur, "add_results_key")) once the rows are in."""
     cur.execute(SCHEMA.read_text(encoding="utf-8"))
+    if results_key:
+        run_write(cur, "add_results_key")
 
 
 def append(cur, table: str, frame: pd.DataFrame) -> None:

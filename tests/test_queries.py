@@ -643,6 +643,8 @@ QUERIES = {
          "num_results"],
         [({}, IMPORT_BATCHES_BY_ID)]),
     "tables_in_schema": (["table_name"], [({}, TABLES_IN_SCHEMA)]),
+    # the tiny database's file is tiny.duckdb, opened read-write
+    "current_database": (["database_name", "is_read_only"], [({}, [("tiny", False)])]),
     "rulesets_by_code": (["ruleset_code", "framework_id", "name_th", "name_en", "round_aggregation",
                           "is_official", "spec_json"], [({}, RULESETS_BY_CODE)]),
     "unit_reward_scores": (UNIT_REWARD_SCORES_COLUMNS, [
