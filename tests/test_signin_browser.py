@@ -52,6 +52,7 @@ def app(tmp_path_factory):
         store.unpublish(db, 2569, 2, by=SETUP, reason="late corrections")
         scores = {scope: db.viewing(scope).query("unit_scores", fiscal_year=2569, inspection_round=None)
                   for scope in (auth.PUBLISHED_ONLY, auth.EVERYTHING)}   # FY2569 without and with the draft
+        names = dict(zip(*db.query("units_by_code")[["name_th", "unit_code"]].T.values))   # Thai name → code
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     with OidcProvider() as idp:
@@ -59,6 +60,7 @@ def app(tmp_path_factory):
         with StreamlitServer(ROOT / "app.py", env={"SAISAAT_DB": str(db_path)}, port=port,
                              args=("--secrets.files", str(secrets))) as server:
             server.scores = {scope: dict(zip(f["unit_code"], f["score_pct"].astype(float))) for scope, f in scores.items()}
+            server.unit_codes = names
             yield server
 
 
@@ -127,7 +129,7 @@ def test_unit_user_sees_no_draft_of_another_unit(app):
         browser.goto("/?fy=2569")
         rows = download_csv(browser, browser.page.get_by_role("button", name="ดาวน์โหลด CSV").nth(2))   # top 10
         assert len(rows) == 10 and "สถานะ" not in rows[0]
-        shown = {r["รหัส"]: float(r["คะแนน (ร้อยละ)"]) for r in rows}
+        shown = {app.unit_codes[r["หน่วยงาน"]]: float(r["คะแนน (ร้อยละ)"]) for r in rows}   # half width: names only
         assert shown == {c: app.scores[auth.PUBLISHED_ONLY][c] for c in shown}
         assert any(shown[c] != app.scores[auth.EVERYTHING][c] for c in shown)   # what the draft would change
         assert browser.error_count() == 0
