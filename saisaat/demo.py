@@ -18,12 +18,13 @@ import pandas as pd
 from saisaat import auth, plans, reference, store
 from saisaat.configuration import initial_snapshot
 from saisaat.fiscal import round_visit_dates, today
+from saisaat.i18n import t
 
 DEMO_SEED = 2545
 LAST_FY_WITH_RESULTS = 2569
 NATIONAL_UNITS = 8000
 DEMO_FILE_NAME = "synthetic-demo"
-DEMO_NOTE = "ข้อมูลสาธิตสังเคราะห์ / synthetic demo data"
+DEMO_NOTE = f"{t('demo_note', 'th')} / {t('demo_note', 'en')}"
 THEMES = ("environment", "conscience", "systems", "audit")
 # How far scores fall in the first years of a new framework (logit scale).
 FRAMEWORK_DIP = (-1.0, -0.55, -0.2)
@@ -40,8 +41,8 @@ def national_units(rng: np.random.Generator, bma_units: pd.DataFrame, total: int
     n = total - len(bma_units)
     zones = pd.DataFrame({
         "peer_group_code": [f"S{i:02d}" for i in range(1, 41)],
-        "name_th": [f"กลุ่มพื้นที่สังเคราะห์ {i}" for i in range(1, 41)],
-        "name_en": [f"Synthetic zone {i}" for i in range(1, 41)],
+        "name_th": [t("demo_peer_group_name", "th", n=i) for i in range(1, 41)],
+        "name_en": [t("demo_peer_group_name", "en", n=i) for i in range(1, 41)],
     })
     idx = np.arange(1, n + 1)
     is_district = rng.random(n) < 0.7
@@ -50,8 +51,8 @@ def national_units(rng: np.random.Generator, bma_units: pd.DataFrame, total: int
                                              "personnel"]), n))
     units = pd.DataFrame({
         "unit_code": [f"N{i:05d}" for i in idx],
-        "name_th": [f"หน่วยงานสังเคราะห์ {i:05d}" for i in idx],
-        "name_en": [f"Synthetic unit {i:05d}" for i in idx],
+        "name_th": [t("demo_unit_name", "th", n=f"{i:05d}") for i in idx],
+        "name_en": [t("demo_unit_name", "en", n=f"{i:05d}") for i in idx],
         "unit_kind": np.where(is_district, "district", "department"),
         "peer_group_code": np.where(is_district, zones["peer_group_code"].to_numpy()[idx % 40], None),
         "abbrev_th": None,
@@ -91,7 +92,7 @@ def generate_results(rng: np.random.Generator, units: pd.DataFrame, indicators: 
     pair_framework = ind["framework_id"].to_numpy()[pair_ind]
     active_from = units["active_from_fy"].to_numpy(dtype=float)
     active_to = units["active_to_fy"].astype("Float64").fillna(np.inf).to_numpy(dtype=float)
-    inspectors = [f"ชุดตรวจที่ {t}" for t in range(1, 9)]
+    inspectors = [t("demo_inspector_team", "th", n=n) for n in range(1, 9)]   # stored as the teams write it
 
     years = fiscal_years[fiscal_years["fiscal_year"] <= last_fy]
     first_fy_of = years.groupby("framework_id")["fiscal_year"].min()

@@ -61,6 +61,11 @@ HEADERS = {
     "inspector": ("inspector", "ผู้ตรวจ", "คณะผู้ตรวจ"),
     "note": ("note", "notes", "remark", "หมายเหตุ"),
 }
+def thai_header(field: str) -> str:
+    """The Thai name the format gives a field (its first Thai header in HEADERS): templates write it."""
+    return next(h for h in HEADERS[field] if any("\u0e00" <= ch <= "\u0e7f" for ch in h))
+
+
 POINTS_HEADERS = ("คะแนน", "คะแนนที่ได้", "คะแนนเต็ม", "points", "score", "max_points", "max points")
 YES = {"1", "มี", "ใช่", "yes", "y", "true", "done", "ผ่าน"}
 NO = {"0", "ไม่มี", "ไม่ใช่", "no", "n", "false", "ไม่ผ่าน"}
