@@ -7,6 +7,7 @@ from saisaat import auth
 from saisaat.i18n import DEFAULT_LANG, LANGS, t
 
 st.set_page_config(page_title="ใสสะอาด · Sai Sa-at", page_icon="🔎", layout="wide")
+ui.keep_built_downloads()   # a file built on click stays until its session's next run
 
 # Seed the shared filters from the URL first: the navigation's titles depend on the language.
 ui.url_value("lang", LANGS, DEFAULT_LANG, write=False)

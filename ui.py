@@ -77,6 +77,36 @@ def lang() -> str:
     return value if value in LANGS else DEFAULT_LANG
 
 
+def keep_built_downloads() -> None:
+    """Keep a file built on click (a download button with `on_click="ignore"` and its data a callable, as every
+    download here) for its session until that session's next run, as Streamlit keeps a file given up front.
+
+    Streamlit 1.67 stores the built file referenced by no session, so the clean-up that ends any session's run
+    marks it and the next deletes it: with a dozen sessions on a process that can be before the browser fetches
+    it (404). The load test met it on 72 of 230 downloads. This wraps MediaFileManager.execute_deferred to map
+    the built file to the session and place of its button, which is how Streamlit keeps a file passed as bytes;
+    the session's next run lets it go as usual. Idempotent; app.py calls it on every run."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    original = MediaFileManager.execute_deferred
+    if getattr(original, "keeps_for_session", False):
+        return
+
+    def execute_deferred(self, file_id: str) -> str:
+        with self._lock:
+            entry = self._deferred_callables.get(file_id)
+        url = original(self, file_id)
+        built = url.rsplit("/", 1)[-1].split(".", 1)[0]   # MemoryMediaFileStorage.get_url: <endpoint>/<id><ext>
+        with self._lock:
+            if entry is not None and built in self._file_metadata \
+                    and entry["session_id"] in self._deferred_ids_by_session:   # the session is still there
+                self._files_by_session_and_coord[entry["session_id"]][f"{entry['coordinates']}:built"] = built
+        return url
+
+    execute_deferred.keeps_for_session = True
+    execute_deferred.original = original
+    MediaFileManager.execute_deferred = execute_deferred
+
+
 def translator():
     """The page's translator: t() with this run's language fixed. Pages call it once
     (`T = ui.translator()`); format functions called after the run (AppTest) keep the language."""

@@ -25,17 +25,25 @@ SCORE_COLUMNS = ["fiscal_year", "unit_code", "unit_kind", "points", "max_points"
 def relations(ruleset: Ruleset) -> dict[str, pd.DataFrame]:
     """The ruleset as the relations the queries read: scenario_rules shaped like the official_rules
     view and scenario_steps like the rule_steps table (what points_under takes), and the reward parts."""
-    steps = ruleset.rule_steps[["ruleset_code", "indicator_code", "min_value", "points"]].astype(
-        {"min_value": float, "points": float})
-    rules = ruleset.rules[["ruleset_code", "indicator_code", "rule_type", "max_points", "target_value"]].astype(
-        {"max_points": float, "target_value": float}).assign(framework_id=ruleset.framework_id)
-    tiers = ruleset.tiers.astype({"min_value": float, "multiplier": float})
+    def frame(table: pd.DataFrame, texts: list[str], numbers: list[str], integers: tuple[str, ...] = (),
+              **constants) -> pd.DataFrame:
+        # built from plain arrays: a what-if builds these on every change, and astype() on each small frame
+        # cost more than the rest of the call's Python
+        columns = {c: table[c].to_numpy(dtype=object) for c in texts}
+        columns.update({c: table[c].to_numpy(dtype="int64") for c in integers})
+        columns.update({c: table[c].to_numpy(dtype=float) for c in numbers})
+        columns.update({c: np.full(len(table), v) for c, v in constants.items()})
+        return pd.DataFrame(columns)
+
+    steps = ruleset.rule_steps.sort_values(["indicator_code", "min_value"])
     return {
-        "scenario_rules": rules,
-        "scenario_steps": steps.sort_values(["indicator_code", "min_value"]),
-        "scenario_objective_weights": ruleset.objective_weights.astype({"weight": float}),
-        "scenario_component_weights": ruleset.component_weights.astype({"weight": float}),
-        "scenario_tiers": tiers,
+        "scenario_rules": frame(ruleset.rules, ["ruleset_code", "indicator_code", "rule_type"],
+                                ["max_points", "target_value"], framework_id=ruleset.framework_id),
+        "scenario_steps": frame(steps, ["ruleset_code", "indicator_code"], ["min_value", "points"]),
+        "scenario_objective_weights": frame(ruleset.objective_weights, [], ["weight"],
+                                            integers=("framework_id", "objective_no")),
+        "scenario_component_weights": frame(ruleset.component_weights, ["component_code"], ["weight"]),
+        "scenario_tiers": frame(ruleset.tiers, ["tier"], ["min_value", "multiplier"]),
     }
 
 

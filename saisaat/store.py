@@ -122,8 +122,8 @@ def new_database(path: Path | str):
     """Build a whole new database beside `path`, then swap it in: the block gets a cursor inside one
     transaction on a new file with the schema created. Only when the block succeeds does the new file
     replace `path` (one atomic rename); on any failure the old file is left exactly as it was. The
-    caller closes every connection to `path` first. The results' key is built once, after the block's
-    rows (add_results_key.sql), still inside the transaction: a duplicate refuses the whole file."""
+    caller closes every connection to `path` first. Results are checked as they are added (check_results):
+    a duplicate or a dangling reference refuses the whole file."""
     path = Path(path)
     tmp = path.with_name(path.name + ".new")
     for p in (tmp, _wal(tmp)):
@@ -131,9 +131,8 @@ def new_database(path: Path | str):
     con = connect(tmp)
     try:
         with transaction(con, publish=False) as cur:
-            create_schema(cur, results_key=False)
+            create_schema(cur)
             yield cur
-            run_write(cur, "add_results_key")
         con.execute("checkpoint")
     except BaseException:
         con.close()
@@ -145,20 +144,50 @@ def new_database(path: Path | str):
     os.replace(tmp, path)
 
 
-def create_schema(cur, results_key: bool = True) -> None:
-    """Every table, macro and view; `results_key=False` leaves the results' key for the caller to add
-    (run_write(cur, "add_results_key")) once the rows are in."""
+def create_schema(cur) -> None:
+    """Every table, macro and view."""
     cur.execute(SCHEMA.read_text(encoding="utf-8"))
-    if results_key:
-        run_write(cur, "add_results_key")
+
+
+PROBLEM_TEXT = {   # how check_results words each problem (for the log and the refusal's detail)
+    "duplicate_key": "Duplicate key",
+    "unknown_fiscal_year": "Unknown fiscal year",
+    "unknown_unit": "Unknown unit",
+    "unknown_indicator": "Unknown indicator",
+    "unknown_batch": "Unknown import batch",
+}
+
+
+def check_results(cur, first_fy: int | None = None, last_fy: int | None = None) -> None:
+    """Refuse the transaction's results if two share a key (fiscal year, round, unit, indicator) or one names a
+    fiscal year, unit, indicator or batch that does not exist, among the fiscal years first_fy..last_fy (None:
+    from the first, to the last). `results` has no key index nor foreign keys (saisaat/schema.sql says why): every
+    write that adds results calls this before its transaction commits, so the rule holds as a key would hold it.
+    Raises duckdb.ConstraintException, as a key would."""
+    problems = read(cur, "result_integrity_problems", first_fy=first_fy, last_fy=last_fy)
+    if len(problems):
+        p = problems.iloc[0]
+        raise duckdb.ConstraintException(
+            f'{PROBLEM_TEXT[p["problem"]]} in results: "fiscal_year: {p["fiscal_year"]}, inspection_round: '
+            f'{p["inspection_round"]}, unit_code: {p["unit_code"]}, indicator_code: {p["indicator_code"]}, '
+            f'batch_id: {p["batch_id"]}"'
+            + (f' ({p["num_results"]} results)' if p["num_results"] > 1 else "")
+            + (f"; {len(problems) - 1} more problem(s)" if len(problems) > 1 else ""))
+
+
+def _years(frame: pd.DataFrame) -> tuple[int, int]:
+    return int(frame["fiscal_year"].min()), int(frame["fiscal_year"].max())
 
 
 def append(cur, table: str, frame: pd.DataFrame) -> None:
-    """Append rows by column name; constraints are checked by DuckDB."""
+    """Append rows by column name; constraints are checked by DuckDB, results' key and references by
+    check_results."""
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}")
     if len(frame):
         cur.append(table, frame, by_name=True)
+        if table == "results":
+            check_results(cur, *_years(frame))
 
 
 def run_write(cur, name: str, **params) -> None:
@@ -215,6 +244,8 @@ def insert_scored_results(cur, staged: pd.DataFrame, batch_id: int) -> None:
     cur.append("staged_results", staged, by_name=True)
     run_write(cur, "insert_scored_results", batch_id=batch_id)
     run_write(cur, "drop_staged_results")
+    if len(staged):
+        check_results(cur, *_years(staged))
 
 
 def extend_fiscal_years(db, through_fy: int, *, by: User) -> list[int]:
@@ -319,6 +350,7 @@ def _take_back_batch(cur, batch_id: int, *, by: User) -> None:
     """A batch's rows leave, the rows it replaced return exactly (inside the caller's transaction)."""
     run_write(cur, "delete_batch_results", batch_id=batch_id)
     run_write(cur, "restore_replaced_results", batch_id=batch_id)
+    check_results(cur)   # every year: an undo is rare, and the rows put back may be of any year
     run_write(cur, "delete_batch_history", batch_id=batch_id)
     run_write(cur, "mark_batch_undone", batch_id=batch_id, undone_at=_now(), undone_by=by.email)
 

@@ -9,16 +9,18 @@ DataFrame, where a null arrives as NaN and is compared as None.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 import fixture
 from fixture import REWARD, RULESET_SPECS
-from saisaat import scoring
+from saisaat import scoring, store
 from saisaat.db import load_query, query_names
 
 N = None
@@ -596,6 +598,9 @@ SCENARIOS_BY_NAME_COLUMNS = ["scenario_id", "name", "framework_id", "created_by"
 
 
 # name -> (columns, [(params, expected rows), ...]); its keys must be exactly the files in queries/.
+RESULT_INTEGRITY_PROBLEMS_COLUMNS = ["problem", "fiscal_year", "inspection_round", "unit_code", "indicator_code",
+                                     "batch_id", "num_results"]
+
 QUERIES = {
     "unit_scores": (UNIT_SCORES_COLUMNS, [
         ({"fiscal_year": 2560, "inspection_round": 1}, UNIT_SCORES_2560_R1),
@@ -674,6 +679,9 @@ QUERIES = {
     "stored_result_facts": (["kind", "code", "framework_id", "measure"], [({}, STORED_RESULT_FACTS)]),
     "stored_result_spans": (["unit_code", "indicator_code", "first_fy", "last_fy"], [({}, STORED_RESULT_SPANS)]),
     "stored_result_years": (["fiscal_year", "framework_id", "num_results"], [({}, STORED_RESULT_YEARS)]),
+    # the tiny database as its writer left it: no problem in any year (problems: test_result_integrity_problems)
+    "result_integrity_problems": (RESULT_INTEGRITY_PROBLEMS_COLUMNS, [
+        ({"first_fy": None, "last_fy": None}, []), ({"first_fy": 2562, "last_fy": 2562}, [])]),
     "stored_results_for_keys": (["fiscal_year", "inspection_round", "unit_code", "indicator_code", "value",
                                  "inspected_on", "inspector", "note"], [({}, STORED_RESULTS_FOR_KEYS)]),
     "unit_kinds_by_order": (["unit_kind", "name_th", "name_en", "sort_order", "grouped", "num_units"],
@@ -765,6 +773,36 @@ def test_missing_results_are_null_not_zero(tiny_db, name, unit_code, indicator_c
         row = row[row["indicator_code"] == indicator_code]
     assert len(row) == 1
     assert row["points"].isna().all()
+
+
+# Rows put in behind the writer's back (raw SQL, as a bug or a hand edit would): the check names each problem, in
+# the years asked about only; store.check_results refuses a write on any of them.
+def test_result_integrity_problems(tiny_db):
+    tiny_db.con.execute("""
+        insert into results
+        select * from results
+        where fiscal_year = 2562 and inspection_round = 1 and unit_code = 'D01' and indicator_code = 'T2-1.01'""")
+    tiny_db.con.execute("""
+        insert into results values
+            (2563, 1, 'XX', 'T2-1.01', 1, 3, null, null, null, 3),
+            (2563, 2, 'D01', 'T9-9.99', 1, 3, null, null, null, 3),
+            (2563, 2, 'D02', 'T2-1.01', 1, 3, null, null, null, 99),
+            (2599, 1, 'D01', 'T2-1.01', 1, 3, null, null, null, 3)""")
+    every = [
+        ("duplicate_key", 2562, 1, "D01", "T2-1.01", 2, 2),
+        ("unknown_batch", 2563, 2, "D02", "T2-1.01", 99, 1),
+        ("unknown_fiscal_year", 2599, 1, "D01", "T2-1.01", 3, 1),
+        ("unknown_indicator", 2563, 2, "D01", "T9-9.99", 3, 1),
+        ("unknown_unit", 2563, 1, "XX", "T2-1.01", 3, 1),
+    ]
+    assert tiny_db.rows("result_integrity_problems", first_fy=None, last_fy=None) == every
+    assert tiny_db.rows("result_integrity_problems", first_fy=2563, last_fy=2563) == every[1:2] + every[3:]
+    assert tiny_db.rows("result_integrity_problems", first_fy=2560, last_fy=2561) == []
+    with pytest.raises(duckdb.ConstraintException, match=re.escape(
+            'Duplicate key in results: "fiscal_year: 2562, inspection_round: 1, unit_code: D01, indicator_code: '
+            'T2-1.01, batch_id: 2" (2 results); 4 more problem(s)')):
+        with store.transaction(tiny_db.con) as cur:
+            store.check_results(cur)
 
 
 # Meta: the test table above covers exactly the query files that exist.

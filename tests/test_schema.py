@@ -67,17 +67,19 @@ def test_good_rows_are_accepted(tiny_db, table):
 
 
 # Bad rows: a CHECK, foreign-key or primary-key rule refuses each (the message names it), and
-# nothing lands.
+# nothing lands. Results' key and references are kept by store.check_results, which words its refusal
+# as a key would.
 @pytest.mark.parametrize("table, change, message", [
     ("results", {"inspection_round": 3}, "inspection_round IN"),
     ("results", {"value": -1}, '"value" >= 0'),
     ("results", {"points": -0.5}, "points >= 0"),
-    ("results", {"unit_code": "XX"}, "unit_code: XX"),
-    ("results", {"indicator_code": "T9-9.99"}, "indicator_code: T9-9.99"),
-    ("results", {"batch_id": 99}, "batch_id: 99"),
-    ("results", {"fiscal_year": 2564}, "fiscal_year: 2564"),
+    ("results", {"unit_code": "XX"}, "Unknown unit in results: \"fiscal_year: 2563, inspection_round: 1, unit_code: XX"),
+    ("results", {"indicator_code": "T9-9.99"}, "Unknown indicator in results"),
+    ("results", {"batch_id": 99}, "Unknown import batch in results"),
+    ("results", {"fiscal_year": 2564}, "Unknown fiscal year in results: \"fiscal_year: 2564"),
     # the key of an existing row (FY2562 round 1, D01, T2-1.01)
-    ("results", {"fiscal_year": 2562}, "Duplicate key"),
+    ("results", {"fiscal_year": 2562}, 'Duplicate key in results: "fiscal_year: 2562, inspection_round: 1, unit_code: D01, '
+                                       'indicator_code: T2-1.01, batch_id: 3" (2 results)'),
     # (a unit's kind and peer group, and an indicator's objective, are the configuration's checks: see
     # tests/test_configuration.py)
     ("units", {"active_to_fy": 2559}, "active_to_fy >= active_from_fy"),
