@@ -151,11 +151,12 @@ def demo_steps(units: pd.DataFrame, rng: np.random.Generator, today: date, deadl
     rows = []
     plans = [("action", y) for y in years] + [("strategic", strategic_start(y)) for y in (min(years), max(years))]
     for plan_kind, plan_year in dict.fromkeys(plans):
+        dues = {step: due_date(deadlines, plan_kind, plan_year, step) for step in STEPS}   # the same for every unit
         for code in units["unit_code"]:
             delay_unit = rng.random() < 0.12
             previous = date.min
             for step in STEPS:
-                due = due_date(deadlines, plan_kind, plan_year, step)
+                due = dues[step]
                 lag = int(rng.integers(15, 60)) if delay_unit else -int(rng.integers(0, 20))
                 done = max(previous, date.fromordinal(due.toordinal() + lag))   # steps come in order
                 previous = done
