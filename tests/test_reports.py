@@ -514,6 +514,18 @@ def test_cards_zip_one_pdf_per_unit_with_name_and_score(cards, demo):
     assert wrong == []
 
 
+# Every unit's cards as the page prepares them: rendered a few at a time, the progress told after each rendering
+# (done, total), one PDF per card, each named by its unit.
+def test_cards_zip_tells_its_progress(demo):
+    cards = reports.report_cards(demo, FY, "th")[:12]
+    told = []
+    data = documents.cards_zip(cards, FY, "th", True, progress=lambda done, total: told.append((done, total)))
+    assert told == [(10, 12), (12, 12)]
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.namelist() == [f"{FY}_{card.unit_code}.pdf" for card in cards]
+        assert all(z.read(n).startswith(b"%PDF") for n in z.namelist())
+
+
 # Each card is one A4 page (documents.py: "the unit report cards as one A4 page per unit").
 def test_cards_are_one_page_each(cards):
     _, texts = cards
