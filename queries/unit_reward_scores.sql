@@ -156,11 +156,12 @@ final as (
         score_pct,
         reward_score,
         overall_score,
+        -- no score, no rank: nulls sort last, so they never come before a unit with a score
         case when score_pct is not null then
-            rank() over (partition by fiscal_year, unit_kind, score_pct is null order by score_pct desc)
+            rank() over (partition by fiscal_year, unit_kind order by score_pct desc nulls last)
         end as rank_in_kind,
         case when tier_value is not null then
-            rank() over (partition by fiscal_year, tier_value is null order by tier_value desc)
+            rank() over (partition by fiscal_year order by tier_value desc nulls last)
         end as rank_overall,
         tier,
         multiplier,
