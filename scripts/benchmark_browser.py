@@ -5,6 +5,7 @@
     python -m scripts.benchmark_browser --skip-national
     python -m scripts.benchmark_browser --national-db /tmp/nat.duckdb   # reuse a national database
     python -m scripts.benchmark_browser --documents-only         # the floor and the documents, no page figures
+    python -m scripts.benchmark_browser --pages-only             # the floor and the pages, no documents
 
 Each figure is the median of 3, from the action to the page idle with every visible chart drawn, with
 the browser's cache warm (one context, every page opened once before timing; the server's caches warm
@@ -236,11 +237,12 @@ def document_figures(browser: BrowserPage, scale: str) -> None:
         print(f"    {browser.error_count()} error boxes on 'reports'", flush=True)
 
 
-def app_figures(db: Path, scale: str, documents_only: bool = False) -> None:
+def app_figures(db: Path, scale: str, documents_only: bool = False, pages_only: bool = False) -> None:
     with app(db) as browser:
         if not documents_only:
             page_figures(browser, scale)
-        document_figures(browser, scale)
+        if not pages_only:
+            document_figures(browser, scale)
 
 
 def main() -> int:
@@ -249,20 +251,24 @@ def main() -> int:
     parser.add_argument("--national-db", type=Path, metavar="PATH")
     parser.add_argument("--documents-only", action="store_true",
                         help="the floor and the documents only, without the page figures")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="the floor and the page figures only, without the documents")
     args = parser.parse_args()
+    if args.documents_only and args.pages_only:
+        parser.error("--documents-only and --pages-only leave nothing to measure: give one")
     print(f"median of {REPEATS}, navigation or action → idle with every visible chart drawn, browser cache warm;"
           f" documents: click → the whole file in the browser")
     line("floor: one Plotly chart, navigation", floor(), None)
     with tempfile.TemporaryDirectory() as tmp:
         bma = Path(tmp) / "bma.duckdb"
         build_demo(bma)
-        app_figures(bma, "bma", args.documents_only)
+        app_figures(bma, "bma", args.documents_only, args.pages_only)
         if not args.skip_national:
             national = args.national_db
             if national is None:
                 national = Path(tmp) / "national.duckdb"
                 build_demo(national, scale="national")
-            app_figures(national, "national", args.documents_only)
+            app_figures(national, "national", args.documents_only, args.pages_only)
     return 0
 
 
