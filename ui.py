@@ -412,8 +412,7 @@ def chrome() -> None:
 
 def incomplete_years() -> set[int]:
     """Fiscal years with some results but not all (a unit missing, or a round not inspected yet)."""
-    years = query("fiscal_years")
-    states = [analytics.completeness(years, calendar(), int(fy), today()) for fy in years["fiscal_year"]]
+    states = analytics.completeness_by_year(query("fiscal_years"), calendar(), today()).values()
     return {c.fiscal_year for c in states if c.has_results and not c.complete}
 
 

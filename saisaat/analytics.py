@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from saisaat.fiscal import pending_rounds
+from saisaat.fiscal import pending_rounds, pending_rounds_by_year
 
 PEER_GROUPS = ("kind", "group", "all")
 MAX_COMPARED_UNITS = 5
@@ -99,12 +99,23 @@ def completeness(years: pd.DataFrame, calendar: pd.DataFrame, fiscal_year: int, 
                         tuple(pending_rounds(calendar, int(fiscal_year), None, today)))
 
 
+def completeness_by_year(years: pd.DataFrame, calendar: pd.DataFrame, today) -> dict[int, Completeness]:
+    """completeness() of every fiscal year in `years` (what every page asks: the default year, which years are
+    incomplete), the calendar read once."""
+    fiscal_years = years["fiscal_year"].astype(int).tolist()
+    pending = pending_rounds_by_year(calendar, fiscal_years, today)
+    return {fy: Completeness(fy, int(reported), int(expected), tuple(pending[fy]))
+            for fy, reported, expected in zip(fiscal_years, years["num_units_reported"].tolist(),
+                                              years["num_units_expected"].tolist())}
+
+
 def default_period(years: pd.DataFrame, calendar: pd.DataFrame, today) -> int:
     """The fiscal year a visitor lands on: the latest complete one (every expected unit reported, both
     rounds inspected), else the latest with any results, else the latest known. A small import into the
     year under way never makes it the default."""
-    ordered = sorted(years["fiscal_year"].astype(int), reverse=True)
-    states = [completeness(years, calendar, fy, today) for fy in ordered]
+    by_year = completeness_by_year(years, calendar, today)
+    ordered = sorted(by_year, reverse=True)
+    states = [by_year[fy] for fy in ordered]
     for wanted in (lambda c: c.complete, lambda c: c.has_results):
         found = [c.fiscal_year for c in states if wanted(c)]
         if found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 BE_OFFSET = 543
 BE_FROM = 2400   # a year of 2400 or more is Buddhist era (CE 2400 is centuries away; BE 2400 was CE 1857)
@@ -131,18 +132,39 @@ class CycleStep:
     ends_on: date
 
 
+CALENDAR_COLUMNS = ("step", "start_day", "start_month", "start_year", "end_day", "end_month", "end_year")
+
+
 def inspection_cycle(calendar, fiscal_year: int) -> list[CycleStep]:
     """The steps of one fiscal year's cycle, in order, dated by `calendar` (the inspection_calendar rows:
     step, start_day, start_month, start_year, end_day, end_month, end_year)."""
-    rows = {r.step: r for r in calendar.itertuples(index=False)}
-    return [CycleStep(key, relative_date(fiscal_year, rows[key].start_day, rows[key].start_month, rows[key].start_year),
-                      relative_date(fiscal_year, rows[key].end_day, rows[key].end_month, rows[key].end_year))
-            for key in CYCLE_STEPS if key in rows]
+    rows = tuple(zip(*(calendar[c].tolist() for c in CALENDAR_COLUMNS)))
+    return list(_dated_cycle(rows, int(fiscal_year)))
+
+
+@lru_cache(maxsize=1024)
+def _dated_cycle(rows: tuple, fiscal_year: int) -> tuple[CycleStep, ...]:
+    # every page asks for each year's cycle many times (completeness, pending rounds, the default year)
+    by_step = {row[0]: row for row in rows}
+    return tuple(CycleStep(key, relative_date(fiscal_year, *by_step[key][1:4]),
+                           relative_date(fiscal_year, *by_step[key][4:7]))
+                 for key in CYCLE_STEPS if key in by_step)
 
 
 def round_visit_dates(calendar, fiscal_year: int, inspection_round: int) -> tuple[date, date]:
     step = VISIT_STEPS[inspection_round]
     return next((s.starts_on, s.ends_on) for s in inspection_cycle(calendar, fiscal_year) if s.key == step)
+
+
+def pending_rounds_by_year(calendar, fiscal_years, today: date) -> dict[int, list[int]]:
+    """pending_rounds of both rounds for each of `fiscal_years`, the calendar read once."""
+    rows = tuple(zip(*(calendar[c].tolist() for c in CALENDAR_COLUMNS)))
+    visits = {key: inspection_round for inspection_round, key in VISIT_STEPS.items()}
+    out = {}
+    for fy in fiscal_years:
+        ends = {visits[s.key]: s.ends_on for s in _dated_cycle(rows, int(fy)) if s.key in visits}
+        out[int(fy)] = [r for r in (1, 2) if ends[r] >= today]
+    return out
 
 
 def pending_rounds(calendar, fiscal_year: int, inspection_round: int | None, today: date) -> list[int]:

@@ -177,7 +177,8 @@ def default_fiscal_year(source, years, calendar, today) -> int:
     published = p[p["is_published"]]
     both = sorted((fy for fy in set(years["fiscal_year"].astype(int))
                    if set(published.loc[published["fiscal_year"] == fy, "inspection_round"]) == {1, 2}), reverse=True)
-    complete = [fy for fy in both if analytics.completeness(years, calendar, fy, today).complete]
+    states = analytics.completeness_by_year(years, calendar, today)
+    complete = [fy for fy in both if states[fy].complete]
     if complete:
         return complete[0]
     if both:
