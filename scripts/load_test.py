@@ -5,9 +5,9 @@ websocket, no browser) each repeating a mixed journey for a bounded time:
     overview → unit comparison with another unit added → trends → What-if with a tier cut-off moved →
     a download of the comparison (built on click, fetched through nginx)
 
-Halfway through, the secretariat imports a results file (FY2570 round 1, every unit) in the writer and
-the commit publishes a snapshot (store.transaction with SAISAAT_SNAPSHOT_DIR); this script is that writer
-(it holds the working database, as the writer process would), so the replicas switch to it under load.
+Halfway through, the secretariat imports a results file (FY2570 round 1, every unit) in the writer, then
+publishes that period; each commit writes a snapshot (store.transaction with SAISAAT_SNAPSHOT_DIR). This script
+is that writer (it holds the working database, as the writer process would), so the replicas switch under load.
 
 Reported: requests (reruns and downloads), errors (must be 0), sessions that saw another session's state
 (each session has its own unit and checks that every render shows it: must be 0), sessions that went on to
@@ -36,11 +36,13 @@ import pandas as pd
 from bench.deployment import Deployment, published_clock
 from bench.stclient import Session
 from saisaat import importer, store
+from saisaat.auth import cli_user
 from saisaat.db import Database, latest_snapshot
 from saisaat.demo import build_demo
 
 MAX_SESSIONS, MAX_MINUTES = 60, 15   # bounded: this is a 2-core machine shared with others
 IMPORT_FY = 2570
+SECRETARIAT = cli_user("load test")   # the writer: imports and publishes as the secretariat
 
 
 def rss_mb(pid: int) -> float:
@@ -182,12 +184,18 @@ def main() -> int:
                 if not imported and now >= args.minutes * 30:   # halfway: the secretariat imports
                     t0 = time.perf_counter()
                     plan = importer.plan_import(writer, payload, f"fy{IMPORT_FY}-round1.csv")
-                    batch = importer.commit(writer, plan, imported_by="load test")
+                    batch = importer.commit(writer, plan, by=SECRETARIAT)
                     imported = {"at_s": round(now, 1), "batch": batch, "rows": len(plan.added),
                                 "seconds": round(time.perf_counter() - t0, 2),
                                 "snapshot": latest_snapshot(dep.snapshots).name}
                     print(f"import committed at {now:.0f} s: batch {batch}, {len(plan.added):,} rows, "
-                          f"published {imported['snapshot']} ({imported['seconds']} s)", flush=True)
+                          f"snapshot {imported['snapshot']} ({imported['seconds']} s)", flush=True)
+                    t0 = time.perf_counter()   # then the secretariat publishes the period it imported
+                    store.publish(writer, IMPORT_FY, 1, by=SECRETARIAT)
+                    imported.update(published_s=round(time.perf_counter() - t0, 2),
+                                    snapshot=latest_snapshot(dep.snapshots).name)
+                    print(f"FY{IMPORT_FY} round 1 published: snapshot {imported['snapshot']} "
+                          f"({imported['published_s']} s)", flush=True)
                 time.sleep(5)
             for user in users:
                 user.join()
