@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from saisaat import analytics, auth, charts, exports, formats, labels
+from saisaat import analytics, auth, charts, exports, formats, labels, plans
 from saisaat.db import DEFAULT_DB, SNAPSHOT_PREFIX, Database, DatabaseBusy, NoSnapshot, Replica, default_db_path, replica_dir
 from saisaat.fiscal import (
     current_fiscal_year,
@@ -538,7 +538,27 @@ def units() -> pd.DataFrame:
 
 
 def unit_names() -> dict[str, str]:
-    return labels.unit_names(CACHED, lang())
+    """unit_code → its name in the page's language (the same dict for every caller until the data changes:
+    a national page asks for 8,000 names several times a run; callers only read it)."""
+    return _unit_names(source(), data_version(), lang())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _unit_names(path: str, version: int, lang_code: str) -> dict[str, str]:
+    return labels.unit_names(CACHED, lang_code)
+
+
+def plan_status(plan_kind: str, plan_year: int) -> pd.DataFrame:
+    """Where every unit's plan of the kind and year stands today, labelled in the page's language and with the
+    units' names (plans.status, status_labelled): computed once until the data changes or the day does."""
+    return _plan_status(source(), data_version(), plan_kind, plan_year, lang(), today())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan_status(path: str, version: int, plan_kind: str, plan_year: int, lang_code: str, day: date) -> pd.DataFrame:
+    status = plans.status(units(), query("plan_steps_by_unit"), query("plan_deadlines_by_step"), plan_kind,
+                          plan_year, day)
+    return with_names(plans.status_labelled(status, lang_code))
 
 
 def unit_option():

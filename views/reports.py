@@ -115,9 +115,7 @@ def plans_tab() -> None:
                             format_func=lambda y: f"{y}–{y + 3}" if kind == "strategic" else str(y))
     late_only = c.toggle(T("late_only"), key="late_only")
     recorded = ui.query("plan_steps_by_unit")
-    deadlines = ui.query("plan_deadlines_by_step")
-    status = ui.with_names(plans.status_labelled(plans.status(ui.units(), recorded, deadlines, kind, plan_year, today()),
-                                                 lang))
+    status = ui.plan_status(kind, plan_year)
     counts = plans.status_counts(status)
     m = st.columns(3)
     m[0].metric(T("metric_plans_done"), f"{counts['done']:,} / {counts['units']:,}", border=True)
