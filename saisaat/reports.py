@@ -155,19 +155,30 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
     round_points = {}
     wanted = units or analytics.assessed(scores)["unit_code"].tolist()
     draft = labels.is_draft_year(db, fiscal_year)
+    kind_names = labels.kind_labels(db, lang)
+    # each kind's rows once: every card of the kind reads its peers from these (thousands of units at national scale)
+    kind_rows = {}
+
+    def of_kind(kind: str, peer_codes) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        if kind not in kind_rows:
+            kind_rows[kind] = tuple(frame[frame["unit_code"].isin(peer_codes)]
+                                    for frame in (scores, objective_scores, points))
+        return kind_rows[kind]
+
     cards = []
     for code in wanted:
         peers = analytics.peers(unit_table, code, "kind")["unit_code"]
-        group = scores[scores["unit_code"].isin(peers)]
+        kind = unit_table.loc[unit_table["unit_code"] == code, "unit_kind"].iloc[0]
+        group, kind_objectives, kind_points = of_kind(kind, peers)
         mine = scores[scores["unit_code"] == code]
         pct = float(mine["score_pct"].iloc[0]) if len(mine) and pd.notna(mine["score_pct"].iloc[0]) else None
-        profile = analytics.objective_profile(objective_scores, peers, code)
+        profile = analytics.objective_profile(kind_objectives, peers, code)
         profile["objective"] = profile["objective_no"].map(objective_labels)
         missing = tuple(r for r, frame in round_scores.items()
                         if _scored(frame, code) == 0 and frame.loc[frame["unit_code"].isin(peers), "num_scored"].sum() > 0)
         scored_rounds = [r for r in inspected if r not in missing]
         # a unit with one round of results is compared with its peers' points in that round
-        compared = points
+        compared = kind_points
         if missing and len(scored_rounds) == 1:
             r = scored_rounds[0]
             if r not in round_points:
@@ -177,7 +188,7 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
         all_losses = all_losses[all_losses["lost_points"] > 0]
         losses = all_losses.head(max_losses).copy()
         losses["indicator"] = losses["indicator_code"].map(ind_names)
-        mine_points = points[points["unit_code"] == code]
+        mine_points = kind_points[kind_points["unit_code"] == code]
         per_round = (mine_points["max_points_expected"] / 2).unique()
         trend = by_year[by_year["unit_code"] == code][["fiscal_year", "score_pct", "framework_id"]]
         prev = trend[trend["fiscal_year"] == fiscal_year - 1]["score_pct"]
@@ -193,10 +204,9 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
                 "score_pct": changes["score_pct"].astype(float),
                 "change_pct": (changes["score_pct"].astype(float) - changes["score_pct_prev"].astype(float)).round(2),
             })
-        kind = unit_table.loc[unit_table["unit_code"] == code, "unit_kind"].iloc[0]
         cards.append(ReportCard(
             unit_code=code, unit_name=names.get(code, code), unit_kind=kind, score_pct=pct,
-            standing=analytics.standing(group, code), peer_label=labels.kind_label(db, kind, lang),
+            standing=analytics.standing(group, code), peer_label=kind_names.get(kind, kind),
             profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
             change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
             objective_changes=changes, num_losses=len(all_losses),
