@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from saisaat.fiscal import pending_rounds, pending_rounds_by_year
+from saisaat.fiscal import pending_rounds_by_year
 
 PEER_GROUPS = ("kind", "group", "all")
 MAX_COMPARED_UNITS = 5
@@ -94,9 +94,7 @@ class Completeness:
 
 def completeness(years: pd.DataFrame, calendar: pd.DataFrame, fiscal_year: int, today) -> Completeness:
     """`years`: rows of the fiscal_years query; `calendar`: the inspection calendar (which rounds are due)."""
-    row = years[years["fiscal_year"] == fiscal_year].iloc[0]
-    return Completeness(int(fiscal_year), int(row["num_units_reported"]), int(row["num_units_expected"]),
-                        tuple(pending_rounds(calendar, int(fiscal_year), None, today)))
+    return completeness_by_year(years[years["fiscal_year"] == fiscal_year], calendar, today)[int(fiscal_year)]
 
 
 def completeness_by_year(years: pd.DataFrame, calendar: pd.DataFrame, today) -> dict[int, Completeness]:

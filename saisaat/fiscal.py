@@ -138,8 +138,12 @@ CALENDAR_COLUMNS = ("step", "start_day", "start_month", "start_year", "end_day",
 def inspection_cycle(calendar, fiscal_year: int) -> list[CycleStep]:
     """The steps of one fiscal year's cycle, in order, dated by `calendar` (the inspection_calendar rows:
     step, start_day, start_month, start_year, end_day, end_month, end_year)."""
-    rows = tuple(zip(*(calendar[c].tolist() for c in CALENDAR_COLUMNS)))
-    return list(_dated_cycle(rows, int(fiscal_year)))
+    return list(_dated_cycle(_calendar_rows(calendar), int(fiscal_year)))
+
+
+def _calendar_rows(calendar) -> tuple:
+    """The calendar's rows as plain tuples (hashable: the key of _dated_cycle's cache)."""
+    return tuple(zip(*(calendar[c].tolist() for c in CALENDAR_COLUMNS)))
 
 
 @lru_cache(maxsize=1024)
@@ -158,7 +162,7 @@ def round_visit_dates(calendar, fiscal_year: int, inspection_round: int) -> tupl
 
 def pending_rounds_by_year(calendar, fiscal_years, today: date) -> dict[int, list[int]]:
     """pending_rounds of both rounds for each of `fiscal_years`, the calendar read once."""
-    rows = tuple(zip(*(calendar[c].tolist() for c in CALENDAR_COLUMNS)))
+    rows = _calendar_rows(calendar)
     visits = {key: inspection_round for inspection_round, key in VISIT_STEPS.items()}
     out = {}
     for fy in fiscal_years:
@@ -170,8 +174,8 @@ def pending_rounds_by_year(calendar, fiscal_years, today: date) -> dict[int, lis
 def pending_rounds(calendar, fiscal_year: int, inspection_round: int | None, today: date) -> list[int]:
     """The rounds of the period (one, or both when None) whose inspection visits have not ended on
     `today`: their results are pending, not missing."""
-    rounds = [inspection_round] if inspection_round else [1, 2]
-    return [r for r in rounds if round_visit_dates(calendar, fiscal_year, r)[1] >= today]
+    pending = pending_rounds_by_year(calendar, [fiscal_year], today)[int(fiscal_year)]
+    return [r for r in pending if inspection_round in (None, r)]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from saisaat import store
 from saisaat.auth import User, require
 from saisaat.db import Database
 from saisaat.fiscal import fiscal_year_bounds, gregorian_year, today
-from saisaat.i18n import Message, MessageError, t
+from saisaat.i18n import LANGS, Message, MessageError, t
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_COUNT = 10_000
@@ -69,7 +69,10 @@ def thai_header(field: str) -> str:
 POINTS_HEADERS = ("คะแนน", "คะแนนที่ได้", "คะแนนเต็ม", "points", "score", "max_points", "max points")
 YES = {"1", "มี", "ใช่", "yes", "y", "true", "done", "ผ่าน"}
 NO = {"0", "ไม่มี", "ไม่ใช่", "no", "n", "false", "ไม่ผ่าน"}
-IGNORED_SHEETS = {"คำแนะนำ", "instructions", "รายการรหัส", "lists", "codes"}
+# The template's own sheets that hold no results (their names from the string catalogue, in every language), and
+# "lists", an older name of the codes sheet.
+IGNORED_SHEET_KEYS = ("tpl_sheet_instructions", "tpl_sheet_codes")
+IGNORED_SHEET_ALIASES = ("lists",)
 
 COLUMNS = store.RESULT_COLUMNS
 KEY = store.RESULT_KEY
@@ -411,7 +414,8 @@ def rows_text(rows) -> str:
 
 
 def _data_sheets(sheets: list[Sheet]) -> list[Sheet]:
-    return [s for s in sheets if _norm(s.name) not in IGNORED_SHEETS
+    ignored = {_norm(t(key, lang)) for key in IGNORED_SHEET_KEYS for lang in LANGS} | set(IGNORED_SHEET_ALIASES)
+    return [s for s in sheets if _norm(s.name) not in ignored
             and any(not is_blank(v) for row in s.rows for v in row)]
 
 
