@@ -745,6 +745,23 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
         downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
 
 
+def chart_choice(key: str, labels: dict[str, str], draw) -> None:
+    """Several charts of one section, one drawn at a time: a segmented control (kept in the URL) picks which,
+    `draw(choice)` draws it under the choice's name as the section's heading. Only the chosen chart is sent:
+    a browser draws every Plotly chart it is sent, even in a hidden tab or a closed expander, and each costs
+    a page about 0.2 s. Changing the choice reruns this part only (a fragment), not the page."""
+    _chart_choice(key, labels, draw)
+
+
+@st.fragment
+def _chart_choice(key: str, labels: dict[str, str], draw) -> None:
+    url_value(key, list(labels), next(iter(labels)))
+    st.header(labels[st.session_state[key]])
+    choice = st.segmented_control(translator()("chart_shown"), list(labels), key=key, required=True,
+                                  format_func=labels.get, label_visibility="collapsed")
+    draw(choice)
+
+
 def calendar() -> pd.DataFrame:
     """The configured inspection calendar (its dates relative to the fiscal year)."""
     return query("inspection_calendar_by_step")

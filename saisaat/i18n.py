@@ -82,6 +82,8 @@ TH: dict[str, str] = {
     "period_pending_rounds": "ยังไม่ถึงกำหนดตรวจ: {rounds}",
     "period_latest_complete": "ปีล่าสุดที่ครบคือปีงบประมาณ {fy}",
     "how_computed": "วิธีคำนวณ",
+    "chart_shown": "แผนภูมิที่แสดง",
+    "side_by_side_pick": "เลือกหน่วยงานอื่นอย่างน้อยหนึ่งหน่วยงานเพื่อเปรียบเทียบรายวัตถุประสงค์กับ{unit} (คะแนนรายวัตถุประสงค์ของ{unit}อยู่ในแผนภูมิด้านบน)",
     "how_score": "คะแนนของหน่วยงาน = คะแนนที่ได้ ÷ คะแนนเต็ม ของตัวชี้วัดที่หน่วยงานรับผิดชอบและได้รับการตรวจแล้ว × 100 (ร้อยละ) หน่วยงานที่รับผิดชอบตัวชี้วัดจำนวนต่างกันจึงเทียบกันได้ ตัวชี้วัดที่ไม่ได้รับมอบหมาย ยังไม่ถึงกำหนดตรวจ หรือไม่ได้ส่งผล จะไม่นับรวมในค่าเฉลี่ย (ไม่นับเป็นศูนย์) ทั้งปี = รวมคะแนนทั้งสองรอบ ÷ คะแนนเต็มของทั้งสองรอบ",
     # columns
     "col_unit_code": "รหัส",
@@ -1063,6 +1065,8 @@ EN: dict[str, str] = {
     "period_pending_rounds": "Not yet inspected: {rounds}.",
     "period_latest_complete": "The latest complete year is fiscal year {fy}.",
     "how_computed": "How this is computed",
+    "chart_shown": "Chart shown",
+    "side_by_side_pick": "Choose at least one other unit to compare with {unit} objective by objective ({unit}'s own scores by objective are in the chart above).",
     "how_score": "A unit's score = points earned ÷ points possible on the indicators it answers for and that were inspected × 100 (percent), so units answering for different numbers of indicators compare fairly. Indicators not assigned, not yet inspected or not submitted are left out of averages (never counted as zero). Whole year = points of both rounds ÷ points possible in both rounds.",
     "col_unit_code": "Code",
     "col_unit": "Unit",

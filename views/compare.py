@@ -91,7 +91,9 @@ ui.url_value("compare_units", units["unit_code"], [me])
 chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), key="compare_units",
                         max_selections=analytics.MAX_COMPARED_UNITS,
                         format_func=ui.unit_option(), placeholder=T("choose_placeholder"), select_all=False)
-if chosen:
+if len(chosen) == 1 and chosen[0] == me:   # the unit alone: its objective scores are the profile above
+    st.caption(T("side_by_side_pick", unit=ui.as_text(names.get(me, me))))
+elif chosen:
     side, wide = analytics.side_by_side(objective_scores, chosen, objective_labels, names)
     overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]
     ui.chart(charts.grouped_units(side, "objective", "unit_name", "score_pct", T("col_score_pct"),
