@@ -566,6 +566,34 @@ def unit_option():
     return labels.unit_option(unit_names())
 
 
+def unit_options(key: str, codes: list[str], keep: list[str]) -> list[str]:
+    """The options of a unit picker (`key`): every unit, or past labels.PICKER_ALL_UP_TO units a search box drawn
+    here and the units in `keep` with the first matches (labels.unit_choices), so no run sends 8,000 options."""
+    if len(codes) <= labels.PICKER_ALL_UP_TO:
+        return codes
+    T = translator()
+    text = st.text_input(T("unit_search"), key=f"{key}_search")
+    options = labels.unit_choices(codes, unit_names(), keep, text)
+    st.caption(T("unit_search_listed", shown=f"{len(options):,}", n=f"{len(codes):,}"))
+    return options
+
+
+def unit_picker(codes: list[str]) -> None:
+    """The sidebar's unit, kept in the URL (searched at national size: unit_options)."""
+    url_value("unit", codes, codes[0])
+    st.selectbox(translator()("your_unit"), unit_options("unit", codes, [st.session_state["unit"]]), key="unit",
+                 format_func=unit_option())
+
+
+def units_multiselect(label_key: str, key: str, codes: list[str], default: list[str]) -> list[str]:
+    """A choice of a few units to compare, kept in the URL (searched at national size: unit_options)."""
+    T = translator()
+    url_value(key, codes, default)
+    return st.multiselect(T(label_key), unit_options(key, codes, st.session_state[key]), key=key,
+                          max_selections=analytics.MAX_COMPARED_UNITS, format_func=unit_option(),
+                          placeholder=T("choose_placeholder"), select_all=False)
+
+
 def with_names(frame: pd.DataFrame, column: str = "unit_code", to: str = "unit_name") -> pd.DataFrame:
     out = frame.copy()
     out[to] = out[column].map(unit_names())
