@@ -732,9 +732,9 @@ def page_picker(container, key: str, pages: int) -> None:
 
 
 def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, file_name: str | None = None,
-                half: bool = False) -> None:
+                half: bool = False, draft: bool | None = None) -> None:
     """A table that may be long (national size): analytics.TABLE_PAGE rows at a time with a page picker
-    and how many rows there are; the downloads hold every row."""
+    and how many rows there are; the downloads hold every row (`draft`: as table() takes it)."""
     T = translator()
     rows, first, last, pages = analytics.page_of(frame, st.session_state.get(f"page_{key}", 1),
                                                  analytics.TABLE_PAGE)
@@ -742,9 +742,9 @@ def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, file_nam
         a, b = st.columns([1, 3], vertical_alignment="bottom")
         page_picker(a, f"page_{key}", pages)
         b.caption(T("table_rows_shown", first=f"{first:,}", last=f"{last:,}", n=f"{len(frame):,}"))
-        table(rows, columns, key, file_name=file_name, half=half, download=frame)
+        table(rows, columns, key, file_name=file_name, half=half, draft=draft, download=frame)
     else:
-        table(frame, columns, key, file_name=file_name, half=half)
+        table(frame, columns, key, file_name=file_name, half=half, draft=draft)
 
 
 def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:

@@ -126,7 +126,7 @@ def plans_tab() -> None:
     cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "reached_text": "col_reached"}
     cols |= {s: f"plan_step_{s}" for s in plans.STEPS}
     cols |= {"overdue_text": "col_overdue", "late_text": "col_done_late"}
-    ui.table(shown, cols, "plan_status", file_name=f"plan_{kind}_{plan_year}", draft=False)
+    ui.paged_table(shown, cols, "plan_status", file_name=f"plan_{kind}_{plan_year}", draft=False)
     if auth.may(user, "record_plan_steps"):
         record_steps(kind, plan_year, recorded)
     plan_structure()
