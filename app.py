@@ -59,8 +59,7 @@ with st.sidebar:
                  format_func=lambda fy: T("fy_label_incomplete" if fy in incomplete else "fy_label", fy=fy))
     ui.url_value("round", ui.ROUND_KEYS, 0)
     st.selectbox(T("inspection_round"), ui.ROUND_KEYS, key="round", format_func=ui.round_labeller())
-    ui.url_value("unit", unit_codes, unit_codes[0])
-    st.selectbox(T("your_unit"), unit_codes, key="unit", format_func=ui.unit_option())
+    ui.unit_picker(unit_codes)
     if ui.is_demo():
         st.caption("🧪 " + T("demo_banner"))
     if ui.snapshot_time():

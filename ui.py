@@ -566,6 +566,34 @@ def unit_option():
     return labels.unit_option(unit_names())
 
 
+def unit_options(key: str, codes: list[str], keep: list[str]) -> list[str]:
+    """The options of a unit picker (`key`): every unit, or past labels.PICKER_ALL_UP_TO units a search box drawn
+    here and the units in `keep` with the first matches (labels.unit_choices), so no run sends 8,000 options."""
+    if len(codes) <= labels.PICKER_ALL_UP_TO:
+        return codes
+    T = translator()
+    text = st.text_input(T("unit_search"), key=f"{key}_search")
+    options = labels.unit_choices(codes, unit_names(), keep, text)
+    st.caption(T("unit_search_listed", shown=f"{len(options):,}", n=f"{len(codes):,}"))
+    return options
+
+
+def unit_picker(codes: list[str]) -> None:
+    """The sidebar's unit, kept in the URL (searched at national size: unit_options)."""
+    url_value("unit", codes, codes[0])
+    st.selectbox(translator()("your_unit"), unit_options("unit", codes, [st.session_state["unit"]]), key="unit",
+                 format_func=unit_option())
+
+
+def units_multiselect(label_key: str, key: str, codes: list[str], default: list[str]) -> list[str]:
+    """A choice of a few units to compare, kept in the URL (searched at national size: unit_options)."""
+    T = translator()
+    url_value(key, codes, default)
+    return st.multiselect(T(label_key), unit_options(key, codes, st.session_state[key]), key=key,
+                          max_selections=analytics.MAX_COMPARED_UNITS, format_func=unit_option(),
+                          placeholder=T("choose_placeholder"), select_all=False)
+
+
 def with_names(frame: pd.DataFrame, column: str = "unit_code", to: str = "unit_name") -> pd.DataFrame:
     out = frame.copy()
     out[to] = out[column].map(unit_names())
@@ -704,9 +732,9 @@ def page_picker(container, key: str, pages: int) -> None:
 
 
 def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, file_name: str | None = None,
-                half: bool = False) -> None:
+                half: bool = False, draft: bool | None = None) -> None:
     """A table that may be long (national size): analytics.TABLE_PAGE rows at a time with a page picker
-    and how many rows there are; the downloads hold every row."""
+    and how many rows there are; the downloads hold every row (`draft`: as table() takes it)."""
     T = translator()
     rows, first, last, pages = analytics.page_of(frame, st.session_state.get(f"page_{key}", 1),
                                                  analytics.TABLE_PAGE)
@@ -714,9 +742,9 @@ def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, file_nam
         a, b = st.columns([1, 3], vertical_alignment="bottom")
         page_picker(a, f"page_{key}", pages)
         b.caption(T("table_rows_shown", first=f"{first:,}", last=f"{last:,}", n=f"{len(frame):,}"))
-        table(rows, columns, key, file_name=file_name, half=half, download=frame)
+        table(rows, columns, key, file_name=file_name, half=half, draft=draft, download=frame)
     else:
-        table(frame, columns, key, file_name=file_name, half=half)
+        table(frame, columns, key, file_name=file_name, half=half, draft=draft)
 
 
 def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
@@ -743,6 +771,23 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
     if data is not None:
         marked, is_draft = mark_drafts(data)
         downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
+
+
+def chart_choice(key: str, labels: dict[str, str], draw) -> None:
+    """Several charts of one section, one drawn at a time: a segmented control (kept in the URL) picks which,
+    `draw(choice)` draws it under the choice's name as the section's heading. Only the chosen chart is sent:
+    a browser draws every Plotly chart it is sent, even in a hidden tab or a closed expander, and each costs
+    a page about 0.2 s. Changing the choice reruns this part only (a fragment), not the page."""
+    _chart_choice(key, labels, draw)
+
+
+@st.fragment
+def _chart_choice(key: str, labels: dict[str, str], draw) -> None:
+    url_value(key, list(labels), next(iter(labels)))
+    st.header(labels[st.session_state[key]])
+    choice = st.segmented_control(translator()("chart_shown"), list(labels), key=key, required=True,
+                                  format_func=labels.get, label_visibility="collapsed")
+    draw(choice)
 
 
 def calendar() -> pd.DataFrame:

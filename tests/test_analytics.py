@@ -355,3 +355,21 @@ def test_actor_and_batch_history():
     assert out[["source_label", "imported_by", "file_name"]].values.tolist() == [
         ["Demo data", "The program (building the demo)", "Demo data"], ["File import", "Nok", "r.csv"],
         ["Rescoring", "Nok", "config.xlsx"]]
+
+
+# A unit picker's options: every unit up to the limit; past it, the kept (chosen) units first, then the
+# matches of the search (name or code, any case) in code order, at most `limit` of them.
+@pytest.mark.parametrize("keep, text, limit, expected", [
+    (["B2"], "", 5, ["A1", "B2", "C3"]),                        # at most the limit: every unit, as given
+    (["B2"], "", 2, ["B2", "A1", "C3"]),                        # kept first, then the first matches
+    (["C3"], "", 1, ["C3", "A1"]),
+    (["C3"], "road", 2, ["C3", "A1", "B2"]),                    # a name's words
+    ([], "ROAD", 1, ["A1"]),                                    # any case; no unit kept
+    (["A1"], "(c3", 2, ["A1", "C3"]),                           # the code as the picker shows it
+    (["A1"], "nowhere", 2, ["A1"]),                             # nothing matches: only the kept unit
+    (["A1", "ZZ"], "", 2, ["A1", "B2", "C3"]),                  # a kept code that is not a unit is left out
+])
+def test_unit_choices(keep, text, limit, expected):
+    from saisaat import labels
+    names = {"A1": "Main Road office", "B2": "Side road office", "C3": "Harbour"}
+    assert labels.unit_choices(["A1", "B2", "C3"], names, keep, text, limit) == expected

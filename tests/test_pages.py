@@ -453,3 +453,40 @@ def test_compare_year_without_results(demo_path, monkeypatch):
     at = open_page(demo_path, monkeypatch, "compare", lang="en", fy="2570")
     assert [w.value for w in at.warning] == ["No evaluation results yet for fiscal year 2570 with this choice"]
     assert at.get("plotly_chart") == [] and at.dataframe == []
+
+
+# Past labels.PICKER_ALL_UP_TO units (national size) a unit picker searches: the sidebar lists the chosen unit and
+# the first matches of its search box, says how many of all it lists, and picking a match changes the unit; the
+# comparison's and the trends' multiselects search the same way. (The limit lowered to 10 on the 70-unit demo.)
+def test_unit_pickers_search_past_the_limit(demo_path, monkeypatch):
+    from saisaat import labels
+    monkeypatch.setattr(labels, "PICKER_ALL_UP_TO", 10)
+    at = open_page(demo_path, monkeypatch, "compare", lang="en")
+    unit = at.selectbox(key="unit")
+    assert unit.value == "1001" and len(unit.options) == 11 and unit.options[0].endswith("(1001)")
+    assert "11 of 70 units listed: type a name or code to find the others." in [c.value for c in at.caption]
+    at.text_input(key="unit_search").input("Dusit").run()
+    assert at.selectbox(key="unit").options == ["Phra Nakhon District Office (1001)", "Dusit District Office (1002)"]
+    at.selectbox(key="unit").select("1002").run()
+    assert not at.exception
+    assert at.selectbox(key="unit").value == "1002" and metric(at, "Rank in group").endswith("of 50")
+    assert at.multiselect(key="compare_units").value == ["1001"]   # chosen on the first run, kept
+    at.text_input(key="compare_units_search").input("Dusit").run()
+    assert at.multiselect(key="compare_units").options == ["Phra Nakhon District Office (1001)",
+                                                           "Dusit District Office (1002)"]
+    at.switch_page("views/trends.py").run()
+    assert len(at.multiselect(key="trend_units").options) == 11 and not at.exception
+
+
+# The overview draws one of its two spreads at a time: the distribution first, the scores by kind when chosen
+# (and from the link), each under its own heading, with its data downloadable.
+def test_overview_spread_choice(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "overview", lang="en")
+    assert [d["type"] for d in chart_specs(at)[0]["data"]][0] == "histogram"
+    assert "Distribution of scores" in [h.value for h in at.header]
+    at.segmented_control(key="spread").set_value("by_kind").run()
+    assert [d["type"] for d in chart_specs(at)[0]["data"]][0] == "box"
+    assert "Scores by kind of unit" in [h.value for h in at.header]
+    assert "Distribution of scores" not in [h.value for h in at.header]
+    at = open_page(demo_path, monkeypatch, "overview", lang="en", spread="by_kind")
+    assert [d["type"] for d in chart_specs(at)[0]["data"]][0] == "box"

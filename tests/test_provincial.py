@@ -118,7 +118,7 @@ def shown_text(at: AppTest) -> str:
 
 # The pages name the province, its kinds and its peer groups, and nothing of the BMA (FY2568, English).
 def test_pages_speak_of_the_province(province_path, monkeypatch):
-    at = open_page(province_path, monkeypatch, "overview", lang="en", fy="2568")
+    at = open_page(province_path, monkeypatch, "overview", lang="en", fy="2568", spread="by_kind")   # kinds' chart
     assert [m.label for m in at.metric][1] == r"Example Province \(illustrative\) mean score"   # markdown, escaped
     text = shown_text(at)
     assert "District (amphoe) office" in text and "Provincial office of a central agency" in text

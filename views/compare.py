@@ -87,11 +87,10 @@ ui.table(losses, {"indicator_code": "col_indicator_code", "lost_points": "col_lo
          file_name=f"indicator_losses_{me}_{fy}")
 
 st.header(T("side_by_side"))
-ui.url_value("compare_units", units["unit_code"], [me])
-chosen = st.multiselect(T("choose_units"), units["unit_code"].tolist(), key="compare_units",
-                        max_selections=analytics.MAX_COMPARED_UNITS,
-                        format_func=ui.unit_option(), placeholder=T("choose_placeholder"), select_all=False)
-if chosen:
+chosen = ui.units_multiselect("choose_units", "compare_units", units["unit_code"].tolist(), [me])
+if len(chosen) == 1 and chosen[0] == me:   # the unit alone: its objective scores are the profile above
+    st.caption(T("side_by_side_pick", unit=ui.as_text(names.get(me, me))))
+elif chosen:
     side, wide = analytics.side_by_side(objective_scores, chosen, objective_labels, names)
     overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]
     ui.chart(charts.grouped_units(side, "objective", "unit_name", "score_pct", T("col_score_pct"),

@@ -38,21 +38,21 @@ else:
                 help=T("metric_change_help"), border=True)
     ui.how_computed()
 
-    left, right = st.columns(2)
-    with left:
-        st.header(T("distribution"))
-        name = ui.unit_names().get(me, me)
-        ui.chart(charts.distribution(scores, me, name, mean_label, T("col_score_pct"),
-                                     T("col_num_units")),
-                 "distribution", scores[["unit_code", "unit_name", "unit_kind", "score_pct"]],
-                 f"distribution_{fy}")
-    with right:
-        st.header(T("by_kind"))
-        kinds = ui.kind_labels()
-        by_kind = analytics.mean_by(scores, "unit_kind")
-        by_kind["kind"] = by_kind["unit_kind"].map(kinds)
-        ui.chart(charts.box_by_kind(scores, kinds, T("col_score_pct"), me), "by_kind",
-                 by_kind[["kind", "mean_pct", "median_pct", "num_units"]], f"by_kind_{fy}")
+    kinds = ui.kind_labels()
+
+    def spread(choice: str) -> None:   # the scores' distribution, or the same scores by kind of unit
+        if choice == "distribution":
+            name = ui.unit_names().get(me, me)
+            ui.chart(charts.distribution(scores, me, name, mean_label, T("col_score_pct"), T("col_num_units")),
+                     "distribution", scores[["unit_code", "unit_name", "unit_kind", "score_pct"]],
+                     f"distribution_{fy}")
+        else:
+            by_kind = analytics.mean_by(scores, "unit_kind")
+            by_kind["kind"] = by_kind["unit_kind"].map(kinds)
+            ui.chart(charts.box_by_kind(scores, kinds, T("col_score_pct"), me), "by_kind",
+                     by_kind[["kind", "mean_pct", "median_pct", "num_units"]], f"by_kind_{fy}")
+
+    ui.chart_choice("spread", {"distribution": T("distribution"), "by_kind": T("by_kind")}, spread)
 
     top, bottom = analytics.top_bottom(scores, 10)
     cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct",

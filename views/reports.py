@@ -61,7 +61,8 @@ def summary_tab() -> None:
 def cards_tab() -> None:
     st.caption(T("cards_help"))
     codes = [c for c in ui.units()["unit_code"].tolist() if auth.may_see_unit(user, c)]
-    unit = st.selectbox(T("unit"), codes, index=codes.index(me), key="card_unit",
+    options = ui.unit_options("card_unit", codes, [st.session_state.get("card_unit", me)])
+    unit = st.selectbox(T("unit"), options, index=options.index(me) if me in options else 0, key="card_unit",
                         format_func=ui.unit_option())
     demo = ui.is_demo()
     card = ui.report_card(fy, lang, unit)
@@ -125,7 +126,7 @@ def plans_tab() -> None:
     cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "reached_text": "col_reached"}
     cols |= {s: f"plan_step_{s}" for s in plans.STEPS}
     cols |= {"overdue_text": "col_overdue", "late_text": "col_done_late"}
-    ui.table(shown, cols, "plan_status", file_name=f"plan_{kind}_{plan_year}", draft=False)
+    ui.paged_table(shown, cols, "plan_status", file_name=f"plan_{kind}_{plan_year}", draft=False)
     if auth.may(user, "record_plan_steps"):
         record_steps(kind, plan_year, recorded)
     plan_structure()
@@ -135,9 +136,9 @@ def record_steps(kind: str, plan_year: int, recorded: pd.DataFrame) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{T('record_step')}**")
+        options = ui.unit_options("plan_unit", ui.units()["unit_code"].tolist(), [])   # its search outside the form
         with st.form("plan_record", border=True):
-            unit = st.selectbox(T("unit"), ui.units()["unit_code"].tolist(),
-                                format_func=ui.unit_option())
+            unit = st.selectbox(T("unit"), options, format_func=ui.unit_option())
             step = st.selectbox(T("plan_step"), list(plans.STEPS), format_func=lambda s: T(f"plan_step_{s}"))
             done_text = st.text_input(T("plan_done_on"), value=format_day_entry(today(), lang),
                                       help=T("plan_done_on_help"), placeholder=T("plan_done_on_help"))

@@ -26,10 +26,7 @@ ui.incomplete_notice(end)
 mean_label = T("org_mean", org=ui.organisation()["org_short"])
 ui.period_banner(years=range(start, end + 1))
 
-ui.url_value("trend_units", units["unit_code"], [me])
-shown = st.multiselect(T("trend_units"), units["unit_code"].tolist(), key="trend_units",
-                       max_selections=analytics.MAX_COMPARED_UNITS,
-                       format_func=ui.unit_option(), placeholder=T("choose_placeholder"), select_all=False)
+shown = ui.units_multiselect("trend_units", "trend_units", units["unit_code"].tolist(), [me])
 c2, c3 = st.columns(2)
 ui.url_value("level", ("unit", "objective", "indicator"), "unit")
 level = c2.segmented_control(T("trend_level"), ("unit", "objective", "indicator"), key="level", required=True,

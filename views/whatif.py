@@ -71,227 +71,235 @@ base_key = c2.selectbox(T("whatif_base"), bases, key="wi_base",
                         format_func=lambda k: T("base_official") if k == "preset:official" else start_label(k))
 gen = f"{st.session_state.get('wi_gen', 0)}_{start.replace(':', '-')}_{fy}"   # widget keys: no ':'
 
-draft = json.loads(json.dumps(starts[start]))
 
-tab_rules, tab_weights, tab_tiers, tab_share = st.tabs(
-    [T("tab_rules"), T("tab_weights"), T("tab_tiers"), T("tab_share")])
-problems: list[str] = []
+@st.fragment
+def scenario() -> None:
+    """The draft's editors and its results. A change in them (a cut-off, a weight, a rule) reruns this part only,
+    not the frame and the starting points above it; saving or importing a scenario reruns the whole page."""
+    draft = json.loads(json.dumps(starts[start]))
 
-with tab_rules:
-    st.caption(T("rules_help"))
-    edited = st.data_editor(
-        whatif.labelled_rules(whatif.rules_table(draft), ui.lang()), key=f"wi_rules_{gen}", num_rows="dynamic",
-        hide_index=True, placeholder=ui.MISSING,
-        column_config={
-            "scope": st.column_config.SelectboxColumn(
-                T("col_scope"), options=[T(f"measure_{m}") for m in whatif.MEASURES] + indicators.loc[
-                    indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True),
-            "rule_type": st.column_config.SelectboxColumn(
-                T("col_rule_type"), options=[T(f"rule_type_{r}") for r in RULE_TYPES], required=True),
-            "max_points": st.column_config.NumberColumn(T("col_max_points"), min_value=0, step=0.5),
-            "target_value": st.column_config.NumberColumn(T("col_target_value"), min_value=0),
-            "steps": st.column_config.TextColumn(T("col_steps"), help=T("steps_help")),
-        })
-    draft["round_aggregation"] = st.radio(
-        T("round_aggregation"), AGGREGATIONS, key=f"wi_agg_{gen}",
-        index=AGGREGATIONS.index(draft.get("round_aggregation", "score_each_round")),
-        format_func=lambda a: T(f"agg_{a}"), horizontal=True)
-    try:
-        draft = whatif.apply_rules_table(draft, whatif.coded_rules(edited, ui.lang()))
-    except RulesetError as exc:
-        problems += exc.text(ui.lang()).splitlines()
-reward = draft["reward"]   # the edited draft's reward settings, filled in by the next tabs
+    tab_rules, tab_weights, tab_tiers, tab_share = st.tabs(
+        [T("tab_rules"), T("tab_weights"), T("tab_tiers"), T("tab_share")])
+    problems: list[str] = []
 
-with tab_weights:
-    objectives = ui.objective_names(framework_id)
-    weights = draft.get("objective_weights") or {}
-    if st.toggle(T("weight_by_objective"), value=bool(weights), key=f"wi_objw_on_{gen}"):
-        cols = st.columns(len(objectives))
-        start_pct = {str(o): 100 * float(weights[str(o)]) if weights else round(100 / len(objectives), 2)
-                     for o in objectives}
-        draft["objective_weights"] = {
-            str(o): cols[i].number_input(label, 0.0, 100.0, start_pct[str(o)], step=5.0,
-                                         key=f"wi_objw_{o}_{gen}") / 100
-            for i, (o, label) in enumerate(objectives.items())}
-    else:
-        draft["objective_weights"] = {}
-    st.markdown(f"**{T('levels_title')}**")
-    st.caption(T("levels_help"))
-    cols = st.columns(5)
-    reward["levels"] = [cols[k].number_input(T("level_n", n=k + 1), 0.0, 100.0, float(reward["levels"][k]),
-                                             step=1.0, key=f"wi_level_{k}_{gen}") for k in range(5)]
-    st.markdown(f"**{T('weights_title')}**")
-    cols = st.columns(1 + len(reward["component_weights"]))
-    reward["transparency_weight"] = cols[0].number_input(
-        T("transparency_weight"), 0.0, 100.0, reward["transparency_weight"] * 100, step=1.0,
-        key=f"wi_tw_{gen}") / 100
-    reward["component_weights"] = {
-        c: cols[i + 1].number_input(labels.component_label(c, ui.lang()),
-                                    0.0, 100.0, w * 100, step=1.0, key=f"wi_cw_{c}_{gen}") / 100
-        for i, (c, w) in enumerate(reward["component_weights"].items())}
+    with tab_rules:
+        st.caption(T("rules_help"))
+        edited = st.data_editor(
+            whatif.labelled_rules(whatif.rules_table(draft), ui.lang()), key=f"wi_rules_{gen}", num_rows="dynamic",
+            hide_index=True, placeholder=ui.MISSING,
+            column_config={
+                "scope": st.column_config.SelectboxColumn(
+                    T("col_scope"), options=[T(f"measure_{m}") for m in whatif.MEASURES] + indicators.loc[
+                        indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True),
+                "rule_type": st.column_config.SelectboxColumn(
+                    T("col_rule_type"), options=[T(f"rule_type_{r}") for r in RULE_TYPES], required=True),
+                "max_points": st.column_config.NumberColumn(T("col_max_points"), min_value=0, step=0.5),
+                "target_value": st.column_config.NumberColumn(T("col_target_value"), min_value=0),
+                "steps": st.column_config.TextColumn(T("col_steps"), help=T("steps_help")),
+            })
+        draft["round_aggregation"] = st.radio(
+            T("round_aggregation"), AGGREGATIONS, key=f"wi_agg_{gen}",
+            index=AGGREGATIONS.index(draft.get("round_aggregation", "score_each_round")),
+            format_func=lambda a: T(f"agg_{a}"), horizontal=True)
+        try:
+            draft = whatif.apply_rules_table(draft, whatif.coded_rules(edited, ui.lang()))
+        except RulesetError as exc:
+            problems += exc.text(ui.lang()).splitlines()
+    reward = draft["reward"]   # the edited draft's reward settings, filled in by the next tabs
 
-with tab_tiers:
-    reward["tier_basis"] = st.radio(T("tier_basis"), TIER_BASES, key=f"wi_basis_{gen}",
-                                    index=TIER_BASES.index(reward.get("tier_basis", "overall_score")),
-                                    format_func=lambda b: T(f"basis_{b}"), horizontal=True)
-    st.caption(T("tiers_help"))
-    tiers = []
-    for i, tier in enumerate(reward["tiers"]):
-        a, b, c = st.columns([1, 2, 2])
-        tiers.append({
-            "tier": a.text_input(T("col_tier"), tier["tier"], key=f"wi_tier_{i}_name_{gen}"),
-            "min_value": b.number_input(T("col_min_value"), value=float(tier["min_value"]), step=0.1,
-                                        key=f"wi_tier_{i}_min_{gen}"),
-            "multiplier": c.number_input(T("col_multiplier"), 0.0, 10.0, float(tier["multiplier"]), step=0.1,
-                                         key=f"wi_tier_{i}_mult_{gen}"),
-        })
-    reward["tiers"] = tiers
-    reward["pool_baht"] = st.number_input(T("pool_baht"), 0.0, value=float(reward.get("pool_baht", 0)),
-                                          step=1_000_000.0, key=f"wi_pool_{gen}", format="%.0f")
-
-# Validate the whole draft: a ruleset with problems is never applied.
-scenario = None
-if not problems:
-    try:
-        scenario = parse_ruleset(draft, indicators, source=T("draft"))
-    except RulesetError as exc:
-        problems += exc.text(ui.lang()).splitlines()
-if problems:
-    st.error(T("invalid_rules") + "\n\n" + "\n".join(f"- {p}" for p in problems), icon=":material/block:")
-
-base_spec = official if base_key == "preset:official" else saved_specs[base_key]
-base = ui.scores(json.dumps(base_spec, ensure_ascii=False), fy)
-if base.empty:
-    st.warning(T("no_results_year", fy=fy))
-    st.stop()
-
-with tab_share:
-    left, right = st.columns(2)
-    with left:
-        st.markdown(f"**{T('import_ruleset')}**")
-        upload = st.file_uploader(T("import_ruleset_help"), type=["json"], key=f"wi_import_{gen}")
-        if upload is not None:
-            try:
-                loaded = read_ruleset_bytes(upload.getvalue(), indicators, upload.name)
-                if loaded.framework_id != framework_id:
-                    st.error(T("import_wrong_framework", got=loaded.framework_id, want=framework_id))
-                elif st.button(T("use_imported"), key=f"wi_use_{gen}"):
-                    st.session_state["wi_custom"] = (upload.name, loaded.spec)
-                    st.session_state["wi_start"] = "custom"
-                    new_generation()
-                    st.rerun()
-            except RulesetError as exc:
-                st.error(exc.text(ui.lang()))
-    with right:
-        st.markdown(f"**{T('save_scenario')}**")
-        if "wi_flash" in st.session_state:
-            st.success(st.session_state.pop("wi_flash"))
-        name = st.text_input(T("scenario_name"), key=f"wi_name_{gen}")
-        why = st.text_area(T("scenario_description"), height=80, key=f"wi_why_{gen}")
-        st.caption(T("acting_as", email=ui.user().email))
-        if st.button(T("save"), disabled=scenario is None, key=f"wi_save_{gen}", icon=":material/save:"):
-            try:
-                ui.write(save_scenario, name=name, description=why, framework_id=framework_id,
-                         spec_json=json.dumps(draft, ensure_ascii=False), existing=ui.query("scenarios_by_name"))
-                st.session_state["wi_flash"] = T("saved", name=name.strip())
-                st.rerun()   # so the lists of starting points and baselines offer it at once
-            except MessageError as exc:   # a name taken or missing, the database busy
-                st.error(exc.text(ui.lang()))
-
-    st.markdown(f"**{T('adopt_title')}**")
-    st.caption(T("adopt_help"))
-    if not saved_specs:
-        st.caption(T("adopt_none_saved"))
-    elif st.toggle(T("adopt_open"), key="wi_adopt_open"):
-        a, b = st.columns(2)
-        chosen = a.selectbox(T("adopt_scenario"), list(saved_specs), key="wi_adopt_name", format_func=start_label)
-        adopt_years = configuration.adoption_years(ui.CACHED, framework_id)
-        from_fy = b.selectbox(T("adopt_from"), adopt_years, key="wi_adopt_fy", format_func=lambda y: T("fy_label", fy=y))
-        plan = configuration.adopt_scenario(ui.db(), saved_specs[chosen], int(from_fy), start_label(chosen))
-        if plan.problems:
-            st.error("\n".join(f"- {p.text(ui.lang())}" for p in plan.problems))
+    with tab_weights:
+        objectives = ui.objective_names(framework_id)
+        weights = draft.get("objective_weights") or {}
+        if st.toggle(T("weight_by_objective"), value=bool(weights), key=f"wi_objw_on_{gen}"):
+            cols = st.columns(len(objectives))
+            start_pct = {str(o): 100 * float(weights[str(o)]) if weights else round(100 / len(objectives), 2)
+                         for o in objectives}
+            draft["objective_weights"] = {
+                str(o): cols[i].number_input(label, 0.0, 100.0, start_pct[str(o)], step=5.0,
+                                             key=f"wi_objw_{o}_{gen}") / 100
+                for i, (o, label) in enumerate(objectives.items())}
         else:
-            st.write(T("adopt_summary", frameworks=plan.summary["frameworks_added"],
-                       indicators=plan.summary["indicators_added"], rescored=f"{plan.summary['results_rescored']:,}"))
-            c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-            c1.caption(T("acting_as", email=ui.user().email))
-            why = c2.text_input(T("config_reason"), key="wi_adopt_why")
-            rescore = True
-            if plan.summary["results_rescored"]:
-                rescore = st.checkbox(T("config_rescore_confirm"), key="wi_adopt_rescore")
-            if c3.button(T("adopt_go"), disabled=not (why.strip() and rescore), key="wi_adopt_go"):
+            draft["objective_weights"] = {}
+        st.markdown(f"**{T('levels_title')}**")
+        st.caption(T("levels_help"))
+        cols = st.columns(5)
+        reward["levels"] = [cols[k].number_input(T("level_n", n=k + 1), 0.0, 100.0, float(reward["levels"][k]),
+                                                 step=1.0, key=f"wi_level_{k}_{gen}") for k in range(5)]
+        st.markdown(f"**{T('weights_title')}**")
+        cols = st.columns(1 + len(reward["component_weights"]))
+        reward["transparency_weight"] = cols[0].number_input(
+            T("transparency_weight"), 0.0, 100.0, reward["transparency_weight"] * 100, step=1.0,
+            key=f"wi_tw_{gen}") / 100
+        reward["component_weights"] = {
+            c: cols[i + 1].number_input(labels.component_label(c, ui.lang()),
+                                        0.0, 100.0, w * 100, step=1.0, key=f"wi_cw_{c}_{gen}") / 100
+            for i, (c, w) in enumerate(reward["component_weights"].items())}
+
+    with tab_tiers:
+        reward["tier_basis"] = st.radio(T("tier_basis"), TIER_BASES, key=f"wi_basis_{gen}",
+                                        index=TIER_BASES.index(reward.get("tier_basis", "overall_score")),
+                                        format_func=lambda b: T(f"basis_{b}"), horizontal=True)
+        st.caption(T("tiers_help"))
+        tiers = []
+        for i, tier in enumerate(reward["tiers"]):
+            a, b, c = st.columns([1, 2, 2])
+            tiers.append({
+                "tier": a.text_input(T("col_tier"), tier["tier"], key=f"wi_tier_{i}_name_{gen}"),
+                "min_value": b.number_input(T("col_min_value"), value=float(tier["min_value"]), step=0.1,
+                                            key=f"wi_tier_{i}_min_{gen}"),
+                "multiplier": c.number_input(T("col_multiplier"), 0.0, 10.0, float(tier["multiplier"]), step=0.1,
+                                             key=f"wi_tier_{i}_mult_{gen}"),
+            })
+        reward["tiers"] = tiers
+        reward["pool_baht"] = st.number_input(T("pool_baht"), 0.0, value=float(reward.get("pool_baht", 0)),
+                                              step=1_000_000.0, key=f"wi_pool_{gen}", format="%.0f")
+
+    # Validate the whole draft: a ruleset with problems is never applied.
+    scenario = None
+    if not problems:
+        try:
+            scenario = parse_ruleset(draft, indicators, source=T("draft"))
+        except RulesetError as exc:
+            problems += exc.text(ui.lang()).splitlines()
+    if problems:
+        st.error(T("invalid_rules") + "\n\n" + "\n".join(f"- {p}" for p in problems), icon=":material/block:")
+
+    base_spec = official if base_key == "preset:official" else saved_specs[base_key]
+    base = ui.scores(json.dumps(base_spec, ensure_ascii=False), fy)
+    if base.empty:
+        st.warning(T("no_results_year", fy=fy))
+        st.stop()
+
+    with tab_share:
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**{T('import_ruleset')}**")
+            upload = st.file_uploader(T("import_ruleset_help"), type=["json"], key=f"wi_import_{gen}")
+            if upload is not None:
                 try:
-                    version = ui.write(apply_configuration, plan, reason=why, rescore=rescore)
-                    st.session_state["wi_flash"] = T("config_applied", version=version)
-                    st.rerun()
-                except MessageError as exc:
+                    loaded = read_ruleset_bytes(upload.getvalue(), indicators, upload.name)
+                    if loaded.framework_id != framework_id:
+                        st.error(T("import_wrong_framework", got=loaded.framework_id, want=framework_id))
+                    elif st.button(T("use_imported"), key=f"wi_use_{gen}"):
+                        st.session_state["wi_custom"] = (upload.name, loaded.spec)
+                        st.session_state["wi_start"] = "custom"
+                        new_generation()
+                        st.rerun()
+                except RulesetError as exc:
+                    st.error(exc.text(ui.lang()))
+        with right:
+            st.markdown(f"**{T('save_scenario')}**")
+            if "wi_flash" in st.session_state:
+                st.success(st.session_state.pop("wi_flash"))
+            name = st.text_input(T("scenario_name"), key=f"wi_name_{gen}")
+            why = st.text_area(T("scenario_description"), height=80, key=f"wi_why_{gen}")
+            st.caption(T("acting_as", email=ui.user().email))
+            if st.button(T("save"), disabled=scenario is None, key=f"wi_save_{gen}", icon=":material/save:"):
+                try:
+                    ui.write(save_scenario, name=name, description=why, framework_id=framework_id,
+                             spec_json=json.dumps(draft, ensure_ascii=False), existing=ui.query("scenarios_by_name"))
+                    st.session_state["wi_flash"] = T("saved", name=name.strip())
+                    st.rerun()   # so the lists of starting points and baselines offer it at once
+                except MessageError as exc:   # a name taken or missing, the database busy
                     st.error(exc.text(ui.lang()))
 
-if scenario is None:
-    st.stop()
+        st.markdown(f"**{T('adopt_title')}**")
+        st.caption(T("adopt_help"))
+        if not saved_specs:
+            st.caption(T("adopt_none_saved"))
+        elif st.toggle(T("adopt_open"), key="wi_adopt_open"):
+            a, b = st.columns(2)
+            chosen = a.selectbox(T("adopt_scenario"), list(saved_specs), key="wi_adopt_name", format_func=start_label)
+            adopt_years = configuration.adoption_years(ui.CACHED, framework_id)
+            from_fy = b.selectbox(T("adopt_from"), adopt_years, key="wi_adopt_fy", format_func=lambda y: T("fy_label", fy=y))
+            plan = configuration.adopt_scenario(ui.db(), saved_specs[chosen], int(from_fy), start_label(chosen))
+            if plan.problems:
+                st.error("\n".join(f"- {p.text(ui.lang())}" for p in plan.problems))
+            else:
+                st.write(T("adopt_summary", frameworks=plan.summary["frameworks_added"],
+                           indicators=plan.summary["indicators_added"], rescored=f"{plan.summary['results_rescored']:,}"))
+                c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+                c1.caption(T("acting_as", email=ui.user().email))
+                why = c2.text_input(T("config_reason"), key="wi_adopt_why")
+                rescore = True
+                if plan.summary["results_rescored"]:
+                    rescore = st.checkbox(T("config_rescore_confirm"), key="wi_adopt_rescore")
+                if c3.button(T("adopt_go"), disabled=not (why.strip() and rescore), key="wi_adopt_go"):
+                    try:
+                        version = ui.write(apply_configuration, plan, reason=why, rescore=rescore)
+                        st.session_state["wi_flash"] = T("config_applied", version=version)
+                        st.rerun()
+                    except MessageError as exc:
+                        st.error(exc.text(ui.lang()))
 
-result = ui.scores(json.dumps(draft, ensure_ascii=False), fy)
-comparison = ui.with_names(scoring.compare(
-    base, result, (base_spec["reward"]["transparency_weight"], draft["reward"]["transparency_weight"])))
-moves = scoring.who_moves(comparison)
-summary = scoring.summary(comparison)
+    if scenario is None:
+        st.stop()
 
-st.header(T("whatif_results", period=T("fy_label", fy=fy)))
-base_basis = base_spec["reward"].get("tier_basis", "overall_score")
-if reward["tier_basis"] != base_basis:
-    st.info(T("whatif_basis_changed", base=T(f"basis_{base_basis}"), scenario=T(f"basis_{reward['tier_basis']}")),
-            icon=":material/swap_vert:")
-m = st.columns(5)
-m[0].metric(T("metric_units_scored"), formats.count(summary["units"]), border=True)
-m[1].metric(T("metric_tier_changes"), formats.count(summary["tier_changes"]), border=True)
-m[2].metric(T("metric_gainers"), formats.count(summary["gainers"]), border=True)
-m[3].metric(T("metric_losers"), formats.count(summary["losers"]), border=True)
-m[4].metric(T("metric_money_moved"), f"{summary['money_moved_baht'] / 1e6:,.2f}",
-            help=f"{summary['money_moved_baht']:,.2f}", border=True)
-ui.how_computed(T("whatif_how"))
+    result = ui.scores(json.dumps(draft, ensure_ascii=False), fy)
+    comparison = ui.with_names(scoring.compare(
+        base, result, (base_spec["reward"]["transparency_weight"], draft["reward"]["transparency_weight"])))
+    moves = scoring.who_moves(comparison)
+    summary = scoring.summary(comparison)
 
-left, right = st.columns([3, 2])
-with left:
-    st.markdown(f"**{T('shift_title')}**")
-    drawn = analytics.largest_changes(comparison, "reward_baht", me)
-    if len(drawn) < len(comparison):
-        st.caption(T("shift_largest", n=15, shown=f"{len(drawn):,}", of=f"{len(comparison):,}"))
-    ui.chart(charts.slope(drawn, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
-             "slope", comparison[["unit_code", "unit_name", "tier_base", "tier_scenario", "reward_baht_base",
-                                  "reward_baht_scenario"]], f"whatif_shift_{fy}")
-with right:
-    st.markdown(f"**{T('distribution_before_after')}**")
-    ui.chart(charts.tiers_before_after(comparison, T("baseline"), T("scenario"), T("col_tier"),
-                                       T("col_num_units")), "tiers")
+    st.header(T("whatif_results", period=T("fy_label", fy=fy)))
+    base_basis = base_spec["reward"].get("tier_basis", "overall_score")
+    if reward["tier_basis"] != base_basis:
+        st.info(T("whatif_basis_changed", base=T(f"basis_{base_basis}"), scenario=T(f"basis_{reward['tier_basis']}")),
+                icon=":material/swap_vert:")
+    m = st.columns(5)
+    m[0].metric(T("metric_units_scored"), formats.count(summary["units"]), border=True)
+    m[1].metric(T("metric_tier_changes"), formats.count(summary["tier_changes"]), border=True)
+    m[2].metric(T("metric_gainers"), formats.count(summary["gainers"]), border=True)
+    m[3].metric(T("metric_losers"), formats.count(summary["losers"]), border=True)
+    m[4].metric(T("metric_money_moved"), f"{summary['money_moved_baht'] / 1e6:,.2f}",
+                help=f"{summary['money_moved_baht']:,.2f}", border=True)
+    ui.how_computed(T("whatif_how"))
 
-cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col_tier_base",
-        "tier_scenario": "col_tier_scenario", "rank_overall_base": "col_rank_base",
-        "rank_overall_scenario": "col_rank_scenario", "rank_change": "col_rank_change",
-        "score_pct_base": "col_score_base", "score_pct_scenario": "col_score_scenario",
-        "reward_score_scenario": "col_reward_score", "overall_score_base": "col_overall_base",
-        "overall_score_scenario": "col_overall_scenario", "other_components_scenario": "col_other_components",
-        "overall_score_change": "col_overall_change", "reward_baht_change": "col_money_change"}
-st.header(T("who_moves"))
-a, b = st.columns(2)
-with a:
-    st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
-    ui.paged_table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
-                                                          "overall_score_change", "reward_baht_change")},
-                   "tier_changes", file_name=f"whatif_tier_changes_{fy}", half=True)
-with b:
-    st.markdown(f"**{T('rank_moves')}**")
-    ui.paged_table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
-                                                        "rank_overall_scenario", "rank_change")},
-                   "rank_moves", file_name=f"whatif_rank_moves_{fy}", half=True)
+    left, right = st.columns([3, 2])
+    with left:
+        st.markdown(f"**{T('shift_title')}**")
+        drawn = analytics.largest_changes(comparison, "reward_baht", me)
+        if len(drawn) < len(comparison):
+            st.caption(T("shift_largest", n=15, shown=f"{len(drawn):,}", of=f"{len(comparison):,}"))
+        ui.chart(charts.slope(drawn, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
+                 "slope", comparison[["unit_code", "unit_name", "tier_base", "tier_scenario", "reward_baht_base",
+                                      "reward_baht_scenario"]], f"whatif_shift_{fy}")
+    with right:
+        st.markdown(f"**{T('distribution_before_after')}**")
+        ui.chart(charts.tiers_before_after(comparison, T("baseline"), T("scenario"), T("col_tier"),
+                                           T("col_num_units")), "tiers")
 
-st.header(T("all_units"))
-st.caption(T("whatif_rank_help"))
-ui.paged_table(comparison, cols, "comparison", file_name=f"whatif_comparison_{fy}")
-e1, e2 = st.columns(2)
-e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
-                   data=lambda: whatif.workbook(draft, ui.shown(comparison, cols), ui.lang()),
-                   file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",
-                   data=lambda: spec_json(draft).encode("utf-8"), file_name=f"{draft['ruleset_code']}.json",
-                   mime="application/json", key=f"wi_json_{gen}")
+    cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col_tier_base",
+            "tier_scenario": "col_tier_scenario", "rank_overall_base": "col_rank_base",
+            "rank_overall_scenario": "col_rank_scenario", "rank_change": "col_rank_change",
+            "score_pct_base": "col_score_base", "score_pct_scenario": "col_score_scenario",
+            "reward_score_scenario": "col_reward_score", "overall_score_base": "col_overall_base",
+            "overall_score_scenario": "col_overall_scenario", "other_components_scenario": "col_other_components",
+            "overall_score_change": "col_overall_change", "reward_baht_change": "col_money_change"}
+    st.header(T("who_moves"))
+    a, b = st.columns(2)
+    with a:
+        st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
+        ui.paged_table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
+                                                              "overall_score_change", "reward_baht_change")},
+                       "tier_changes", file_name=f"whatif_tier_changes_{fy}", half=True)
+    with b:
+        st.markdown(f"**{T('rank_moves')}**")
+        ui.paged_table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
+                                                            "rank_overall_scenario", "rank_change")},
+                       "rank_moves", file_name=f"whatif_rank_moves_{fy}", half=True)
+
+    st.header(T("all_units"))
+    st.caption(T("whatif_rank_help"))
+    ui.paged_table(comparison, cols, "comparison", file_name=f"whatif_comparison_{fy}")
+    e1, e2 = st.columns(2)
+    e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
+                       data=lambda: whatif.workbook(draft, ui.shown(comparison, cols), ui.lang()),
+                       file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",
+                       data=lambda: spec_json(draft).encode("utf-8"), file_name=f"{draft['ruleset_code']}.json",
+                       mime="application/json", key=f"wi_json_{gen}")
+
+
+scenario()
