@@ -87,6 +87,13 @@ def metric(at: AppTest, label_start: str) -> str:
     return found[0]
 
 
+def metric_under(at: AppTest, label_start: str) -> str:
+    """The line under a metric's value (its delta), e.g. a rank's group size."""
+    found = [m.proto.delta for m in at.metric if m.label.startswith(label_start)]
+    assert found, [m.label for m in at.metric]
+    return found[0]
+
+
 # Every page runs from the entrypoint in both languages, on the demo, the tiny database and the provincial
 # example (another agency's configuration, never demo data).
 @pytest.mark.parametrize("lang", ["th", "en"])
@@ -131,7 +138,7 @@ def test_compare_unit_and_peer_group(demo_path, monkeypatch):
     assert len(ranked["data"][0]["y"]) == 20          # a department's zone peers: all departments
     colours = ranked["data"][0]["marker"]["color"]
     assert colours.count("#D1495B") == 1              # the chosen unit, highlighted once
-    assert metric(at, "Rank in group").endswith("of 20")
+    assert metric_under(at, "Rank in group") == "of 20 units"
 
 
 # A copied link restores the view: year, round, unit, peer group and language from the URL.
@@ -356,11 +363,11 @@ def test_compare_long_ranking_shows_the_neighbourhood(demo_path, monkeypatch):
     labels = ranked["data"][0]["y"]
     gaps = [label for label in labels if "more units" in label]
     bars = [label for label in labels if "more units" not in label]
-    of = int(metric(at, "Rank in group").split(" of ")[-1])
+    of = int(metric_under(at, "Rank in group").split()[1].replace(",", ""))
     assert bars[0].startswith("1. ") and len(bars) == 1 + 1 + 5 and len(gaps) in (1, 2)
     assert len(bars) + sum(int(g.split()[1].replace(",", "")) for g in gaps) == of
     mine = [b for b, c in zip(labels, ranked["data"][0]["marker"]["color"]) if c == "#D1495B"]
-    rank = int(metric(at, "Rank in group").split()[0])
+    rank = int(metric(at, "Rank in group").replace(",", ""))
     assert mine == [f"{rank}. " + at.selectbox(key="unit").format_func("1030").rsplit(" (", 1)[0]]
     assert spread["data"][0]["type"] == "histogram"
     assert any(c.value.startswith(f"Showing 7 of {of} units") for c in at.caption)
@@ -469,7 +476,7 @@ def test_unit_pickers_search_past_the_limit(demo_path, monkeypatch):
     assert at.selectbox(key="unit").options == ["Phra Nakhon District Office (1001)", "Dusit District Office (1002)"]
     at.selectbox(key="unit").select("1002").run()
     assert not at.exception
-    assert at.selectbox(key="unit").value == "1002" and metric(at, "Rank in group").endswith("of 50")
+    assert at.selectbox(key="unit").value == "1002" and metric_under(at, "Rank in group") == "of 50 units"
     assert at.multiselect(key="compare_units").value == ["1001"]   # chosen on the first run, kept
     at.text_input(key="compare_units_search").input("Dusit").run()
     assert at.multiselect(key="compare_units").options == ["Phra Nakhon District Office (1001)",

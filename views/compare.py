@@ -36,8 +36,9 @@ if stand.rank is None:
 else:
     c = st.columns(4)
     c[0].metric(T("metric_score"), formats.pct(mine['score_pct'].iloc[0]), border=True)
-    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=formats.count(stand.rank), of=formats.count(stand.of)),
-                border=True)
+    # the group's size under the rank, not beside it: "2,670 of 5,596" does not fit a quarter of the page
+    c[1].metric(T("metric_rank"), formats.count(stand.rank), delta=T("metric_units_assessed_of", n=formats.count(stand.of)),
+                delta_color="off", delta_arrow="off", border=True)
     c[2].metric(T("metric_percentile"), formats.number(stand.percentile, "share_pct"),
                 help=T("metric_percentile_help"), border=True)
     c[3].metric(T("metric_peer_median"), formats.pct(stand.peer_median_pct), border=True)

@@ -86,8 +86,9 @@ def cards_tab() -> None:
             st.rerun()
     c = st.columns(3)
     c[0].metric(T("metric_score"), formats.pct(card.score_pct), border=True)
-    c[1].metric(T("metric_rank"), T("metric_rank_value", rank=formats.count(card.standing.rank),
-                                    of=formats.count(card.standing.of)) if card.standing.rank else "—", border=True)
+    c[1].metric(T("metric_rank"), formats.count(card.standing.rank) if card.standing.rank else "—",
+                delta=T("metric_units_assessed_of", n=formats.count(card.standing.of)) if card.standing.rank else None,
+                delta_color="off", delta_arrow="off", border=True)
     c[2].metric(T("metric_own_previous", fy=fy - 1), formats.pct(card.previous_pct),
                 delta=None if card.change_pct is None else formats.number(card.change_pct, "pct", signed=True),
                 border=True)
