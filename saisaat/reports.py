@@ -132,9 +132,14 @@ class ReportCard:
     draft: bool = False               # the year's results shown include drafts (a draft watermark)
 
 
+FIGURES_PROGRESS_EVERY = 200   # cards between two progress reports while their figures are prepared
+
+
 def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
-                 max_losses: int = 10) -> list[ReportCard]:
-    """One card per unit assessed in the year (or the units asked for), peers = same kind."""
+                 max_losses: int = 10, progress=lambda done, total: None) -> list[ReportCard]:
+    """One card per unit assessed in the year (or the units asked for), peers = same kind.
+    `progress(done, total)` is told once the year's scores are read (done 0), every FIGURES_PROGRESS_EVERY
+    cards and at the end."""
     names = labels.unit_names(db, lang)
     ind_names = labels.indicator_names(db, lang)
     unit_table = db.query("units_by_code")
@@ -168,6 +173,7 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
     round_points: dict[int, pd.DataFrame] = {}
 
     cards = []
+    progress(0, len(wanted))   # the year's scores read: each card's figures next
     for code in wanted:
         kind = kind_of[code]
         if kind not in kinds:
@@ -214,6 +220,8 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
             missing_rounds=missing, organisation=organisation, proper_names=proper_names,
             draft=draft,
         ))
+        if len(cards) % FIGURES_PROGRESS_EVERY == 0 or len(cards) == len(wanted):
+            progress(len(cards), len(wanted))
     return cards
 
 

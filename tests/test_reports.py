@@ -27,6 +27,7 @@ import sys
 import time
 import unicodedata
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -285,6 +286,44 @@ def test_report_card_change_within_a_framework(tiny):
     assert card.losses["indicator_code"].tolist() == ["T1-1.02", "T1-2.01"]
     assert card.losses["lost_points"].astype(float).tolist() == [1.0, 0.28]
     assert card.losses["peer_median_points"].isna().all()
+
+
+# The figures' progress, for a page's bar: once the year's scores are read (0 of 4), then every
+# FIGURES_PROGRESS_EVERY cards and at the end.
+def test_report_cards_tell_their_progress(tiny, monkeypatch):
+    told = []
+    reports.report_cards(tiny, 2562, progress=lambda done, total: told.append((done, total)))
+    assert told == [(0, 4), (4, 4)]
+    monkeypatch.setattr(reports, "FIGURES_PROGRESS_EVERY", 3)
+    told.clear()
+    reports.report_cards(tiny, 2562, progress=lambda done, total: told.append((done, total)))
+    assert told == [(0, 4), (3, 4), (4, 4)]
+
+
+# Rendered by worker processes (here one card a rendering: 4 renderings, 2 workers) or in this process, the ZIP
+# holds the same entries in card order, each a one-page PDF with the same text, and the progress is told the same.
+def test_cards_zip_in_worker_processes_equals_one_process(tiny, monkeypatch):
+    cards = reports.report_cards(tiny, 2562)
+    pools = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "CARDS_PER_RENDERING", 1)
+    monkeypatch.setattr(documents, "ProcessPoolExecutor", CountedPool)
+    entries, told = {}, {1: [], 2: []}
+    for workers in (1, 2):
+        data = documents.cards_zip(cards, 2562, "th", False, workers=workers,
+                                   progress=lambda done, total, w=workers: told[w].append((done, total)))
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            entries[workers] = [(n, pdf_text(z.read(n))) for n in z.namelist()]
+    assert pools == [2]
+    assert [name for name, _ in entries[2]] == [f"2562_{code}.pdf" for code in ("D01", "D02", "DEPA", "DEPN")]
+    assert entries[2] == entries[1]
+    assert {pages for _, (pages, _) in entries[2]} == {1}
+    assert told[1] == told[2] == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
 # --- the BMA demo: documents written once by the CLI for the whole module ------------------------
