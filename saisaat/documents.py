@@ -18,13 +18,11 @@ from __future__ import annotations
 import base64
 import io
 import math
-import multiprocessing
 import os
 import re
 import threading
 import zipfile
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -691,9 +689,10 @@ def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool,
     """One PDF per unit in a ZIP, rendered CARDS_PER_RENDERING at a time, each rendering split at each
     card's title (its h1 bookmark; a card that ran over a page would keep all its pages), each PDF
     embedding only its own glyphs. From PARALLEL_FROM renderings on, `workers` processes (default: one
-    per core) render them while this one writes each card's HTML and the ZIP, in card order, with a
-    bounded number of renderings in flight. `progress(done, total)` is called as each rendering is written."""
-    from saisaat.pdf import html_to_pdf_parts
+    per core; pdf.RenderWorkers) render them while this one writes each card's HTML and the ZIP, in card
+    order, with IN_FLIGHT_PER_WORKER renderings at most handed to each. `progress(done, total)` is called
+    as each rendering is written."""
+    from saisaat.pdf import RenderWorkers, html_to_pdf_parts
     chunks = [cards[start:start + CARDS_PER_RENDERING] for start in range(0, len(cards), CARDS_PER_RENDERING)]
     workers = render_workers() if workers is None else workers
     buf = io.BytesIO()
@@ -713,23 +712,21 @@ def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool,
             for chunk, page in zip(chunks, html):
                 write(chunk, html_to_pdf_parts(page))
         else:
-            # 'spawn': never fork a threaded server (Streamlit); a worker gets HTML, returns PDF bytes
-            with ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
-                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+            with RenderWorkers(min(workers, len(chunks))) as pool:
+                # rendering k goes to worker k mod n, which answers in order: the ZIP is written in card order
                 pending: deque = deque()
-                try:
-                    for chunk, page in zip(chunks, html):
-                        pending.append((chunk, pool.submit(html_to_pdf_parts, page)))
-                        if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                            write(*_finished(pending.popleft()))
-                    while pending:
-                        write(*_finished(pending.popleft()))
-                except BaseException:   # a failed rendering (or the page left): nothing more is rendered
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+
+                def write_oldest() -> None:
+                    worker, chunk = pending.popleft()
+                    write(chunk, pool.result(worker))
+
+                for k, (chunk, page) in enumerate(zip(chunks, html)):
+                    if len(pending) >= len(pool) * IN_FLIGHT_PER_WORKER:
+                        write_oldest()
+                    pool.submit(k % len(pool), page)
+                    pending.append((k % len(pool), chunk))
+                while pending:
+                    write_oldest()
     return buf.getvalue()
 
 
-def _finished(item: tuple[list[ReportCard], Future]) -> tuple[list[ReportCard], list[bytes]]:
-    chunk, future = item
-    return chunk, future.result()

@@ -27,7 +27,6 @@ import sys
 import time
 import unicodedata
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -41,7 +40,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fixture import build_tiny, rename
-from saisaat import analytics, documents, fonts, reports
+from saisaat import analytics, documents, fonts, pdf, reports
 from saisaat.db import Database
 from saisaat.demo import build_demo
 from saisaat.fiscal import format_date_long
@@ -306,13 +305,13 @@ def test_cards_zip_in_worker_processes_equals_one_process(tiny, monkeypatch):
     cards = reports.report_cards(tiny, 2562)
     pools = []
 
-    class CountedPool(ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            pools.append(kwargs["max_workers"])
-            super().__init__(*args, **kwargs)
+    class CountedWorkers(pdf.RenderWorkers):
+        def __init__(self, n):
+            pools.append(n)
+            super().__init__(n)
 
     monkeypatch.setattr(documents, "CARDS_PER_RENDERING", 1)
-    monkeypatch.setattr(documents, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(pdf, "RenderWorkers", CountedWorkers)
     entries, told = {}, {1: [], 2: []}
     for workers in (1, 2):
         data = documents.cards_zip(cards, 2562, "th", False, workers=workers,
