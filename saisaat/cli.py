@@ -214,43 +214,47 @@ CARDS_TARGET_S = 600   # every unit's card at national scale (8,000 units), issu
 
 
 def _report_cards(db, args, started: float) -> None:
-    """Every unit's card as a ZIP (or `--sample N` units spread over the list), timed: the figures, the
-    rendering, cards a second and, for a sample, the whole list at that rate beside the target."""
+    """Every unit's card as a ZIP (or `--sample N` units spread over the list), timed: the scores read, the
+    figures (prepared here while the workers render), the rendering, cards a second, the CPU a card and,
+    for a sample, the whole list at that rate beside the target."""
     from saisaat import analytics, documents, labels, reports
     everyone = analytics.assessed(db.query("unit_scores", fiscal_year=args.fiscal_year, inspection_round=None))
     everyone = everyone["unit_code"].tolist()
     units = everyone if not args.sample else everyone[::max(1, len(everyone) // args.sample)][:args.sample]
+    total, each = reports.report_cards_one_by_one(db, args.fiscal_year, args.lang, units=units)
+    read_s = time.perf_counter() - started
+    figures_s = 0.0
 
-    read_s = []   # when the year's scores were read (the figures' progress at 0)
+    def timed(cards):
+        nonlocal figures_s
+        while True:
+            at = time.perf_counter()
+            card = next(cards, None)
+            figures_s += time.perf_counter() - at
+            if card is None:
+                return
+            yield card
 
-    def told(stage):
-        step = max(1, len(units) // 10)
+    def told(done, n):
+        if done % max(1, n // 10) < documents.CARDS_PER_RENDERING or done == n:
+            print(f"  written: {done:,} of {n:,}", file=sys.stderr, flush=True)
 
-        def tell(done, total):
-            if done == 0 and not read_s:
-                read_s.append(time.perf_counter() - started)
-            if done % step == 0 or done == total:
-                print(f"  {stage}: {done:,} of {total:,}", file=sys.stderr, flush=True)
-        return tell
-
-    cards = reports.report_cards(db, args.fiscal_year, args.lang, units=units, progress=told("figures"))
-    figures_s = time.perf_counter() - started
     workers = documents.render_workers() if args.workers is None else args.workers
     path = args.out / f"report_cards_{args.fiscal_year}_{args.lang}.zip"
-    path.write_bytes(documents.cards_zip(cards, args.fiscal_year, args.lang, labels.is_demo(db),
-                                         progress=told("written"), workers=workers))
+    path.write_bytes(documents.cards_zip(timed(each), args.fiscal_year, args.lang, labels.is_demo(db),
+                                         progress=told, workers=workers, total=total))
     total_s = time.perf_counter() - started
     own, workers_cpu = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    print(f"{path} ({len(cards):,} units)")
+    print(f"{path} ({total:,} units)")
     where = f"{workers} worker processes" if workers > 1 else "in this process"
-    print(f"scores read {read_s[0]:.1f} s, figures {figures_s - read_s[0]:.1f} s, rendering {total_s - figures_s:.1f} s "
-          f"({where}), {total_s:.1f} s in all, {len(cards) / total_s:.1f} cards/s; CPU a card: "
-          f"{1000 * (own.ru_utime + own.ru_stime) / len(cards):.0f} ms here, "
-          f"{1000 * (workers_cpu.ru_utime + workers_cpu.ru_stime) / len(cards):.0f} ms in the workers")
-    if len(cards) < len(everyone):
-        whole = read_s[0] + (total_s - read_s[0]) * len(everyone) / len(cards)
+    print(f"scores read {read_s:.1f} s, figures {figures_s:.1f} s, rendering and writing {total_s - read_s - figures_s:.1f} s "
+          f"({where}), {total_s:.1f} s in all, {total / total_s:.1f} cards/s; CPU a card: "
+          f"{1000 * (own.ru_utime + own.ru_stime) / total:.0f} ms here, "
+          f"{1000 * (workers_cpu.ru_utime + workers_cpu.ru_stime) / total:.0f} ms in the workers")
+    if total < len(everyone):
+        whole = read_s + (total_s - read_s) * len(everyone) / total
         print(f"all {len(everyone):,} units at this rate: about {whole:.0f} s (the scores read once, the rest "
-              f"{len(everyone) / len(cards):.1f} times as long; target at national scale: <= {CARDS_TARGET_S} s)")
+              f"{len(everyone) / total:.1f} times as long; target at national scale: <= {CARDS_TARGET_S} s)")
 
 
 def _print_problems(problems) -> None:

@@ -23,6 +23,8 @@ import re
 import threading
 import zipfile
 from collections import deque
+from collections.abc import Iterable
+from itertools import islice
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -684,16 +686,21 @@ def render_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool,
-              progress=lambda done, total: None, workers: int | None = None) -> bytes:
+def cards_zip(cards: Iterable[ReportCard], fiscal_year: int, lang: str, demo: bool,
+              progress=lambda done, total: None, workers: int | None = None, total: int | None = None) -> bytes:
     """One PDF per unit in a ZIP, rendered CARDS_PER_RENDERING at a time, each rendering split at each
     card's title (its h1 bookmark; a card that ran over a page would keep all its pages), each PDF
     embedding only its own glyphs. From PARALLEL_FROM renderings on, `workers` processes (default: one
     per core; pdf.RenderWorkers) render them while this one writes each card's HTML and the ZIP, in card
     order, with IN_FLIGHT_PER_WORKER renderings at most handed to each. `progress(done, total)` is called
-    as each rendering is written."""
+    as each rendering is written. `cards` may be an iterator (reports.report_cards_one_by_one, then `total`
+    says how many): each rendering's cards are taken from it as the rendering is handed on, so the workers
+    render the first while the rest are prepared."""
     from saisaat.pdf import RenderWorkers, html_to_pdf_parts
-    chunks = [cards[start:start + CARDS_PER_RENDERING] for start in range(0, len(cards), CARDS_PER_RENDERING)]
+    total = len(cards) if total is None else total
+    remaining = iter(cards)
+    chunks = iter(lambda: list(islice(remaining, CARDS_PER_RENDERING)), [])
+    renderings = -(-total // CARDS_PER_RENDERING)
     workers = render_workers() if workers is None else workers
     buf = io.BytesIO()
     done = 0
@@ -705,14 +712,13 @@ def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool,
             for card, part in zip(chunk, parts):
                 z.writestr(f"{fiscal_year}_{card.unit_code}.pdf", part)
             done += len(chunk)
-            progress(done, len(cards))
+            progress(done, total)
 
-        html = (cards_html(chunk, fiscal_year, lang, demo) for chunk in chunks)
-        if workers <= 1 or len(chunks) < PARALLEL_FROM:
-            for chunk, page in zip(chunks, html):
-                write(chunk, html_to_pdf_parts(page))
+        if workers <= 1 or renderings < PARALLEL_FROM:
+            for chunk in chunks:
+                write(chunk, html_to_pdf_parts(cards_html(chunk, fiscal_year, lang, demo)))
         else:
-            with RenderWorkers(min(workers, len(chunks))) as pool:
+            with RenderWorkers(min(workers, renderings)) as pool:
                 # rendering k goes to worker k mod n, which answers in order: the ZIP is written in card order
                 pending: deque = deque()
 
@@ -720,7 +726,8 @@ def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool,
                     worker, chunk = pending.popleft()
                     write(chunk, pool.result(worker))
 
-                for k, (chunk, page) in enumerate(zip(chunks, html)):
+                for k, chunk in enumerate(chunks):
+                    page = cards_html(chunk, fiscal_year, lang, demo)
                     if len(pending) >= len(pool) * IN_FLIGHT_PER_WORKER:
                         write_oldest()
                     pool.submit(k % len(pool), page)

@@ -5,6 +5,7 @@ renderers in documents.py only lay them out.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -132,14 +133,17 @@ class ReportCard:
     draft: bool = False               # the year's results shown include drafts (a draft watermark)
 
 
-FIGURES_PROGRESS_EVERY = 200   # cards between two progress reports while their figures are prepared
-
-
 def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
-                 max_losses: int = 10, progress=lambda done, total: None) -> list[ReportCard]:
-    """One card per unit assessed in the year (or the units asked for), peers = same kind.
-    `progress(done, total)` is told once the year's scores are read (done 0), every FIGURES_PROGRESS_EVERY
-    cards and at the end."""
+                 max_losses: int = 10) -> list[ReportCard]:
+    """One card per unit assessed in the year (or the units asked for), peers = same kind."""
+    return list(report_cards_one_by_one(db, fiscal_year, lang, units, max_losses)[1])
+
+
+def report_cards_one_by_one(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
+                            max_losses: int = 10) -> tuple[int, Iterator[ReportCard]]:
+    """report_cards() as (how many, the cards one at a time): the year's scores are read now, each card's
+    figures when the iterator reaches it, so that rendering the first cards need not wait for the last
+    (documents.cards_zip). `db` stays open until the iterator is done."""
     names = labels.unit_names(db, lang)
     ind_names = labels.indicator_names(db, lang)
     unit_table = db.query("units_by_code")
@@ -172,57 +176,55 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
     round_losses: dict[tuple[str, int], analytics.IndicatorLosses] = {}
     round_points: dict[int, pd.DataFrame] = {}
 
-    cards = []
-    progress(0, len(wanted))   # the year's scores read: each card's figures next
-    for code in wanted:
-        kind = kind_of[code]
-        if kind not in kinds:
-            kinds[kind] = _KindFigures(unit_table[unit_table["unit_kind"] == kind]["unit_code"], scores,
-                                       objective_scores, points, scored_in_round)
-        figures = kinds[kind]
-        mine = mine_scores.of(code)
-        pct = float(mine["score_pct"].iloc[0]) if len(mine) and pd.notna(mine["score_pct"].iloc[0]) else None
-        profile = figures.profiles.of(code)
-        profile["objective"] = _labelled(profile["objective_no"], objective_labels)
-        missing = tuple(r for r in round_scores
-                        if scored_in_round[r].get(code, 0) == 0 and figures.scored_in_round[r] > 0)
-        scored_rounds = [r for r in inspected if r not in missing]
-        # a unit with one round of results is compared with its peers' points in that round
-        losses_of = figures.losses
-        if missing and len(scored_rounds) == 1:
-            r = scored_rounds[0]
-            if r not in round_points:
-                round_points[r] = db.query("unit_indicator_points", fiscal_year=fiscal_year, inspection_round=r)
-            if (kind, r) not in round_losses:
-                round_losses[kind, r] = analytics.IndicatorLosses(round_points[r], figures.peers)
-            losses_of = round_losses[kind, r]
-        all_losses = losses_of.of(code)
-        all_losses = all_losses[all_losses["lost_points"] > 0]
-        losses = all_losses.head(max_losses).copy()
-        losses["indicator"] = _labelled(losses["indicator_code"], ind_names)
-        mine_points = figures.points.of(code)
-        per_round = (mine_points["max_points_expected"] / 2).unique()
-        trend = mine_trend.of(code)[["fiscal_year", "score_pct", "framework_id"]]
-        prev = trend[trend["fiscal_year"] == fiscal_year - 1]["score_pct"]
-        prev_pct = float(prev.iloc[0]) if len(prev) else None
-        changes = pd.DataFrame(columns=["objective", "previous_pct", "score_pct", "change_pct"])
-        if same_framework:
-            changes = _objective_changes(mine_objectives.of(code), mine_previous.of(code), objective_labels)
-        cards.append(ReportCard(
-            unit_code=code, unit_name=names.get(code, code), unit_kind=kind, score_pct=pct,
-            standing=figures.standings.of(code), peer_label=kind_names.get(kind, kind),
-            profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
-            change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
-            objective_changes=changes, num_losses=len(all_losses),
-            points=_number(mine["points"]), max_points=_number(mine["max_points"]),
-            num_indicators=len(mine_points),
-            max_points_per_round=float(per_round[0]) if len(per_round) == 1 else None,
-            missing_rounds=missing, organisation=organisation, proper_names=proper_names,
-            draft=draft,
-        ))
-        if len(cards) % FIGURES_PROGRESS_EVERY == 0 or len(cards) == len(wanted):
-            progress(len(cards), len(wanted))
-    return cards
+    def each() -> Iterator[ReportCard]:
+        for code in wanted:
+            kind = kind_of[code]
+            if kind not in kinds:
+                kinds[kind] = _KindFigures(unit_table[unit_table["unit_kind"] == kind]["unit_code"], scores,
+                                           objective_scores, points, scored_in_round)
+            figures = kinds[kind]
+            mine = mine_scores.of(code)
+            pct = float(mine["score_pct"].iloc[0]) if len(mine) and pd.notna(mine["score_pct"].iloc[0]) else None
+            profile = figures.profiles.of(code)
+            profile["objective"] = _labelled(profile["objective_no"], objective_labels)
+            missing = tuple(r for r in round_scores
+                            if scored_in_round[r].get(code, 0) == 0 and figures.scored_in_round[r] > 0)
+            scored_rounds = [r for r in inspected if r not in missing]
+            # a unit with one round of results is compared with its peers' points in that round
+            losses_of = figures.losses
+            if missing and len(scored_rounds) == 1:
+                r = scored_rounds[0]
+                if r not in round_points:
+                    round_points[r] = db.query("unit_indicator_points", fiscal_year=fiscal_year, inspection_round=r)
+                if (kind, r) not in round_losses:
+                    round_losses[kind, r] = analytics.IndicatorLosses(round_points[r], figures.peers)
+                losses_of = round_losses[kind, r]
+            all_losses = losses_of.of(code)
+            all_losses = all_losses[all_losses["lost_points"] > 0]
+            losses = all_losses.head(max_losses).copy()
+            losses["indicator"] = _labelled(losses["indicator_code"], ind_names)
+            mine_points = figures.points.of(code)
+            per_round = (mine_points["max_points_expected"] / 2).unique()
+            trend = mine_trend.of(code)[["fiscal_year", "score_pct", "framework_id"]]
+            prev = trend[trend["fiscal_year"] == fiscal_year - 1]["score_pct"]
+            prev_pct = float(prev.iloc[0]) if len(prev) else None
+            changes = pd.DataFrame(columns=["objective", "previous_pct", "score_pct", "change_pct"])
+            if same_framework:
+                changes = _objective_changes(mine_objectives.of(code), mine_previous.of(code), objective_labels)
+            yield ReportCard(
+                unit_code=code, unit_name=names.get(code, code), unit_kind=kind, score_pct=pct,
+                standing=figures.standings.of(code), peer_label=kind_names.get(kind, kind),
+                profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
+                change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
+                objective_changes=changes, num_losses=len(all_losses),
+                points=_number(mine["points"]), max_points=_number(mine["max_points"]),
+                num_indicators=len(mine_points),
+                max_points_per_round=float(per_round[0]) if len(per_round) == 1 else None,
+                missing_rounds=missing, organisation=organisation, proper_names=proper_names,
+                draft=draft,
+            )
+
+    return len(wanted), each()
 
 
 class _KindFigures:

@@ -287,18 +287,6 @@ def test_report_card_change_within_a_framework(tiny):
     assert card.losses["peer_median_points"].isna().all()
 
 
-# The figures' progress, for a page's bar: once the year's scores are read (0 of 4), then every
-# FIGURES_PROGRESS_EVERY cards and at the end.
-def test_report_cards_tell_their_progress(tiny, monkeypatch):
-    told = []
-    reports.report_cards(tiny, 2562, progress=lambda done, total: told.append((done, total)))
-    assert told == [(0, 4), (4, 4)]
-    monkeypatch.setattr(reports, "FIGURES_PROGRESS_EVERY", 3)
-    told.clear()
-    reports.report_cards(tiny, 2562, progress=lambda done, total: told.append((done, total)))
-    assert told == [(0, 4), (3, 4), (4, 4)]
-
-
 # Rendered by worker processes (here one card a rendering: 4 renderings, 2 workers) or in this process, the ZIP
 # holds the same entries in card order, each a one-page PDF with the same text, and the progress is told the same.
 def test_cards_zip_in_worker_processes_equals_one_process(tiny, monkeypatch):
