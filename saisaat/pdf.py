@@ -172,7 +172,10 @@ def serve() -> None:
             reply = (True, html_to_pdf_parts(html))
         except Exception as exc:   # told to the parent, which raises it
             reply = (False, f"{type(exc).__name__}: {exc}")
-        _send(replies, reply)
+        try:
+            _send(replies, reply)
+        except BrokenPipeError:    # the parent has gone (stopped, or its page left): nothing more to do
+            return
 
 
 if __name__ == "__main__":
