@@ -5,6 +5,7 @@ with different numbers of indicators compare fairly. Missing results are left ou
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,7 +33,15 @@ def mean_pct(values) -> float | None:
 
 def median_pct(values) -> float | None:
     """The median, rounded half up to 0.01 exactly (the mean of the two middle values when even)."""
-    vals = sorted(_exact(values))
+    return _median_exact(sorted(_exact(values)))
+
+
+def _exact_or_none(values) -> list[Decimal | None]:
+    return [Decimal(str(v)) if pd.notna(v) else None for v in values]
+
+
+def _median_exact(vals: list[Decimal]) -> float | None:
+    """median_pct() of sorted exact values."""
     if not vals:
         return None
     mid = len(vals) // 2
@@ -161,17 +170,31 @@ class Standing:
 
 
 def standing(group_scores: pd.DataFrame, unit_code: str) -> Standing:
-    s = assessed(group_scores)
-    me = s.loc[s["unit_code"] == unit_code, "score_pct"]
-    median = median_pct(s["score_pct"])
-    if me.empty:
-        return Standing(None, len(s), None, median)
-    mine = float(me.iloc[0])
-    scores = s["score_pct"].astype(float)
-    rank = int((scores > mine).sum()) + 1
-    others = len(s) - 1
-    pct = round(100 * float((scores < mine).sum()) / others, 1) if others else None
-    return Standing(rank, len(s), pct, median)
+    return Standings(group_scores).of(unit_code)
+
+
+class Standings:
+    """standing() of every unit of one group, the group's scores sorted once (a report card per unit of
+    a kind of thousands asks for each of them)."""
+
+    def __init__(self, group_scores: pd.DataFrame):
+        s = assessed(group_scores)
+        self._median = median_pct(s["score_pct"])
+        self._sorted = np.sort(s["score_pct"].astype(float).to_numpy())
+        self._scores: dict[str, float] = {}
+        for code, pct in zip(s["unit_code"].tolist(), s["score_pct"].astype(float).tolist()):
+            self._scores.setdefault(code, pct)   # a unit's first row, as a filter's iloc[0]
+
+    def of(self, unit_code: str) -> Standing:
+        n = len(self._sorted)
+        mine = self._scores.get(unit_code)
+        if mine is None:
+            return Standing(None, n, None, self._median)
+        rank = n - int(np.searchsorted(self._sorted, mine, side="right")) + 1   # peers scoring more, + 1
+        below = int(np.searchsorted(self._sorted, mine, side="left"))
+        others = n - 1
+        pct = round(100 * float(below) / others, 1) if others else None
+        return Standing(rank, n, pct, self._median)
 
 
 RANKED_ALL_UP_TO = 100  # a ranking this long or shorter is drawn whole (the BMA: 70 units)
@@ -251,15 +274,74 @@ def page_of(frame: pd.DataFrame, page: int, size: int | None = None) -> tuple[pd
     return rows, (start + 1 if len(rows) else 0), start + len(rows), pages
 
 
+class RowsByUnit:
+    """A frame's rows one unit at a time, found by position: the frame sorted by unit once (each unit's rows
+    in their order), so a unit's rows cost a slice, not a filter of the whole frame."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame.sort_values("unit_code", kind="stable")
+        codes = self.frame["unit_code"].tolist()
+        self._bounds: dict[str, tuple[int, int]] = {}
+        start = 0
+        for i in range(1, len(codes) + 1):
+            if i == len(codes) or codes[i] != codes[start]:
+                self._bounds[codes[start]] = (start, i)
+                start = i
+
+    def of(self, unit_code: str) -> pd.DataFrame:
+        a, b = self._bounds.get(unit_code, (0, 0))
+        return self.frame.iloc[a:b]
+
+
+def _without(values: list, own: list) -> list:
+    """Sorted `values` with one occurrence of each of `own` taken out (a unit's own values from its peers')."""
+    if not own:
+        return values
+    rest = list(values)
+    for v in own:
+        del rest[bisect_left(rest, v)]
+    return rest
+
+
 def objective_profile(objective_scores: pd.DataFrame, peer_codes, unit_code: str) -> pd.DataFrame:
     """Per objective: the unit's score_pct and the median of its peers (the unit excluded)."""
-    s = objective_scores[objective_scores["unit_code"].isin(list(peer_codes))]
-    mine = s[s["unit_code"] == unit_code][["objective_no", "theme_code", "score_pct"]]
-    others = s[s["unit_code"] != unit_code]
-    med = (others.groupby("objective_no")["score_pct"].agg(median_pct)
-           .rename("peer_median_pct").reset_index())
-    out = mine.merge(med, on="objective_no", how="outer")
-    return out.sort_values("objective_no").reset_index(drop=True)
+    return ObjectiveProfiles(objective_scores, peer_codes).of(unit_code)
+
+
+class ObjectiveProfiles:
+    """objective_profile() of every unit of one peer group: each objective's scores sorted once, and a unit's
+    own score taken out of them by position (the same medians as the others' scores taken afresh)."""
+
+    def __init__(self, objective_scores: pd.DataFrame, peer_codes=None):
+        s = objective_scores if peer_codes is None else \
+            objective_scores[objective_scores["unit_code"].isin(list(peer_codes))]
+        self._rows = RowsByUnit(s[["unit_code", "objective_no", "theme_code", "score_pct"]])
+        by_objective = s.groupby("objective_no")["score_pct"]
+        self._values = {no: sorted(_exact(v)) for no, v in by_objective}
+        self._num_rows = by_objective.size().to_dict()
+        self._dtype = s["objective_no"].dtype
+
+    def of(self, unit_code: str) -> pd.DataFrame:
+        mine = self._rows.of(unit_code)
+        own_nos = mine["objective_no"].tolist()
+        # an objective has a peer median when another unit has a row for it (a median of none is None)
+        with_peers = {no for no, n in self._num_rows.items() if n > own_nos.count(no)}
+        nos = sorted(set(own_nos) | with_peers)
+        own = {no: [] for no in nos}
+        for no, pct in zip(own_nos, _exact_or_none(mine["score_pct"])):
+            if pct is not None:
+                own[no].append(pct)
+        medians = [_median_exact(_without(self._values[no], own[no])) if no in with_peers else None for no in nos]
+        by_no = {no: (theme, pct) for no, theme, pct in
+                 zip(own_nos, mine["theme_code"].tolist(), mine["score_pct"].tolist())}
+        return pd.DataFrame({
+            "objective_no": pd.array(nos, dtype=self._dtype),
+            "theme_code": pd.array([by_no[no][0] if no in by_no else None for no in nos],
+                                   dtype=mine["theme_code"].dtype),
+            "score_pct": pd.array([by_no[no][1] if no in by_no else None for no in nos],
+                                  dtype=mine["score_pct"].dtype),
+            "peer_median_pct": medians,
+        })
 
 
 def indicator_losses(indicator_points: pd.DataFrame, peer_codes, unit_code: str) -> pd.DataFrame:
@@ -268,23 +350,54 @@ def indicator_losses(indicator_points: pd.DataFrame, peer_codes, unit_code: str)
     Sorted by points lost (most first); an indicator with no result has lost_points null and
     sorts last: it is missing, not zero.
     """
-    s = indicator_points[indicator_points["unit_code"].isin(list(peer_codes))].copy()
-    s["full"] = (s["points"] >= s["max_points"]) & s["points"].notna()
-    others = s[(s["unit_code"] != unit_code) & s["points"].notna()]
-    peer = others.groupby("indicator_code").agg(
-        peer_median_points=("points", "median"),
-        num_peers=("points", "size"),
-        num_peers_full=("full", "sum"),
-    ).reset_index()
-    mine = s[s["unit_code"] == unit_code][
-        ["indicator_code", "objective_no", "value", "points", "max_points", "max_points_expected"]]
-    out = mine.merge(peer, on="indicator_code", how="left")
-    out["lost_points"] = out["max_points"] - out["points"]
-    out["peers_full_pct"] = (100 * out["num_peers_full"] / out["num_peers"]).astype(float).round(1)
-    out["peer_median_points"] = out["peer_median_points"].astype(float).round(2)
-    out = out.sort_values(["lost_points", "indicator_code"], ascending=[False, True],
-                          na_position="last")
-    return out.drop(columns=["num_peers_full"]).reset_index(drop=True)
+    return IndicatorLosses(indicator_points, peer_codes).of(unit_code)
+
+
+class IndicatorLosses:
+    """indicator_losses() of every unit of one peer group, computed for all of them at once (one row per unit ×
+    indicator, as unit_indicator_points): each indicator's scored points sorted once, each row's peer median
+    read from them with the row's own points left out by position, the rows sorted once; a unit's losses
+    are then a slice."""
+
+    COLUMNS = ["indicator_code", "objective_no", "value", "points", "max_points", "max_points_expected"]
+
+    def __init__(self, indicator_points: pd.DataFrame, peer_codes=None):
+        s = indicator_points if peer_codes is None else \
+            indicator_points[indicator_points["unit_code"].isin(list(peer_codes))]
+        s = s[["unit_code"] + self.COLUMNS].reset_index(drop=True)
+        points = s["points"].to_numpy(dtype=float)
+        scored = ~np.isnan(points)
+        full = scored & (points >= s["max_points"].to_numpy(dtype=float))
+        median = np.full(len(s), np.nan)
+        num_peers = np.zeros(len(s))
+        num_full = np.zeros(len(s))
+        for rows in s.groupby("indicator_code", sort=False).indices.values():
+            values = np.sort(points[rows][scored[rows]])
+            own = scored[rows]
+            num_peers[rows] = len(values) - own
+            num_full[rows] = full[rows].sum() - full[rows]
+            # the others' values: position j of them is values[j], or values[j + 1] from the row's own onwards
+            at = np.where(own, np.searchsorted(values, np.where(own, points[rows], 0.0)), len(values))
+            m = (len(values) - own).astype(int)
+            others = lambda j: values[np.minimum(j + (j >= at), max(len(values) - 1, 0))]  # noqa: E731
+            k = m // 2
+            if len(values):
+                middle = np.where(m % 2 == 1, others(k), (others(np.maximum(k - 1, 0)) + others(k)) / 2)
+                median[rows] = np.where(m > 0, middle, np.nan)
+        none = num_peers == 0
+        out = s.assign(peer_median_points=median.round(2),
+                       num_peers=np.where(none, np.nan, num_peers))
+        out["lost_points"] = out["max_points"] - out["points"]
+        out["peers_full_pct"] = np.where(none, np.nan, 100 * num_full / np.where(none, 1, num_peers)).round(1)
+        out = out.sort_values(["unit_code", "lost_points", "indicator_code"], ascending=[True, False, True],
+                              na_position="last", kind="stable")
+        self._rows = RowsByUnit(out)
+
+    def of(self, unit_code: str) -> pd.DataFrame:
+        out = self._rows.of(unit_code).drop(columns="unit_code").reset_index(drop=True)
+        if out["num_peers"].notna().all():   # a count, as a count is (none missing)
+            out["num_peers"] = out["num_peers"].astype("int64")
+        return out
 
 
 def band_by_year(by_year: pd.DataFrame, codes=None) -> pd.DataFrame:

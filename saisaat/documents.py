@@ -18,10 +18,15 @@ from __future__ import annotations
 import base64
 import io
 import math
+import os
 import re
 import threading
 import zipfile
+from collections import deque
+from collections.abc import Iterable
+from itertools import islice
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -114,6 +119,13 @@ class Wording:
         if at < len(text):
             runs.append(Run(text[at:]))
         return Text(tuple(runs))
+
+
+@lru_cache(maxsize=8)
+def wording_of(names: tuple[str, ...], size_pt: float, limit_pt: float) -> Wording:
+    """One Wording per set of names and size: every card of a rendering shares the document's names (8,000 units'
+    at national scale, each measured to choose which to keep whole)."""
+    return Wording(names, size_pt, limit_pt)
 
 
 def _longest_unbreakable(text: Text, size_pt: float, bold: bool = False) -> float:
@@ -567,8 +579,8 @@ def card_context(card: ReportCard, fiscal_year: int, lang: str, demo: bool) -> d
     how many it shows)."""
     T = lambda key, **v: t(key, lang, **v)  # noqa: E731
     org = card.organisation
-    wording = Wording(card.proper_names, 15, 0.3 * CARD_WIDTH_PT)
-    table_wording = Wording(card.proper_names, CARD_TABLE_PT, 0.3 * CARD_WIDTH_PT)
+    wording = wording_of(tuple(card.proper_names), 15, 0.3 * CARD_WIDTH_PT)
+    table_wording = wording_of(tuple(card.proper_names), CARD_TABLE_PT, 0.3 * CARD_WIDTH_PT)
     st = card.standing
     notes = []
     if card.max_points_per_round is not None:
@@ -662,22 +674,66 @@ def cards_pdf(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) 
 
 CARDS_PER_RENDERING = 10   # cards rendered at once for a ZIP: memory stays flat at national size, and the
 # progress moves every few seconds (70 BMA cards took the same time as 7 renderings of 10 as in one)
+PARALLEL_FROM = 3          # renderings: fewer are rendered here, more by worker processes (one per core)
+IN_FLIGHT_PER_WORKER = 2   # renderings handed to each worker at a time (their HTML and PDFs held in memory)
 
 
-def cards_zip(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool,
-              progress=lambda done, total: None) -> bytes:
+def render_workers() -> int:
+    """Worker processes for rendering: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:   # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def cards_zip(cards: Iterable[ReportCard], fiscal_year: int, lang: str, demo: bool,
+              progress=lambda done, total: None, workers: int | None = None, total: int | None = None) -> bytes:
     """One PDF per unit in a ZIP, rendered CARDS_PER_RENDERING at a time, each rendering split at each
     card's title (its h1 bookmark; a card that ran over a page would keep all its pages), each PDF
-    embedding only its own glyphs. `progress(done, total)` is called after each rendering."""
-    from saisaat.pdf import html_to_pdf_parts
+    embedding only its own glyphs. From PARALLEL_FROM renderings on, `workers` processes (default: one
+    per core; pdf.RenderWorkers) render them while this one writes each card's HTML and the ZIP, in card
+    order, with IN_FLIGHT_PER_WORKER renderings at most handed to each. `progress(done, total)` is called
+    as each rendering is written. `cards` may be an iterator (reports.report_cards_one_by_one, then `total`
+    says how many): each rendering's cards are taken from it as the rendering is handed on, so the workers
+    render the first while the rest are prepared."""
+    from saisaat.pdf import RenderWorkers, html_to_pdf_parts
+    total = len(cards) if total is None else total
+    remaining = iter(cards)
+    chunks = iter(lambda: list(islice(remaining, CARDS_PER_RENDERING)), [])
+    renderings = -(-total // CARDS_PER_RENDERING)
+    workers = render_workers() if workers is None else workers
     buf = io.BytesIO()
+    done = 0
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for start in range(0, len(cards), CARDS_PER_RENDERING):
-            chunk = cards[start:start + CARDS_PER_RENDERING]
-            parts = html_to_pdf_parts(cards_html(chunk, fiscal_year, lang, demo))
+        def write(chunk: list[ReportCard], parts: list[bytes]) -> None:
+            nonlocal done
             if len(parts) != len(chunk):
                 raise RuntimeError(f"expected {len(chunk)} cards, found {len(parts)} card pages")
             for card, part in zip(chunk, parts):
                 z.writestr(f"{fiscal_year}_{card.unit_code}.pdf", part)
-            progress(start + len(chunk), len(cards))
+            done += len(chunk)
+            progress(done, total)
+
+        if workers <= 1 or renderings < PARALLEL_FROM:
+            for chunk in chunks:
+                write(chunk, html_to_pdf_parts(cards_html(chunk, fiscal_year, lang, demo)))
+        else:
+            with RenderWorkers(min(workers, renderings)) as pool:
+                # rendering k goes to worker k mod n, which answers in order: the ZIP is written in card order
+                pending: deque = deque()
+
+                def write_oldest() -> None:
+                    worker, chunk = pending.popleft()
+                    write(chunk, pool.result(worker))
+
+                for k, chunk in enumerate(chunks):
+                    page = cards_html(chunk, fiscal_year, lang, demo)
+                    if len(pending) >= len(pool) * IN_FLIGHT_PER_WORKER:
+                        write_oldest()
+                    pool.submit(k % len(pool), page)
+                    pending.append((k % len(pool), chunk))
+                while pending:
+                    write_oldest()
     return buf.getvalue()
+
+

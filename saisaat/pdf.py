@@ -11,7 +11,13 @@ the font draws it so.
 from __future__ import annotations
 
 import io
+import os
+import pickle
+import queue
 import re
+import subprocess
+import sys
+import threading
 from functools import lru_cache
 
 from fontTools.ttLib import TTFont
@@ -72,3 +78,105 @@ def html_to_pdf_parts(html: str, base_url: str | None = None) -> list[bytes]:
     starts = sorted(destination[0] for _, destination, _, _ in document.make_bookmark_tree())
     ends = starts[1:] + [len(document.pages)]
     return [document.copy(document.pages[a:b]).write_pdf() for a, b in zip(starts, ends)]
+
+
+# --- rendering in worker processes --------------------------------------------------------------------------
+# Each worker is `python -m saisaat.pdf`, started afresh (not forked: the Streamlit server is threaded) and not
+# through multiprocessing: a 'spawn' child imports the parent's __main__ module, and in the Streamlit server that
+# is the app's entry point (app.py), which would run again in every worker. A worker reads HTML documents and
+# answers each with its PDF parts, in order; both ways a message is an 8-byte length and a pickle of plain data.
+
+def _send(stream, value) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(8, "big"))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream):
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError
+    return pickle.loads(stream.read(int.from_bytes(header, "big")))
+
+
+class RenderWorkers:
+    """`n` worker processes rendering HTML to PDF parts (html_to_pdf_parts). `submit(i, html)` queues a document
+    on worker i; `result(i)` waits for worker i's oldest unanswered document's parts. Close when done (a `with`)."""
+
+    def __init__(self, n: int):
+        from saisaat import ROOT
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        self._procs = [subprocess.Popen([sys.executable, "-m", "saisaat.pdf"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, env=env, cwd=ROOT) for _ in range(n)]
+
+    def __len__(self) -> int:
+        return len(self._procs)
+
+    def submit(self, i: int, html: str) -> None:
+        _send(self._procs[i].stdin, html)
+
+    def result(self, i: int) -> list[bytes]:
+        try:
+            ok, value = _receive(self._procs[i].stdout)
+        except EOFError:
+            raise RuntimeError(f"rendering worker {i} ended (exit code {self._procs[i].wait()})") from None
+        if not ok:
+            raise RuntimeError(f"rendering worker {i} failed: {value}")
+        return value
+
+    def __enter__(self) -> RenderWorkers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for proc in self._procs:
+            if exc[0] is not None:
+                proc.kill()
+            with _quietly():
+                proc.stdin.close()
+        for proc in self._procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            proc.stdout.close()
+
+
+class _quietly:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, *_):
+        return kind is not None and issubclass(kind, OSError)   # a pipe already closed by a killed worker
+
+
+def serve() -> None:
+    """A worker's loop: documents in on stdin, (True, parts) or (False, the error) out on stdout, in order.
+    Stdin is drained by a thread, so the parent never blocks on a full pipe while this one writes."""
+    requests, replies = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())   # anything printed goes to stderr, not into the replies
+    waiting: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        while True:
+            try:
+                waiting.put(_receive(requests))
+            except EOFError:
+                waiting.put(None)
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    while (html := waiting.get()) is not None:
+        try:
+            reply = (True, html_to_pdf_parts(html))
+        except Exception as exc:   # told to the parent, which raises it
+            reply = (False, f"{type(exc).__name__}: {exc}")
+        try:
+            _send(replies, reply)
+        except BrokenPipeError:    # the parent has gone (stopped, or its page left): nothing more to do
+            return
+
+
+if __name__ == "__main__":
+    serve()

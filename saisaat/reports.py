@@ -5,9 +5,11 @@ renderers in documents.py only lay them out.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from saisaat import analytics, labels
@@ -134,6 +136,14 @@ class ReportCard:
 def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
                  max_losses: int = 10) -> list[ReportCard]:
     """One card per unit assessed in the year (or the units asked for), peers = same kind."""
+    return list(report_cards_one_by_one(db, fiscal_year, lang, units, max_losses)[1])
+
+
+def report_cards_one_by_one(db: Database, fiscal_year: int, lang: str = "th", units: list[str] | None = None,
+                            max_losses: int = 10) -> tuple[int, Iterator[ReportCard]]:
+    """report_cards() as (how many, the cards one at a time): the year's scores are read now, each card's
+    figures when the iterator reaches it, so that rendering the first cards need not wait for the last
+    (documents.cards_zip). `db` stays open until the iterator is done."""
     names = labels.unit_names(db, lang)
     ind_names = labels.indicator_names(db, lang)
     unit_table = db.query("units_by_code")
@@ -152,76 +162,109 @@ def report_cards(db: Database, fiscal_year: int, lang: str = "th", units: list[s
     calendar = db.query("inspection_calendar_by_step")
     inspected = [r for r in (1, 2) if r not in pending_rounds(calendar, fiscal_year, None, today())]
     round_scores = {r: db.query("unit_scores", fiscal_year=fiscal_year, inspection_round=r) for r in inspected}
-    round_points = {}
     wanted = units or analytics.assessed(scores)["unit_code"].tolist()
     draft = labels.is_draft_year(db, fiscal_year)
     kind_names = labels.kind_labels(db, lang)
-    # each kind's rows once: every card of the kind reads its peers from these (thousands of units at national scale)
-    kind_rows = {}
+    kind_of = dict(zip(unit_table["unit_code"].tolist(), unit_table["unit_kind"].tolist()))
+    mine_scores, mine_objectives, mine_previous, mine_trend = (
+        analytics.RowsByUnit(frame) for frame in (scores, objective_scores, previous_objectives, by_year))
+    scored_in_round = {r: dict(zip(frame["unit_code"].tolist(), frame["num_scored"].tolist()))
+                       for r, frame in round_scores.items()}
+    # each kind's figures once (its units' scores, medians and ranks), then each of its cards reads its own:
+    # thousands of units of a kind at national scale
+    kinds: dict[str, _KindFigures] = {}
+    round_losses: dict[tuple[str, int], analytics.IndicatorLosses] = {}
+    round_points: dict[int, pd.DataFrame] = {}
 
-    def of_kind(kind: str, peer_codes) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        if kind not in kind_rows:
-            kind_rows[kind] = tuple(frame[frame["unit_code"].isin(peer_codes)]
-                                    for frame in (scores, objective_scores, points))
-        return kind_rows[kind]
+    def each() -> Iterator[ReportCard]:
+        for code in wanted:
+            kind = kind_of[code]
+            if kind not in kinds:
+                kinds[kind] = _KindFigures(unit_table[unit_table["unit_kind"] == kind]["unit_code"], scores,
+                                           objective_scores, points, scored_in_round)
+            figures = kinds[kind]
+            mine = mine_scores.of(code)
+            pct = float(mine["score_pct"].iloc[0]) if len(mine) and pd.notna(mine["score_pct"].iloc[0]) else None
+            profile = figures.profiles.of(code)
+            profile["objective"] = _labelled(profile["objective_no"], objective_labels)
+            missing = tuple(r for r in round_scores
+                            if scored_in_round[r].get(code, 0) == 0 and figures.scored_in_round[r] > 0)
+            scored_rounds = [r for r in inspected if r not in missing]
+            # a unit with one round of results is compared with its peers' points in that round
+            losses_of = figures.losses
+            if missing and len(scored_rounds) == 1:
+                r = scored_rounds[0]
+                if r not in round_points:
+                    round_points[r] = db.query("unit_indicator_points", fiscal_year=fiscal_year, inspection_round=r)
+                if (kind, r) not in round_losses:
+                    round_losses[kind, r] = analytics.IndicatorLosses(round_points[r], figures.peers)
+                losses_of = round_losses[kind, r]
+            all_losses = losses_of.of(code)
+            all_losses = all_losses[all_losses["lost_points"] > 0]
+            losses = all_losses.head(max_losses).copy()
+            losses["indicator"] = _labelled(losses["indicator_code"], ind_names)
+            mine_points = figures.points.of(code)
+            per_round = (mine_points["max_points_expected"] / 2).unique()
+            trend = mine_trend.of(code)[["fiscal_year", "score_pct", "framework_id"]]
+            prev = trend[trend["fiscal_year"] == fiscal_year - 1]["score_pct"]
+            prev_pct = float(prev.iloc[0]) if len(prev) else None
+            changes = pd.DataFrame(columns=["objective", "previous_pct", "score_pct", "change_pct"])
+            if same_framework:
+                changes = _objective_changes(mine_objectives.of(code), mine_previous.of(code), objective_labels)
+            yield ReportCard(
+                unit_code=code, unit_name=names.get(code, code), unit_kind=kind, score_pct=pct,
+                standing=figures.standings.of(code), peer_label=kind_names.get(kind, kind),
+                profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
+                change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
+                objective_changes=changes, num_losses=len(all_losses),
+                points=_number(mine["points"]), max_points=_number(mine["max_points"]),
+                num_indicators=len(mine_points),
+                max_points_per_round=float(per_round[0]) if len(per_round) == 1 else None,
+                missing_rounds=missing, organisation=organisation, proper_names=proper_names,
+                draft=draft,
+            )
 
-    cards = []
-    for code in wanted:
-        peers = analytics.peers(unit_table, code, "kind")["unit_code"]
-        kind = unit_table.loc[unit_table["unit_code"] == code, "unit_kind"].iloc[0]
-        group, kind_objectives, kind_points = of_kind(kind, peers)
-        mine = scores[scores["unit_code"] == code]
-        pct = float(mine["score_pct"].iloc[0]) if len(mine) and pd.notna(mine["score_pct"].iloc[0]) else None
-        profile = analytics.objective_profile(kind_objectives, peers, code)
-        profile["objective"] = profile["objective_no"].map(objective_labels)
-        missing = tuple(r for r, frame in round_scores.items()
-                        if _scored(frame, code) == 0 and frame.loc[frame["unit_code"].isin(peers), "num_scored"].sum() > 0)
-        scored_rounds = [r for r in inspected if r not in missing]
-        # a unit with one round of results is compared with its peers' points in that round
-        compared = kind_points
-        if missing and len(scored_rounds) == 1:
-            r = scored_rounds[0]
-            if r not in round_points:
-                round_points[r] = db.query("unit_indicator_points", fiscal_year=fiscal_year, inspection_round=r)
-            compared = round_points[r]
-        all_losses = analytics.indicator_losses(compared, peers, code)
-        all_losses = all_losses[all_losses["lost_points"] > 0]
-        losses = all_losses.head(max_losses).copy()
-        losses["indicator"] = losses["indicator_code"].map(ind_names)
-        mine_points = kind_points[kind_points["unit_code"] == code]
-        per_round = (mine_points["max_points_expected"] / 2).unique()
-        trend = by_year[by_year["unit_code"] == code][["fiscal_year", "score_pct", "framework_id"]]
-        prev = trend[trend["fiscal_year"] == fiscal_year - 1]["score_pct"]
-        prev_pct = float(prev.iloc[0]) if len(prev) else None
-        changes = pd.DataFrame(columns=["objective", "previous_pct", "score_pct", "change_pct"])
-        if same_framework:
-            before = previous_objectives[previous_objectives["unit_code"] == code][["objective_no", "score_pct"]]
-            now = objective_scores[objective_scores["unit_code"] == code][["objective_no", "score_pct"]]
-            changes = now.merge(before, on="objective_no", suffixes=("", "_prev"))
-            changes = pd.DataFrame({
-                "objective": changes["objective_no"].map(objective_labels),
-                "previous_pct": changes["score_pct_prev"].astype(float),
-                "score_pct": changes["score_pct"].astype(float),
-                "change_pct": (changes["score_pct"].astype(float) - changes["score_pct_prev"].astype(float)).round(2),
-            })
-        cards.append(ReportCard(
-            unit_code=code, unit_name=names.get(code, code), unit_kind=kind, score_pct=pct,
-            standing=analytics.standing(group, code), peer_label=kind_names.get(kind, kind),
-            profile=profile, losses=losses, trend=trend.reset_index(drop=True), previous_pct=prev_pct,
-            change_pct=None if pct is None or prev_pct is None or not same_framework else round(pct - prev_pct, 2),
-            objective_changes=changes, num_losses=len(all_losses),
-            points=_number(mine["points"]), max_points=_number(mine["max_points"]),
-            num_indicators=len(mine_points),
-            max_points_per_round=float(per_round[0]) if len(per_round) == 1 else None,
-            missing_rounds=missing, organisation=organisation, proper_names=proper_names,
-            draft=draft,
-        ))
-    return cards
+    return len(wanted), each()
 
 
-def _scored(round_scores: pd.DataFrame, unit_code: str) -> int:
-    row = round_scores.loc[round_scores["unit_code"] == unit_code, "num_scored"]
-    return int(row.iloc[0]) if len(row) else 0
+class _KindFigures:
+    """What every card of one kind compares with, computed once for the kind: its units' standings, objective
+    medians and indicator figures (each card's own value left out of its peers'), and each round's results."""
+
+    def __init__(self, peers: pd.Series, scores: pd.DataFrame, objective_scores: pd.DataFrame,
+                 points: pd.DataFrame, scored_in_round: dict[int, dict[str, int]]):
+        self.peers = peers
+        codes = set(peers.tolist())
+        in_kind = lambda frame: frame[frame["unit_code"].isin(codes)]  # noqa: E731
+        self.standings = analytics.Standings(in_kind(scores))
+        self.profiles = analytics.ObjectiveProfiles(in_kind(objective_scores))
+        kind_points = in_kind(points)
+        self.losses = analytics.IndicatorLosses(kind_points)
+        self.points = analytics.RowsByUnit(kind_points)
+        # results in each round among the kind (a round none of them has is not yet inspected for them)
+        self.scored_in_round = {r: sum(n for c, n in scored.items() if c in codes) for r, scored in scored_in_round.items()}
+
+
+def _objective_changes(now: pd.DataFrame, before: pd.DataFrame, objective_labels: dict) -> pd.DataFrame:
+    """Per objective the unit has both years (one row per unit × objective, in this year's order): last
+    year's score_pct, this year's and the change."""
+    previous = dict(zip(before["objective_no"].tolist(), before["score_pct"].astype(float).tolist()))
+    both = [(no, previous[no], pct) for no, pct in zip(now["objective_no"].tolist(), now["score_pct"].astype(float).tolist())
+            if no in previous]
+    before_pct = np.array([b for _, b, _ in both], dtype=float)
+    now_pct = np.array([n for _, _, n in both], dtype=float)
+    return pd.DataFrame({
+        "objective": _labelled([no for no, _, _ in both], objective_labels),
+        "previous_pct": before_pct,
+        "score_pct": now_pct,
+        "change_pct": (now_pct - before_pct).round(2),
+    })
+
+
+def _labelled(keys, names: dict) -> pd.Series:
+    """Each key's name (missing: NaN), as Series.map(dict) gives, without its per-call cost."""
+    return pd.Series([names.get(k) for k in keys], dtype="str",
+                     index=keys.index if isinstance(keys, pd.Series) else None)
 
 
 def _number(column: pd.Series) -> float | None:

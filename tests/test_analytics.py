@@ -91,6 +91,66 @@ def test_indicator_losses():
     assert out.loc[1, "peer_median_points"] == 1.5 and out.loc[1, "peers_full_pct"] == 0.0
 
 
+FOUR = pd.DataFrame({   # four peers × two indicators; B has no result on I2; ties on I1 (A and C both 6)
+    "unit_code": ["A", "A", "B", "B", "C", "C", "D", "D"],
+    "indicator_code": ["I1", "I2"] * 4,
+    "objective_no": [1, 2] * 4,
+    "value": [6.0, 3.0, 2.0, N, 6.0, 0.0, 4.0, 5.0],
+    "points": [6.0, 3.0, 2.0, N, 6.0, 0.0, 4.0, 5.0],
+    "max_points": [6.0, 6.0, 6.0, N, 6.0, 6.0, 6.0, 6.0],
+    "max_points_expected": [6.0] * 8,
+    "num_rounds_scored": [2, 2, 2, 0, 2, 2, 2, 2],
+})
+
+
+# The peers' figures computed once for the group (IndicatorLosses, as a report card per unit reads them), each
+# unit's own points left out: an odd or even number of others, ties, a unit without a result keeping every
+# peer. (indicator, peer median, peers scored, share of them on full points) in the order the card lists them.
+@pytest.mark.parametrize("unit, expected", [
+    ("A", [("I2", 2.5, 2, 0.0), ("I1", 4.0, 3, 33.3)]),    # I1 others 2, 6, 4; I2 others 0, 5
+    ("B", [("I1", 6.0, 3, 66.7), ("I2", 3.0, 3, 0.0)]),    # I1 others 6, 6, 4; I2 missing: last, all 3 peers
+    ("C", [("I2", 4.0, 2, 0.0), ("I1", 4.0, 3, 33.3)]),    # I2 others 3, 5; I1 others 6, 2, 4
+    ("D", [("I1", 6.0, 3, 66.7), ("I2", 1.5, 2, 0.0)]),    # I1 others 6, 2, 6; I2 others 3, 0
+])
+def test_indicator_losses_of_each_peer(unit, expected):
+    group = analytics.IndicatorLosses(FOUR)
+    for out in (group.of(unit), analytics.indicator_losses(FOUR, ["A", "B", "C", "D"], unit)):
+        assert list(zip(out["indicator_code"], out["peer_median_points"], out["num_peers"],
+                        out["peers_full_pct"])) == expected
+
+
+OBJECTIVES = pd.DataFrame({   # D has no row for objective 2, B no score on it
+    "unit_code": ["A", "B", "C", "D", "A", "B", "C"],
+    "objective_no": [1, 1, 1, 1, 2, 2, 2],
+    "theme_code": ["t1"] * 4 + ["t2"] * 3,
+    "score_pct": [90.0, 80.0, 70.0, 85.5, 50.0, N, 60.0],
+})
+
+
+# The objective profile of each peer from the group's sorted scores: the median of the others (the unit's own left
+# out; a missing score is no value), and an objective the unit has no row for still shows its peers' median.
+@pytest.mark.parametrize("unit, expected", [
+    ("A", [(1, 90.0, 80.0), (2, 50.0, 60.0)]),
+    ("B", [(1, 80.0, 85.5), (2, N, 55.0)]),
+    ("C", [(1, 70.0, 85.5), (2, 60.0, 50.0)]),
+    ("D", [(1, 85.5, 80.0), (2, N, 55.0)]),
+])
+def test_objective_profile_of_each_peer(unit, expected):
+    group = analytics.ObjectiveProfiles(OBJECTIVES)
+    for out in (group.of(unit), analytics.objective_profile(OBJECTIVES, ["A", "B", "C", "D"], unit)):
+        got = list(zip(out["objective_no"], out["score_pct"], out["peer_median_pct"]))
+        assert [tuple(None if pd.isna(x) else x for x in row) for row in got] == \
+               [tuple(None if pd.isna(x) else x for x in row) for row in expected]
+
+
+# Every unit's standing from one sorted copy of the group's scores equals its standing asked alone.
+def test_standings_of_every_unit():
+    district = SCORES[SCORES["unit_kind"] == "district"]
+    group = analytics.Standings(SCORES)
+    assert [group.of(u) for u in "ABCDE"] == [analytics.standing(SCORES, u) for u in "ABCDE"]
+    assert analytics.Standings(district).of("C") == analytics.Standing(2, 3, 50.0, 80.0)
+
+
 # Coverage statuses: both rounds due → B/I2 (0 of 2) and A/I2 (1 of 2) are missing;
 # if round 2 is not yet due, A/I2 is complete; if nothing is due, B/I2 is pending.
 @pytest.mark.parametrize("rounds, pending, expected", [

@@ -40,7 +40,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from fixture import build_tiny, rename
-from saisaat import analytics, documents, fonts, reports
+from saisaat import analytics, documents, fonts, pdf, reports
 from saisaat.db import Database
 from saisaat.demo import build_demo
 from saisaat.fiscal import format_date_long
@@ -285,6 +285,32 @@ def test_report_card_change_within_a_framework(tiny):
     assert card.losses["indicator_code"].tolist() == ["T1-1.02", "T1-2.01"]
     assert card.losses["lost_points"].astype(float).tolist() == [1.0, 0.28]
     assert card.losses["peer_median_points"].isna().all()
+
+
+# Rendered by worker processes (here one card a rendering: 4 renderings, 2 workers) or in this process, the ZIP
+# holds the same entries in card order, each a one-page PDF with the same text, and the progress is told the same.
+def test_cards_zip_in_worker_processes_equals_one_process(tiny, monkeypatch):
+    cards = reports.report_cards(tiny, 2562)
+    pools = []
+
+    class CountedWorkers(pdf.RenderWorkers):
+        def __init__(self, n):
+            pools.append(n)
+            super().__init__(n)
+
+    monkeypatch.setattr(documents, "CARDS_PER_RENDERING", 1)
+    monkeypatch.setattr(pdf, "RenderWorkers", CountedWorkers)
+    entries, told = {}, {1: [], 2: []}
+    for workers in (1, 2):
+        data = documents.cards_zip(cards, 2562, "th", False, workers=workers,
+                                   progress=lambda done, total, w=workers: told[w].append((done, total)))
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            entries[workers] = [(n, pdf_text(z.read(n))) for n in z.namelist()]
+    assert pools == [2]
+    assert [name for name, _ in entries[2]] == [f"2562_{code}.pdf" for code in ("D01", "D02", "DEPA", "DEPN")]
+    assert entries[2] == entries[1]
+    assert {pages for _, (pages, _) in entries[2]} == {1}
+    assert told[1] == told[2] == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
 # --- the BMA demo: documents written once by the CLI for the whole module ------------------------

@@ -79,9 +79,10 @@ def cards_tab() -> None:
                                 key="card_zip")
         elif row.button(T("card_all_prepare", n=f"{len(codes):,}"), icon=":material/folder_zip:", key="card_zip_go"):
             bar = st.progress(0.0, text=T("card_all_scoring"))
-            cards = reports.report_cards(ui.viewer_db(), fy, lang)
-            data = documents.cards_zip(cards, fy, lang, demo, progress=lambda done, total: bar.progress(
-                done / total, text=T("card_all_progress", done=f"{done:,}", total=f"{total:,}")))
+            # each rendering's cards are prepared as it is handed to a worker: the bar moves from the first one
+            total, cards = reports.report_cards_one_by_one(ui.viewer_db(), fy, lang)
+            data = documents.cards_zip(cards, fy, lang, demo, total=total, progress=lambda done, n: bar.progress(
+                done / n, text=T("card_all_progress", done=f"{done:,}", total=f"{n:,}")))
             st.session_state["cards_zip"] = ((fy, lang, ui.data_version()), data)
             st.rerun()
     c = st.columns(3)
