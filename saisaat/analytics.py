@@ -379,7 +379,7 @@ class IndicatorLosses:
             # the others' values: position j of them is values[j], or values[j + 1] from the row's own onwards
             at = np.where(own, np.searchsorted(values, np.where(own, points[rows], 0.0)), len(values))
             m = (len(values) - own).astype(int)
-            others = lambda j: values[np.minimum(j + (j >= at), max(len(values) - 1, 0))]  # noqa: E731
+            others = lambda j, values=values, at=at: values[np.minimum(j + (j >= at), max(len(values) - 1, 0))]  # noqa: E731
             k = m // 2
             if len(values):
                 middle = np.where(m % 2 == 1, others(k), (others(np.maximum(k - 1, 0)) + others(k)) / 2)

@@ -193,7 +193,7 @@ def cmd_snapshot(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from saisaat import documents, labels, reports
+    from saisaat import documents, reports
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with Database(existing_db(args), read_only=True) as db:
@@ -247,7 +247,8 @@ def _report_cards(db, args, started: float) -> None:
     own, workers_cpu = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     print(f"{path} ({total:,} units)")
     where = f"{workers} worker processes" if workers > 1 else "in this process"
-    print(f"scores read {read_s:.1f} s, figures {figures_s:.1f} s, rendering and writing {total_s - read_s - figures_s:.1f} s "
+    rendering_s = total_s - read_s - figures_s
+    print(f"scores read {read_s:.1f} s, figures {figures_s:.1f} s, rendering and writing {rendering_s:.1f} s "
           f"({where}), {total_s:.1f} s in all, {total / total_s:.1f} cards/s; CPU a card: "
           f"{1000 * (own.ru_utime + own.ru_stime) / total:.0f} ms here, "
           f"{1000 * (workers_cpu.ru_utime + workers_cpu.ru_stime) / total:.0f} ms in the workers")

@@ -24,9 +24,9 @@ import threading
 import zipfile
 from collections import deque
 from collections.abc import Iterable
-from itertools import islice
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import ClassVar
 
