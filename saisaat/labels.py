@@ -104,9 +104,16 @@ def unit_choices(codes: list[str], names: dict[str, str], keep: list[str], text:
     if len(codes) <= limit:
         return list(codes)
     label, needle = unit_option(names), text.strip().casefold()
-    kept = [c for c in keep if c in set(codes)]
-    found = [c for c in codes if c not in set(kept) and needle in label(c).casefold()]
-    return kept + found[:limit]
+    known = set(codes)
+    kept = [c for c in keep if c in known]
+    skip = set(kept)
+    found = []
+    for c in codes:   # in code order, stopping at `limit` matches (8,000 labels are not built on every run)
+        if c not in skip and needle in label(c).casefold():
+            found.append(c)
+            if len(found) == limit:
+                break
+    return kept + found
 
 
 def framework_of(source, fiscal_year: int) -> int | None:
