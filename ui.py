@@ -813,6 +813,14 @@ def how_computed(extra: str | None = None) -> None:
 
 # --- scoring (what-if) ------------------------------------------------------------------------
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _year_values(path: str, version: int, framework_id: int, fiscal_year: int, round_aggregation: str):
+    """The year's values as the scoring engine reads them, read once per data version and shared by every
+    session (Arrow tables, never changed in place): a what-if change scores them, it does not read them."""
+    from saisaat import scoring
+    return scoring.year_values(_open(path), framework_id, fiscal_year, round_aggregation)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _scores(path: str, version: int, spec_json: str, fiscal_year: int) -> pd.DataFrame:
     import json
@@ -821,7 +829,8 @@ def _scores(path: str, version: int, spec_json: str, fiscal_year: int) -> pd.Dat
     from saisaat.rulesets import parse_ruleset
     db_ = _open(path)
     ruleset = parse_ruleset(json.loads(spec_json), db_.query("indicators_by_code"))
-    return scoring.unit_scores(db_, ruleset, fiscal_year)
+    values = _year_values(path, version, ruleset.framework_id, fiscal_year, ruleset.round_aggregation)
+    return scoring.unit_scores(db_, ruleset, fiscal_year, values)
 
 
 def scores(spec_json: str, fiscal_year: int) -> pd.DataFrame:

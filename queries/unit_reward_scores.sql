@@ -1,62 +1,33 @@
--- One row per fiscal year × unit with results, scored under a ruleset given as registered relations
--- (scenario_rules, scenario_steps, scenario_objective_weights, scenario_component_weights,
--- scenario_tiers; the points come from points_under in saisaat/schema.sql): points, max_points,
--- score_pct, reward_score (1–5), overall_score, ranks, tier and reward money. Stored results are
--- only read, never changed.
--- $framework_id: integer, the ruleset's framework (only its fiscal years are scored)
--- $fiscal_year: integer, Buddhist era; null for every fiscal year of the framework
--- $round_aggregation: 'score_each_round' (score each round, add the points) or 'sum_values'
---   (combine the rounds' values first: counts added, yes/no done in either round, percents averaged)
+-- One row per unit with results in one fiscal year, scored under a ruleset: points, max_points,
+-- score_pct, reward_score (1–5), overall_score, ranks, tier and reward money. The year's values come
+-- prepared (saisaat.scoring.year_values, from unit_value_counts and unit_component_scores) and the
+-- ruleset as relations registered on the query's cursor; nothing stored is read or changed:
+--   value_cells (unit_no, objective_no, pair_no, num_results): how many of a unit's results in an
+--     objective have the (indicator, value) pair pair_no
+--   value_pairs (pair_no, framework_id, indicator_code, value): each pair once, scored once by
+--     points_under (saisaat/schema.sql) under scenario_rules and scenario_steps
+--   value_units (unit_no, fiscal_year, unit_code, unit_kind); value_components (unit_code,
+--     component_code, score): the year's other evaluation components
+--   scenario_objective_weights, scenario_component_weights, scenario_tiers: the ruleset's reward parts
+-- $framework_id: integer, the ruleset's framework (its objective weights apply)
 -- $levels: list of 5 numbers, the score_pct of target levels 1..5 (linear in between)
 -- $transparency_weight: number 0..1, the transparency score's weight in the overall evaluation
 -- $tier_basis: 'overall_score' or 'score_pct', what the tier cut-offs apply to
 -- $pool_baht: number, the reward money shared by tier multipliers
-with in_scope as (
-    select
-        results.fiscal_year,
-        results.inspection_round,
-        results.unit_code,
-        results.indicator_code,
-        results.value,
-        fiscal_years.framework_id,
-        indicators.objective_no,
-        indicators.measure
-    from results
-    join fiscal_years using (fiscal_year)
-    join indicators using (indicator_code)
-    where fiscal_years.framework_id = $framework_id
-      and ($fiscal_year is null or results.fiscal_year = $fiscal_year)
-),
-
-valued as (
-    select fiscal_year, unit_code, indicator_code, framework_id, objective_no, value
-    from in_scope
-    where $round_aggregation = 'score_each_round'
-    union all
-    select
-        fiscal_year,
-        unit_code,
-        indicator_code,
-        framework_id,
-        objective_no,
-        cast(case any_value(measure)
-            when 'count' then sum(value)
-            when 'binary' then max(value)
-            else mean_of(sum(value), count(*))
-        end as decimal(12, 2)) as value
-    from in_scope
-    where $round_aggregation = 'sum_values'
-    group by fiscal_year, unit_code, indicator_code, framework_id, objective_no
+with pair_points as (
+    -- the ruleset applied once per (indicator, value) pair, not once per result
+    select pair_no, points, max_points
+    from points_under('value_pairs', 'scenario_rules', 'scenario_steps')
 ),
 
 by_objective as (
     select
-        fiscal_year,
-        unit_code,
-        objective_no,
-        sum(points) as points,
-        sum(max_points) as max_points
-    from points_under('valued', 'scenario_rules', 'scenario_steps')
+        value_cells.unit_no,
+        value_cells.objective_no,
+        sum(value_cells.num_results * pair_points.points) as points,
+        sum(value_cells.num_results * pair_points.max_points) as max_points
+    from value_cells
+    join pair_points using (pair_no)
     group by all
 ),
 
@@ -64,8 +35,9 @@ by_unit as (
     -- with objective weights: the weighted mean of objective percents (weights of objectives the
     -- unit has results in); without: all points over all possible points
     select
-        by_objective.fiscal_year,
-        by_objective.unit_code,
+        value_units.fiscal_year,
+        value_units.unit_code,
+        value_units.unit_kind,
         sum(by_objective.points) as points,
         sum(by_objective.max_points) as max_points,
         case
@@ -76,6 +48,7 @@ by_unit as (
                 as decimal(18, 6)), 2)
         end as score_pct
     from by_objective
+    join value_units using (unit_no)
     left join scenario_objective_weights as w
         on w.framework_id = $framework_id
         and w.objective_no = by_objective.objective_no
@@ -100,16 +73,12 @@ rewarded as (
 components as (
     -- the other components that count: a component weighted 0 is not needed for an overall score
     select
-        evaluation_components.fiscal_year,
-        evaluation_components.unit_code,
-        sum(evaluation_components.score * scenario_component_weights.weight) as weighted_score,
+        value_components.unit_code,
+        sum(value_components.score * scenario_component_weights.weight) as weighted_score,
         count(*) as num_components
-    from evaluation_components
+    from value_components
     join scenario_component_weights using (component_code)
-    join fiscal_years using (fiscal_year)
-    where fiscal_years.framework_id = $framework_id
-      and ($fiscal_year is null or evaluation_components.fiscal_year = $fiscal_year)
-      and scenario_component_weights.weight > 0
+    where scenario_component_weights.weight > 0
     group by all
 ),
 
@@ -117,15 +86,13 @@ overall as (
     -- an overall score only with every component weighted above 0 (a missing one is not taken as 0)
     select
         rewarded.*,
-        units.unit_kind,
         case when coalesce(components.num_components, 0)
                 = (select count(*) from scenario_component_weights where weight > 0)
             then round(cast($transparency_weight * rewarded.reward_score
                             + coalesce(components.weighted_score, 0) as decimal(18, 8)), 4)
         end as overall_score
     from rewarded
-    join units using (unit_code)
-    left join components using (fiscal_year, unit_code)
+    left join components using (unit_code)
 ),
 
 tiered as (

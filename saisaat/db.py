@@ -137,6 +137,22 @@ class Database:
         """Run queries/<name>.sql with bound parameters; a list of tuples."""
         return self._run(name, params, lambda result: result.fetchall())
 
+    def tables(self, reads: dict[str, tuple[str, dict]]) -> dict:
+        """Several queries read as Arrow tables in one read transaction on one cursor, so they all see the
+        same committed data: {key: (query name, params)} → {key: pyarrow.Table}. Arrow tables cannot be
+        changed in place, so one may be kept and shared (saisaat.scoring.year_values)."""
+        cur = self.con.cursor()
+        try:
+            cur.begin()
+            out = {}
+            for key, (name, params) in reads.items():
+                q = load_query(name)
+                out[key] = cur.sql(q.sql, params=bind(q, params)).to_arrow_table()
+            cur.commit()
+            return out
+        finally:
+            cur.close()
+
     def viewing(self, scope: Scope) -> Viewing:
         """This database as one viewer sees it: every query that reads results gets `scope`."""
         return Viewing(self, scope)

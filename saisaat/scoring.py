@@ -9,6 +9,7 @@ score, then tiers by cut-offs and a share of the reward pool by tier multipliers
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -47,12 +48,56 @@ def relations(ruleset: Ruleset) -> dict[str, pd.DataFrame]:
     }
 
 
-def unit_scores(db: Database, ruleset: Ruleset, fiscal_year: int | None) -> pd.DataFrame:
-    """One row per unit with results in `fiscal_year` (None: every year of the ruleset's framework)."""
+@dataclass(frozen=True)
+class YearValues:
+    """One fiscal year's results as the scoring engine reads them, for one framework and round aggregation:
+    the relations unit_reward_scores reads (value_cells, value_pairs, value_units, value_components; see its
+    header). Read once (`year_values`), then scored under any number of rulesets: a what-if change then costs
+    the rules and the sums, not reading and joining the year's results again. Arrow tables, which cannot be
+    changed in place, so sessions may share one while the data does not change."""
+    framework_id: int
+    fiscal_year: int
+    round_aggregation: str
+    relations: dict
+
+
+def year_values(db: Database, framework_id: int, fiscal_year: int, round_aggregation: str) -> YearValues:
+    """The year's values (unit_value_counts) split into their relations, with its other evaluation
+    components (unit_component_scores), read in one transaction."""
+    read = db.tables({
+        "counts": ("unit_value_counts", {"framework_id": framework_id, "fiscal_year": fiscal_year,
+                                         "round_aggregation": round_aggregation}),
+        "components": ("unit_component_scores", {"fiscal_year": fiscal_year}),
+    })
+    counts = read["counts"]
+    return YearValues(framework_id, fiscal_year, round_aggregation, {
+        "value_cells": counts.select(["unit_no", "objective_no", "pair_no", "num_results"]),
+        "value_pairs": counts.group_by(["pair_no", "framework_id", "indicator_code", "value"]).aggregate([]),
+        "value_units": counts.group_by(["unit_no", "fiscal_year", "unit_code", "unit_kind"]).aggregate([]),
+        "value_components": read["components"],
+    })
+
+
+def unit_scores(db: Database, ruleset: Ruleset, fiscal_year: int | None,
+                values: YearValues | None = None) -> pd.DataFrame:
+    """One row per unit with results in `fiscal_year` (None: every year of the ruleset's framework, one
+    year after another), scored under `ruleset`. `values`: the year's values already read (year_values),
+    for the same framework and round aggregation; without them they are read first."""
+    if fiscal_year is None:
+        years = db.query("fiscal_years")
+        years = sorted(int(fy) for fy in years.loc[years["framework_id"] == ruleset.framework_id, "fiscal_year"])
+        frames = [unit_scores(db, ruleset, fy) for fy in years]
+        frames = [f for f in frames if not f.empty] or frames[:1]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORE_COLUMNS)
+    if values is None:
+        values = year_values(db, ruleset.framework_id, fiscal_year, ruleset.round_aggregation)
+    elif (values.framework_id, values.fiscal_year, values.round_aggregation) != (
+            ruleset.framework_id, fiscal_year, ruleset.round_aggregation):
+        raise ValueError(f"values of FY{values.fiscal_year} (framework {values.framework_id}, "
+                         f"{values.round_aggregation}) given for FY{fiscal_year} under {ruleset.code}")
     return db.query_with(
-        "unit_reward_scores", relations(ruleset),
-        framework_id=ruleset.framework_id, fiscal_year=fiscal_year,
-        round_aggregation=ruleset.round_aggregation, levels=ruleset.levels,
+        "unit_reward_scores", {**relations(ruleset), **values.relations},
+        framework_id=ruleset.framework_id, levels=ruleset.levels,
         transparency_weight=ruleset.transparency_weight, tier_basis=ruleset.tier_basis,
         pool_baht=ruleset.pool_baht,
     )

@@ -140,6 +140,26 @@ def test_no_rows_without_results_in_the_framework(tiny_db, framework_id, fiscal_
     assert scoring.unit_scores(tiny_db, rs, fiscal_year).empty
 
 
+# A year's values read once (what the what-if page keeps while the data does not change) give each ruleset
+# the scores it gets when they are read afresh: the official rows, then a what-if that makes T2-1.01 worth 1
+# instead of 3 (D01, yes in both rounds: 22.25 - 6 + 2 = 18.25 of 24 - 6 + 2 = 20: 91.25). Values read for
+# another year or another round aggregation are refused, not scored as if they were the ones asked for.
+def test_year_values_read_once_serve_every_ruleset(tiny_db):
+    official = scoring.stored_ruleset(tiny_db, framework_id=2)
+    values = scoring.year_values(tiny_db, 2, 2562, "score_each_round")
+    assert rows(scoring.unit_scores(tiny_db, official, 2562, values), scoring.SCORE_COLUMNS) == expect(
+        FY2562_OFFICIAL)
+    spec = variant(official.spec, indicators={"T2-1.01": {"rule_type": "binary", "max_points": 1}})
+    changed = parse(tiny_db, spec)
+    with_values = scoring.unit_scores(tiny_db, changed, 2562, values)
+    assert one_unit(with_values, "D01")[["points", "max_points", "score_pct"]].tolist() == [18.25, 20, 91.25]
+    pd.testing.assert_frame_equal(with_values, scoring.unit_scores(tiny_db, changed, 2562))
+    with pytest.raises(ValueError, match="FY2562"):
+        scoring.unit_scores(tiny_db, official, 2560, values)
+    with pytest.raises(ValueError, match="sum_values"):
+        scoring.unit_scores(tiny_db, official, 2562, scoring.year_values(tiny_db, 2, 2562, "sum_values"))
+
+
 # stored_ruleset finds a ruleset by code or the official one of a framework, and refuses others.
 def test_stored_ruleset(tiny_db):
     assert scoring.stored_ruleset(tiny_db, framework_id=2).code == "official-f2"
