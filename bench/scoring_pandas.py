@@ -84,7 +84,7 @@ def _as_key(frame: pd.DataFrame, column: str, like: pd.Series) -> pd.DataFrame:
 
 def unit_scores(frames: Mapping[str, pd.DataFrame], ruleset: Ruleset, fiscal_year: int | None) -> pd.DataFrame:
     """One row per unit with results in `fiscal_year` (None: every year of the ruleset's framework)."""
-    rel = relations(ruleset)
+    rel = {name: table.to_pandas() for name, table in relations(ruleset).items()}
     results = frames["results"]
     fy = frames["fiscal_years"]
     years = fy.loc[fy["framework_id"] == ruleset.framework_id, "fiscal_year"].to_numpy()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from saisaat.db import Database
 from saisaat.i18n import Message
@@ -23,18 +24,19 @@ SCORE_COLUMNS = ["fiscal_year", "unit_code", "unit_kind", "points", "max_points"
                  "multiplier", "reward_baht"]
 
 
-def relations(ruleset: Ruleset) -> dict[str, pd.DataFrame]:
+def relations(ruleset: Ruleset) -> dict[str, pa.Table]:
     """The ruleset as the relations the queries read: scenario_rules shaped like the official_rules
-    view and scenario_steps like the rule_steps table (what points_under takes), and the reward parts."""
+    view and scenario_steps like the rule_steps table (what points_under takes), and the reward parts.
+    Arrow tables (`.to_pandas()` for a DataFrame): DuckDB registers one in half the time of a DataFrame."""
     def frame(table: pd.DataFrame, texts: list[str], numbers: list[str], integers: tuple[str, ...] = (),
-              **constants) -> pd.DataFrame:
+              **constants) -> pa.Table:
         # built from plain arrays: a what-if builds these on every change, and astype() on each small frame
         # cost more than the rest of the call's Python
-        columns = {c: table[c].to_numpy(dtype=object) for c in texts}
-        columns.update({c: table[c].to_numpy(dtype="int64") for c in integers})
-        columns.update({c: table[c].to_numpy(dtype=float) for c in numbers})
-        columns.update({c: np.full(len(table), v) for c, v in constants.items()})
-        return pd.DataFrame(columns)
+        columns = {c: pa.array(table[c].to_numpy(dtype=object), pa.string()) for c in texts}
+        columns.update({c: pa.array(table[c].to_numpy(dtype="int64"), pa.int64()) for c in integers})
+        columns.update({c: pa.array(table[c].to_numpy(dtype=float), pa.float64()) for c in numbers})
+        columns.update({c: pa.array(np.full(len(table), v), pa.int64()) for c, v in constants.items()})
+        return pa.table(columns)
 
     steps = ruleset.rule_steps.sort_values(["indicator_code", "min_value"])
     return {
