@@ -125,8 +125,9 @@ class Database:
         finally:
             cur.close()
 
-    def query_with(self, name: str, relations: dict[str, pd.DataFrame], **params) -> pd.DataFrame:
-        """Run a query that reads DataFrames registered under the given names (on its own cursor)."""
+    def query_with(self, name: str, relations: dict, **params) -> pd.DataFrame:
+        """Run a query that reads relations (DataFrames or Arrow tables) registered under the given names,
+        on its own cursor."""
         return self._run(name, params, lambda result: result.df(), relations)
 
     def query(self, name: str, **params) -> pd.DataFrame:
