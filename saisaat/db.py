@@ -185,7 +185,7 @@ class Viewing:
     def rows(self, name: str, **params) -> list[tuple]:
         return self.db.rows(name, **self._with_scope(name, params))
 
-    def query_with(self, name: str, relations: dict[str, pd.DataFrame], **params) -> pd.DataFrame:
+    def query_with(self, name: str, relations: dict, **params) -> pd.DataFrame:
         return self.db.query_with(name, relations, **self._with_scope(name, params))
 
 
