@@ -785,9 +785,29 @@ def chart_choice(key: str, labels: dict[str, str], draw) -> None:
 def _chart_choice(key: str, labels: dict[str, str], draw) -> None:
     url_value(key, list(labels), next(iter(labels)))
     st.header(labels[st.session_state[key]])
-    choice = st.segmented_control(translator()("chart_shown"), list(labels), key=key, required=True,
-                                  format_func=labels.get, label_visibility="collapsed")
-    draw(choice)
+    draw(choose(key, labels, "chart_shown"))
+
+
+def choose(key: str, labels: dict[str, str], label_key: str = "section_shown") -> str:
+    """A segmented control of `labels` (value → shown name) kept in the URL under `key` (the first value
+    leaves the URL clean); the chosen value. Where a page had tabs: a tab's content is drawn whether it is
+    shown or not, a choice draws only what is chosen."""
+    url_value(key, list(labels), next(iter(labels)))
+    return st.segmented_control(translator()(label_key), list(labels), key=key, required=True,
+                                format_func=labels.get, label_visibility="collapsed")
+
+
+def section_choice(key: str, sections: dict[str, tuple[str, object]]) -> None:
+    """A page's sections (value → (shown name, draw())) one at a time, as tabs look but drawing only the
+    chosen one (chosen with `choose`, kept in the URL). Changing the choice reruns this part only (a fragment);
+    a write inside a section still reruns the whole page (st.rerun())."""
+    _section_choice(key, sections)
+
+
+@st.fragment
+def _section_choice(key: str, sections: dict[str, tuple[str, object]]) -> None:
+    chosen = choose(key, {k: name for k, (name, _) in sections.items()})
+    sections[chosen][1]()
 
 
 def calendar() -> pd.DataFrame:

@@ -225,12 +225,14 @@ def test_whatif_edit_free_flows(demo_path, monkeypatch):
 
     at.selectbox(key="wi_start").select("preset:official").run()
     assert whatif_metrics(at)["Tier changes"] == "0"
+    at.segmented_control(key="wi_editor").set_value("weights").run()
     level_1 = [n for n in at.number_input if n.key and n.key.startswith("wi_level_0_")][0]
     level_1.set_value(65.0).run()                     # a harder level 1: some reward scores fall
     assert not at.exception
     m = whatif_metrics(at)
     assert int(m["Overall score down"]) > 0 and m["Overall score up"] == "0"
 
+    at.segmented_control(key="wi_editor").set_value("tiers").run()
     cut_a = [n for n in at.number_input if n.key and n.key.startswith("wi_tier_0_min_")][0]
     cut_a.set_value(4.2).run()                        # tier A (was 4.5) open to more units
     assert not at.exception
@@ -244,7 +246,7 @@ def test_whatif_edit_free_flows(demo_path, monkeypatch):
     ("en", "tier cut-offs must fall", "เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลง", "Tier changes"),
 ])
 def test_whatif_invalid_rules_not_applied(demo_path, monkeypatch, lang, shown, not_shown, tier_changes):
-    at = open_page(demo_path, monkeypatch, "whatif", lang=lang)
+    at = open_page(demo_path, monkeypatch, "whatif", lang=lang, wi_editor="tiers")
     cut_b = [n for n in at.number_input if n.key and n.key.startswith("wi_tier_1_min_")][0]
     cut_b.set_value(4.8).run()                        # B above A: overlapping tiers
     assert not at.exception
@@ -497,3 +499,72 @@ def test_overview_spread_choice(demo_path, monkeypatch):
     assert "Distribution of scores" not in [h.value for h in at.header]
     at = open_page(demo_path, monkeypatch, "overview", lang="en", spread="by_kind")
     assert [d["type"] for d in chart_specs(at)[0]["data"]][0] == "box"
+
+
+def widget_keys(node, found=None) -> list[str]:
+    """The keys of every keyed element drawn under `node` (AppTest's tree), in order."""
+    found = [] if found is None else found
+    if getattr(node, "key", None):
+        found.append(node.key)
+    for child in getattr(node, "children", {}).values():
+        widget_keys(child, found)
+    return found
+
+
+# Pages whose parts were tabs draw one part at a time, chosen with a segmented control kept in the URL: its key,
+# each part's own widget (a key prefix), the first part by default. Only the chosen part is drawn.
+SECTIONS = {
+    "reports": ("reports_section", {"summary": "sum_docx", "cards": "card_unit", "cycle": "chart_cycle_calendar",
+                                    "plans": "plan_kind"}),
+    "data": ("data_section", {"import": "import_file_", "history": "csv_batches", "publication": "csv_publications",
+                              "template": "tpl_fy", "backup": "export_zip"}),
+    "settings": ("settings_section", {"workbook": "config_download", "history": "csv_config_versions"}),
+    "whatif": ("wi_editor", {"rules": "wi_rules_", "weights": "wi_level_0_", "tiers": "wi_tier_0_min_",
+                             "share": "wi_name_"}),
+}
+
+
+@pytest.mark.parametrize("page, section", [(p, s) for p, (_, parts) in SECTIONS.items() for s in parts])
+def test_one_section_drawn(demo_path, monkeypatch, page, section):
+    key, parts = SECTIONS[page]
+    first = next(iter(parts))
+    at = open_page(demo_path, monkeypatch, page, lang="en", **({} if section == first else {key: section}))
+    assert at.segmented_control(key=key).value == section
+    drawn = [part for part, prefix in parts.items() if any(k.startswith(prefix) for k in widget_keys(at.main))]
+    assert drawn == [section]
+
+
+# Choosing another part (as a click would) draws it instead and writes it into the URL; the first part leaves
+# the URL clean.
+@pytest.mark.parametrize("page", SECTIONS)
+def test_section_choice_kept_in_url(demo_path, monkeypatch, page):
+    key, parts = SECTIONS[page]
+    first, last = list(parts)[0], list(parts)[-1]
+    at = open_page(demo_path, monkeypatch, page, lang="en")
+    assert key not in at.query_params
+    at.segmented_control(key=key).set_value(last).run()
+    assert not at.exception
+    assert at.query_params[key] == last
+    assert [p for p, prefix in parts.items() if any(k.startswith(prefix) for k in widget_keys(at.main))] == [last]
+    at.segmented_control(key=key).set_value(first).run()
+    assert key not in at.query_params
+
+
+# The what-if's editors are drawn one at a time and the draft keeps what was typed in an editor no longer shown:
+# level 1 raised to 65 (some overall scores fall), then the tiers editor opened and tier A's cut-off lowered, the
+# draft holds both; back in the weights editor, level 1 still reads 65.
+def test_whatif_draft_kept_across_editors(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en", wi_editor="weights")
+    [n for n in at.number_input if n.key.startswith("wi_level_0_")][0].set_value(65.0).run()
+    down = int(whatif_metrics(at)["Overall score down"])
+    assert down > 0
+    at.segmented_control(key="wi_editor").set_value("tiers").run()
+    assert not [n for n in at.number_input if n.key.startswith("wi_level_0_")]   # not drawn
+    assert int(whatif_metrics(at)["Overall score down"]) == down                   # but still in the draft
+    tiers_before = whatif_metrics(at)["Tier changes"]
+    [n for n in at.number_input if n.key.startswith("wi_tier_0_min_")][0].set_value(4.2).run()
+    assert whatif_metrics(at)["Tier changes"] != tiers_before
+    at.segmented_control(key="wi_editor").set_value("weights").run()
+    assert [n.value for n in at.number_input if n.key.startswith("wi_level_0_")] == [65.0]
+    at.segmented_control(key="wi_editor").set_value("tiers").run()
+    assert [n.value for n in at.number_input if n.key.startswith("wi_tier_0_min_")] == [4.2]
