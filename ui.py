@@ -773,18 +773,19 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
         downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
 
 
-def chart_choice(key: str, labels: dict[str, str], draw) -> None:
+def chart_choice(key: str, labels: dict[str, str], draw, sub: bool = False) -> None:
     """Several charts of one section, one drawn at a time: a segmented control (kept in the URL) picks which,
     `draw(choice)` draws it under the choice's name as the section's heading. Only the chosen chart is sent:
     a browser draws every Plotly chart it is sent, even in a hidden tab or a closed expander, and each costs
-    a page about 0.2 s. Changing the choice reruns this part only (a fragment), not the page."""
-    _chart_choice(key, labels, draw)
+    a page about 0.2 s. Changing the choice reruns this part only (a fragment), not the page. `sub`: the heading
+    is a subheader (the section has its own header above)."""
+    _chart_choice(key, labels, draw, sub)
 
 
 @st.fragment
-def _chart_choice(key: str, labels: dict[str, str], draw) -> None:
+def _chart_choice(key: str, labels: dict[str, str], draw, sub: bool = False) -> None:
     url_value(key, list(labels), next(iter(labels)))
-    st.header(labels[st.session_state[key]])
+    (st.subheader if sub else st.header)(labels[st.session_state[key]])
     draw(choose(key, labels, "chart_shown"))
 
 

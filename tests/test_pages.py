@@ -196,7 +196,7 @@ def test_coverage_missing_and_pending(demo_path, monkeypatch):
 # coverage page calls FY2568's round 2 not yet due with the province's dates.
 def test_calendar_from_the_database(provincial_path, monkeypatch):
     monkeypatch.setenv("SAISAAT_TODAY", "2025-08-20")
-    at = open_page(provincial_path, monkeypatch, "overview", lang="en")
+    at = open_page(provincial_path, monkeypatch, "overview", lang="en", spread="cycle")   # the cycle's chart
     cycle = chart_specs(at)[-1]["data"]
     bars = {d["y"][0]: (d["base"][0], values(d["x"])[0] / 86_400_000) for d in cycle}
     assert bars["Round 2 inspection visits"] == ("2025-09-01", 15)
@@ -361,7 +361,7 @@ def test_compare_long_ranking_shows_the_neighbourhood(demo_path, monkeypatch):
     monkeypatch.setattr(analytics, "RANKED_AROUND", 2)
     monkeypatch.setattr(analytics, "RANKED_ENDS", 1)
     at = open_page(demo_path, monkeypatch, "compare", lang="en", fy="2568", round="0", unit="1030", peers="all")
-    ranked, spread = chart_specs(at)[:2]
+    ranked = chart_specs(at)[0]
     labels = ranked["data"][0]["y"]
     gaps = [label for label in labels if "more units" in label]
     bars = [label for label in labels if "more units" not in label]
@@ -371,8 +371,10 @@ def test_compare_long_ranking_shows_the_neighbourhood(demo_path, monkeypatch):
     mine = [b for b, c in zip(labels, ranked["data"][0]["marker"]["color"]) if c == "#D1495B"]
     rank = int(metric(at, "Rank in group").replace(",", ""))
     assert mine == [f"{rank}. " + at.selectbox(key="unit").format_func("1030").rsplit(" (", 1)[0]]
-    assert spread["data"][0]["type"] == "histogram"
     assert any(c.value.startswith(f"Showing 7 of {of} units") for c in at.caption)
+    at.segmented_control(key="rank_view").set_value("distribution").run()   # the spread: one choice away
+    spread = chart_specs(at)[0]
+    assert spread["data"][0]["type"] == "histogram"
 
 
 # A long matrix comes a page at a time, saying which rows of how many; the last page holds the rest.
@@ -429,7 +431,7 @@ def test_default_period_after_partial_import(demo_path, tmp_path, monkeypatch):
 # basis changes from the overall score to the transparency percent). The Fire and Rescue Department (100 %)
 # ranks low on the official rules because of its other components, which the comparison shows.
 def test_whatif_grades_says_the_basis_changes(demo_path, monkeypatch):
-    at = open_page(demo_path, monkeypatch, "whatif", lang="en")
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en", wi_view="all_units")   # the table of every unit
     assert not [i for i in at.info if "ranks and tiers units by" in i.value]
     at.selectbox(key="wi_start").select("preset:grades").run()
     assert not at.exception
@@ -470,7 +472,7 @@ def test_compare_year_without_results(demo_path, monkeypatch):
 def test_unit_pickers_search_past_the_limit(demo_path, monkeypatch):
     from saisaat import labels
     monkeypatch.setattr(labels, "PICKER_ALL_UP_TO", 10)
-    at = open_page(demo_path, monkeypatch, "compare", lang="en")
+    at = open_page(demo_path, monkeypatch, "compare", lang="en", why="side_by_side")   # the units compared shown
     unit = at.selectbox(key="unit")
     assert unit.value == "1001" and len(unit.options) == 11 and unit.options[0].endswith("(1001)")
     assert "11 of 70 units listed: type a name or code to find the others." in [c.value for c in at.caption]
@@ -568,3 +570,29 @@ def test_whatif_draft_kept_across_editors(demo_path, monkeypatch):
     assert [n.value for n in at.number_input if n.key.startswith("wi_level_0_")] == [65.0]
     at.segmented_control(key="wi_editor").set_value("tiers").run()
     assert [n.value for n in at.number_input if n.key.startswith("wi_tier_0_min_")] == [4.2]
+
+
+# The overview sends one chart of the year at a time (distribution, kinds, objectives, the inspection cycle), under
+# its own heading, kept in the URL as spread=; the top and bottom 10 are always there.
+@pytest.mark.parametrize("choice, heading, trace", [
+    ("distribution", "Distribution of scores", "histogram"), ("by_kind", "Scores by kind of unit", "box"),
+    ("by_objective", "Mean score by objective", "bar"), ("cycle", "Inspection cycle, fiscal year", "bar")])
+def test_overview_one_chart_at_a_time(demo_path, monkeypatch, choice, heading, trace):
+    at = open_page(demo_path, monkeypatch, "overview", lang="en", spread=choice)
+    assert len(chart_specs(at)) == 1 and chart_specs(at)[0]["data"][0]["type"] == trace
+    headers = [h.value for h in at.header]
+    assert [h for h in headers if h.startswith(heading)] and headers[-2:] == ["Top 10", "Bottom 10"]
+    assert len(at.dataframe) == 2
+
+
+# The what-if's results come one view at a time under the headline figures (kept in the URL as wi_view=): the
+# largest moves in money, the tiers before and after, who changes tier or rank, every unit with the exports.
+@pytest.mark.parametrize("view, charts, tables", [("shift", 1, 0), ("tiers", 1, 0), ("who_moves", 0, 2),
+                                                  ("all_units", 0, 1)])
+def test_whatif_one_result_view(demo_path, monkeypatch, view, charts, tables):
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en", wi_start="preset:binary", wi_view=view,
+                   wi_editor="share")   # an editor without a table
+    assert at.segmented_control(key="wi_view").value == view
+    assert (len(chart_specs(at)), len(at.dataframe)) == (charts, tables)
+    assert int(whatif_metrics(at)["Tier changes"]) > 0
+    assert any(k.startswith("wi_export_") for k in widget_keys(at.main)) == (view == "all_units")

@@ -276,20 +276,6 @@ def scenario() -> None:
                 help=f"{summary['money_moved_baht']:,.2f}", border=True)
     ui.how_computed(T("whatif_how"))
 
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown(f"**{T('shift_title')}**")
-        drawn = analytics.largest_changes(comparison, "reward_baht", me)
-        if len(drawn) < len(comparison):
-            st.caption(T("shift_largest", n=15, shown=f"{len(drawn):,}", of=f"{len(comparison):,}"))
-        ui.chart(charts.slope(drawn, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
-                 "slope", comparison[["unit_code", "unit_name", "tier_base", "tier_scenario", "reward_baht_base",
-                                      "reward_baht_scenario"]], f"whatif_shift_{fy}")
-    with right:
-        st.markdown(f"**{T('distribution_before_after')}**")
-        ui.chart(charts.tiers_before_after(comparison, T("baseline"), T("scenario"), T("col_tier"),
-                                           T("col_num_units")), "tiers")
-
     cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col_tier_base",
             "tier_scenario": "col_tier_scenario", "rank_overall_base": "col_rank_base",
             "rank_overall_scenario": "col_rank_scenario", "rank_change": "col_rank_change",
@@ -297,30 +283,50 @@ def scenario() -> None:
             "reward_score_scenario": "col_reward_score", "overall_score_base": "col_overall_base",
             "overall_score_scenario": "col_overall_scenario", "other_components_scenario": "col_other_components",
             "overall_score_change": "col_overall_change", "reward_baht_change": "col_money_change"}
-    st.header(T("who_moves"))
-    a, b = st.columns(2)
-    with a:
-        st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
-        ui.paged_table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
-                                                              "overall_score_change", "reward_baht_change")},
-                       "tier_changes", file_name=f"whatif_tier_changes_{fy}", half=True)
-    with b:
-        st.markdown(f"**{T('rank_moves')}**")
-        ui.paged_table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
-                                                            "rank_overall_scenario", "rank_change")},
-                       "rank_moves", file_name=f"whatif_rank_moves_{fy}", half=True)
 
-    st.header(T("all_units"))
-    st.caption(T("whatif_rank_help"))
-    ui.paged_table(comparison, cols, "comparison", file_name=f"whatif_comparison_{fy}")
-    e1, e2 = st.columns(2)
-    e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
-                       data=lambda: whatif.workbook(draft, ui.shown(comparison, cols), ui.lang()),
-                       file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",
-                       data=lambda: spec_json(draft).encode("utf-8"), file_name=f"{draft['ruleset_code']}.json",
-                       mime="application/json", key=f"wi_json_{gen}")
+    def shift() -> None:
+        drawn = analytics.largest_changes(comparison, "reward_baht", me)
+        if len(drawn) < len(comparison):
+            st.caption(T("shift_largest", n=15, shown=f"{len(drawn):,}", of=f"{len(comparison):,}"))
+        ui.chart(charts.slope(drawn, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
+                 "slope", comparison[["unit_code", "unit_name", "tier_base", "tier_scenario", "reward_baht_base",
+                                      "reward_baht_scenario"]], f"whatif_shift_{fy}")
+
+    def tiers() -> None:
+        ui.chart(charts.tiers_before_after(comparison, T("baseline"), T("scenario"), T("col_tier"),
+                                           T("col_num_units")), "tiers")
+
+    def who_moves() -> None:
+        a, b = st.columns(2)
+        with a:
+            st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
+            ui.paged_table(moves["tier_changes"], {k: cols[k] for k in (
+                "unit_code", "unit_name", "tier_base", "tier_scenario", "overall_score_change", "reward_baht_change")},
+                "tier_changes", file_name=f"whatif_tier_changes_{fy}", half=True)
+        with b:
+            st.markdown(f"**{T('rank_moves')}**")
+            ui.paged_table(moves["rank_moves"], {k: cols[k] for k in (
+                "unit_code", "unit_name", "rank_overall_base", "rank_overall_scenario", "rank_change")},
+                "rank_moves", file_name=f"whatif_rank_moves_{fy}", half=True)
+
+    def all_units() -> None:
+        st.caption(T("whatif_rank_help"))
+        ui.paged_table(comparison, cols, "comparison", file_name=f"whatif_comparison_{fy}")
+        e1, e2 = st.columns(2)
+        e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
+                           data=lambda: whatif.workbook(draft, ui.shown(comparison, cols), ui.lang()),
+                           file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",
+                           data=lambda: spec_json(draft).encode("utf-8"), file_name=f"{draft['ruleset_code']}.json",
+                           mime="application/json", key=f"wi_json_{gen}")
+
+    # the results one view at a time (each chart or table sent costs the browser 0.1-0.3 s), under its name
+    views = {"shift": (T("shift_title"), shift), "tiers": (T("distribution_before_after"), tiers),
+             "who_moves": (T("who_moves"), who_moves), "all_units": (T("all_units"), all_units)}
+    view = ui.choose("wi_view", {k: name for k, (name, _) in views.items()}, "chart_shown")
+    st.subheader(views[view][0])
+    views[view][1]()
 
 
 scenario()
