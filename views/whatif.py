@@ -322,11 +322,13 @@ def scenario() -> None:
                            mime="application/json", key=f"wi_json_{gen}")
 
     # the results one view at a time (each chart or table sent costs the browser 0.1-0.3 s), under its name
-    views = {"shift": (T("shift_title"), shift), "tiers": (T("distribution_before_after"), tiers),
-             "who_moves": (T("who_moves"), who_moves), "all_units": (T("all_units"), all_units)}
-    view = ui.choose("wi_view", {k: name for k, (name, _) in views.items()}, "chart_shown")
-    st.subheader(views[view][0])
-    views[view][1]()
+    views = {"shift": (T("shift_short"), T("shift_title"), shift),
+             "tiers": (T("tiers_short"), T("distribution_before_after"), tiers),
+             "who_moves": (T("who_moves"), T("who_moves"), who_moves),
+             "all_units": (T("all_units"), T("all_units"), all_units)}
+    view = ui.choose("wi_view", {k: short for k, (short, _, _) in views.items()}, "chart_shown")
+    st.subheader(views[view][1])
+    views[view][2]()
 
 
 scenario()
