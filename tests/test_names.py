@@ -109,6 +109,9 @@ def test_pages_show_names_as_text(named, monkeypatch, page, lang):
     if page == "reports":   # the summary's tables, which name units, are behind the preview's toggle
         at.toggle(key="summary_preview").set_value(True).run()
     no_markup_shown(at)
+    if page == "overview":   # the top and bottom 10, which name units, are one choice away from the distribution
+        at.segmented_control(key="spread").set_value("top_bottom").run()
+        no_markup_shown(at)
     if page == "compare":   # the points-lost table, which names indicators, is one choice away from the profile
         at.segmented_control(key="why").set_value("losses").run()
         no_markup_shown(at)

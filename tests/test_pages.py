@@ -572,17 +572,22 @@ def test_whatif_draft_kept_across_editors(demo_path, monkeypatch):
     assert [n.value for n in at.number_input if n.key.startswith("wi_tier_0_min_")] == [4.2]
 
 
-# The overview sends one chart of the year at a time (distribution, kinds, objectives, the inspection cycle), under
-# its own heading, kept in the URL as spread=; the top and bottom 10 are always there.
-@pytest.mark.parametrize("choice, heading, trace", [
-    ("distribution", "Distribution of scores", "histogram"), ("by_kind", "Scores by kind of unit", "box"),
-    ("by_objective", "Mean score by objective", "bar"), ("cycle", "Inspection cycle, fiscal year", "bar")])
-def test_overview_one_chart_at_a_time(demo_path, monkeypatch, choice, heading, trace):
+# The overview sends one view of the year at a time (the distribution, the top and bottom 10, kinds, objectives, the
+# inspection cycle), under its own heading, kept in the URL as spread=.
+@pytest.mark.parametrize("choice, heading, trace, tables", [
+    ("distribution", "Distribution of scores", "histogram", 0), ("top_bottom", "Top and bottom 10", None, 2),
+    ("by_kind", "Scores by kind of unit", "box", 0), ("by_objective", "Mean score by objective", "bar", 0),
+    ("cycle", "Inspection cycle, fiscal year", "bar", 0)])
+def test_overview_one_view_at_a_time(demo_path, monkeypatch, choice, heading, trace, tables):
     at = open_page(demo_path, monkeypatch, "overview", lang="en", spread=choice)
-    assert len(chart_specs(at)) == 1 and chart_specs(at)[0]["data"][0]["type"] == trace
-    headers = [h.value for h in at.header]
-    assert [h for h in headers if h.startswith(heading)] and headers[-2:] == ["Top 10", "Bottom 10"]
-    assert len(at.dataframe) == 2
+    assert [c["data"][0]["type"] for c in chart_specs(at)] == ([trace] if trace else [])
+    assert [h.value for h in at.header if h.value.startswith(heading)]
+    assert len(at.dataframe) == tables
+    if tables:   # ten units each (the name, then the score), best first and worst first
+        assert [s.value for s in at.subheader] == ["Top 10", "Bottom 10"]
+        top, bottom = (d.value for d in at.dataframe)
+        assert len(top) == len(bottom) == 10
+        assert top.iloc[0, 1] >= top.iloc[-1, 1] and bottom.iloc[0, 1] <= bottom.iloc[-1, 1]
 
 
 # The what-if's results come one view at a time under the headline figures (kept in the URL as wi_view=): the

@@ -126,7 +126,7 @@ def test_unit_user_sees_no_draft_of_another_unit(app):
         assert browser.sections("reports_section") == ["บัตรรายงานผลรายหน่วยงาน", "ปฏิทินการตรวจ"]
         browser.goto("/?fy=2569&round=2")
         expect(browser.page.get_by_text("ปีงบประมาณ 2569 ยังไม่มีผลการประเมินสำหรับตัวเลือกนี้")).to_be_visible()
-        browser.goto("/?fy=2569")
+        browser.goto("/?fy=2569&spread=top_bottom")   # the overview's top and bottom 10
         rows = download_csv(browser, browser.page.locator(".st-key-csv_top10").get_by_role("button"))   # top 10
         assert len(rows) == 10 and "สถานะ" not in rows[0]
         shown = {app.unit_codes[r["หน่วยงาน"]]: float(r["คะแนน (ร้อยละ)"]) for r in rows}   # half width: names only
@@ -138,7 +138,7 @@ def test_unit_user_sees_no_draft_of_another_unit(app):
 # The secretariat's downloads of FY2569 are marked as drafts, row by row and in the file name.
 def test_secretariat_downloads_marked_draft(app):
     with signed_in(app, "sec@bma.go.th") as browser:
-        browser.goto("/?fy=2569")
+        browser.goto("/?fy=2569&spread=top_bottom")   # the overview's top and bottom 10
         button = browser.page.locator(".st-key-csv_top10").get_by_role("button")   # the top 10's CSV
         with browser.page.expect_download() as info:
             button.click()

@@ -67,8 +67,22 @@ else:
                  "by_objective", means[["objective_no", "objective", "mean_pct", "median_pct", "num_units"]],
                  f"mean_by_objective_{fy}")
 
-    def year_chart(choice: str) -> None:   # one chart at a time: each chart sent costs the browser 0.1-0.3 s
-        if choice == "distribution":
+    def top_and_bottom() -> None:
+        top, bottom = analytics.top_bottom(scores, 10)
+        cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct",
+                "points": "col_points", "max_points": "col_max_points"}
+        left, right = st.columns(2)
+        with left:
+            st.subheader(T("top10"))
+            ui.table(top, cols, "top10", file_name=f"top10_{fy}", half=True)
+        with right:
+            st.subheader(T("bottom10"))
+            ui.table(bottom, cols, "bottom10", file_name=f"bottom10_{fy}", half=True)
+
+    def year_chart(choice: str) -> None:   # one view at a time: each chart or table sent costs the browser 0.1-0.3 s
+        if choice == "top_bottom":
+            top_and_bottom()
+        elif choice == "distribution":
             name = ui.unit_names().get(me, me)
             ui.chart(charts.distribution(scores, me, name, mean_label, T("col_score_pct"), T("col_num_units")),
                      "distribution", scores[["unit_code", "unit_name", "unit_kind", "score_pct"]],
@@ -84,16 +98,6 @@ else:
             cycle()
 
     # the key stays "spread" (it was the distribution or the kinds alone): older links keep working
-    ui.chart_choice("spread", {"distribution": T("distribution"), "by_kind": T("by_kind"),
+    ui.chart_choice("spread", {"distribution": T("distribution"), "top_bottom": T("top_bottom"), "by_kind": T("by_kind"),
                                "by_objective": T("mean_by_objective"), "cycle": cycle_name}, year_chart)
 
-    top, bottom = analytics.top_bottom(scores, 10)
-    cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct",
-            "points": "col_points", "max_points": "col_max_points"}
-    left, right = st.columns(2)
-    with left:
-        st.header(T("top10"))
-        ui.table(top, cols, "top10", file_name=f"top10_{fy}", half=True)
-    with right:
-        st.header(T("bottom10"))
-        ui.table(bottom, cols, "bottom10", file_name=f"bottom10_{fy}", half=True)
