@@ -601,3 +601,30 @@ def test_whatif_one_result_view(demo_path, monkeypatch, view, charts, tables):
     assert (len(chart_specs(at)), len(at.dataframe)) == (charts, tables)
     assert int(whatif_metrics(at)["Tier changes"]) > 0
     assert any(k.startswith("wi_export_") for k in widget_keys(at.main)) == (view == "all_units")
+
+
+# Every section's choice on the analytics pages and the what-if's results: opened from the URL on each view, only
+# that view is drawn (its own chart or table by key; the movers by their subheading, a table may be empty) and the
+# control shows it.
+VIEWS = {
+    ("overview", "spread"): {"distribution": "chart_distribution", "top_bottom": "csv_top10",
+                             "by_kind": "chart_by_kind", "by_objective": "chart_by_objective", "cycle": "chart_cycle"},
+    ("compare", "why"): {"profile": "chart_profile", "losses": "csv_losses", "side_by_side": "compare_units"},
+    ("coverage", "cov_view"): {"missing": "csv_missing", "by_unit": "csv_by_unit", "by_indicator": "csv_by_indicator",
+                               "failing": "csv_failing", "completeness": "chart_completeness"},
+    ("trends", "movers"): {"improvers": "Biggest improvers", "decliners": "Biggest decliners"},   # subheadings
+    ("whatif", "wi_view"): {"shift": "chart_slope", "tiers": "chart_tiers", "who_moves": "csv_tier_changes",
+                            "all_units": "csv_comparison"},
+}
+
+
+SETTING = {"whatif": {"wi_start": "preset:binary"}}   # units change tier: the table of tier changes has rows
+
+
+@pytest.mark.parametrize("page, key, view", [(p, k, v) for (p, k), views in VIEWS.items() for v in views])
+def test_one_view_drawn(demo_path, monkeypatch, page, key, view):
+    views = VIEWS[(page, key)]
+    at = open_page(demo_path, monkeypatch, page, lang="en", **SETTING.get(page, {}), **{key: view})
+    assert at.segmented_control(key=key).value == view
+    keys = widget_keys(at.main) + [h.value for h in at.subheader]   # elements' keys, and subheadings
+    assert [v for v, prefix in views.items() if any(k.startswith(prefix) for k in keys)] == [view]
