@@ -259,8 +259,9 @@ def test_new_centre_walk(browser, tmp_path):
         assert browser.error_count() == 0
 
         sidebar_unit = f"{NEW_UNIT[1]} ({NEW_UNIT[0]})"
+        wording_shown = {"compare": "&why=losses", "coverage": "&cov_view=by_indicator"}   # the tables naming them
         for path in NEW_PAGES:
-            browser.goto(f"/{path}?unit={NEW_UNIT[0]}")
+            browser.goto(f"/{path}?unit={NEW_UNIT[0]}{wording_shown.get(path, '')}")
             expect(page.locator('[data-testid="stSidebar"]').get_by_label("หน่วยงานของท่าน")).to_have_value(sidebar_unit)
             if path in ("", "compare", "coverage", "trends"):
                 browser.wait_for_chart()
