@@ -773,21 +773,42 @@ def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None
         downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
 
 
-def chart_choice(key: str, labels: dict[str, str], draw) -> None:
+def chart_choice(key: str, labels: dict[str, str], draw, sub: bool = False) -> None:
     """Several charts of one section, one drawn at a time: a segmented control (kept in the URL) picks which,
     `draw(choice)` draws it under the choice's name as the section's heading. Only the chosen chart is sent:
     a browser draws every Plotly chart it is sent, even in a hidden tab or a closed expander, and each costs
-    a page about 0.2 s. Changing the choice reruns this part only (a fragment), not the page."""
-    _chart_choice(key, labels, draw)
+    a page about 0.2 s. Changing the choice reruns this part only (a fragment), not the page. `sub`: the heading
+    is a subheader (the section has its own header above)."""
+    _chart_choice(key, labels, draw, sub)
 
 
 @st.fragment
-def _chart_choice(key: str, labels: dict[str, str], draw) -> None:
+def _chart_choice(key: str, labels: dict[str, str], draw, sub: bool = False) -> None:
     url_value(key, list(labels), next(iter(labels)))
-    st.header(labels[st.session_state[key]])
-    choice = st.segmented_control(translator()("chart_shown"), list(labels), key=key, required=True,
-                                  format_func=labels.get, label_visibility="collapsed")
-    draw(choice)
+    (st.subheader if sub else st.header)(labels[st.session_state[key]])
+    draw(choose(key, labels, "chart_shown"))
+
+
+def choose(key: str, labels: dict[str, str], label_key: str = "section_shown") -> str:
+    """A segmented control of `labels` (value → shown name) kept in the URL under `key` (the first value
+    leaves the URL clean); the chosen value. Where a page had tabs: a tab's content is drawn whether it is
+    shown or not, a choice draws only what is chosen."""
+    url_value(key, list(labels), next(iter(labels)))
+    return st.segmented_control(translator()(label_key), list(labels), key=key, required=True,
+                                format_func=labels.get, label_visibility="collapsed")
+
+
+def section_choice(key: str, sections: dict[str, tuple[str, object]]) -> None:
+    """A page's sections (value → (shown name, draw())) one at a time, as tabs look but drawing only the
+    chosen one (chosen with `choose`, kept in the URL). Changing the choice reruns this part only (a fragment);
+    a write inside a section still reruns the whole page (st.rerun())."""
+    _section_choice(key, sections)
+
+
+@st.fragment
+def _section_choice(key: str, sections: dict[str, tuple[str, object]]) -> None:
+    chosen = choose(key, {k: name for k, (name, _) in sections.items()})
+    sections[chosen][1]()
 
 
 def calendar() -> pd.DataFrame:

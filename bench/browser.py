@@ -298,6 +298,18 @@ class BrowserPage:
         """Wait for a Plotly chart's SVG: plotly.js draws after Streamlit reports the run done."""
         self.page.wait_for_selector(CHART, state="visible")
 
+    def sections(self, key: str) -> list[str]:
+        """The names a page's section choice (ui.choose: a segmented control, keyed `key`) offers, in order."""
+        return self.page.locator(f".st-key-{key}").get_by_role("radio").all_inner_texts()
+
+    def choose(self, key: str, name: str) -> None:
+        """Pick the section named `name` in the choice keyed `key` (where a page had tabs) and wait for the
+        section's rerun (a fragment's) to be drawn; picking the one already chosen reruns nothing."""
+        option = self.page.locator(f".st-key-{key}").get_by_role("radio", name=name, exact=True)
+        if option.get_attribute("aria-checked") == "true":
+            return
+        self.wait_for_rerun(option.click)
+
     def error_count(self) -> int:
         """Number of error boxes shown: exceptions, st.error alerts, error dialogs (see ERRORS)."""
         return self.page.locator(ERRORS).count()

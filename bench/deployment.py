@@ -113,7 +113,8 @@ def save_scenario_on_writer(url: str, name: str, query_string: str = "") -> floa
     started = time.perf_counter()
     with Session(url, query_string) as writer:
         writer.rerun()
-        run = writer.rerun(page="whatif")
+        # the save form is in the what-if's "import / save" editor (one editor is drawn at a time)
+        run = writer.rerun(page="whatif", query_string="&".join(q for q in (query_string, "wi_editor=share") if q))
         widgets = run.widgets()
         key = {prefix: next(k for k in widgets if k.startswith(prefix)) for prefix in ("wi_name_", "wi_save_")}
         # the scenario is saved as the user signed in (here the writer's local secretariat): no name typed

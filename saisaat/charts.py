@@ -256,16 +256,18 @@ def coverage_heatmap(matrix: pd.DataFrame, status_labels: dict[str, str], row_la
     for i, s in enumerate(order):
         scale += [(i / n, STATUS[s]), ((i + 1) / n, STATUS[s])]
     text = matrix.replace(status_labels).to_numpy()
-    names = [[plain((column_names or {}).get(c, "")) for c in matrix.columns]] * len(matrix)
-    fig = go.Figure(go.Heatmap(z=z, x=_plain_all(matrix.columns), y=_plain_all(row_labels), zmin=0,
-                               zmax=n, customdata=names,
+    # Each column's category is its code and wording (the hover text reads it), its tick the code alone: the
+    # wording is sent once per indicator, not once per cell (it was 3/4 of the figure, 213 KB of the BMA's).
+    codes = _plain_all(matrix.columns)
+    columns = [f"{code} {plain((column_names or {}).get(c, ''))}".strip() for code, c in zip(codes, matrix.columns)]
+    fig = go.Figure(go.Heatmap(z=z, x=columns, y=_plain_all(row_labels), zmin=0, zmax=n,
                                colorscale=scale, showscale=False, text=text, xgap=1, ygap=1,
-                               hovertemplate="%{y} · %{x} %{customdata}: %{text}<extra></extra>"))
+                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>"))
     for s in order:   # a legend entry per status
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_labels[s],
                                  marker={"color": STATUS[s], "size": 12, "symbol": "square"}))
     fig.update_yaxes(autorange="reversed", type="category", automargin=True)
-    fig.update_xaxes(type="category", side="top", tickangle=-60)
+    fig.update_xaxes(type="category", side="top", tickangle=-60, tickvals=columns, ticktext=codes)
     fig = _layout(fig, height=max(300, 160 + 16 * len(row_labels)))
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.01, "x": 0})
     return fig

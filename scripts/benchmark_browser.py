@@ -123,7 +123,7 @@ def page_figures(browser: BrowserPage, scale: str) -> None:
 
     browser.goto("/whatif?lang=en")
     drawn(browser)
-    browser.page.get_by_role("tab", name="Reward tiers and pool").click()
+    browser.choose("wi_editor", "Reward tiers and pool")
     cut_off = browser.page.get_by_label("Cut-off").first
     runs = []
     for value in ("4.4", "4.6", "4.5"):
@@ -173,7 +173,7 @@ def check_cards(path: Path, units: int) -> None:
 
 
 def summary_figures(browser: BrowserPage, scale: str) -> None:
-    """The cabinet summary's Word and PDF (the summary tab is the Reports page's first), each click →
+    """The cabinet summary's Word and PDF (the summary is the Reports page's first section), each click →
     the whole file in the browser; the same page serves every click (each builds the document anew)."""
     browser.goto(f"/reports?lang={DOC_LANG}")
     for kind, key, label in (("docx", "sum_docx", "download_docx"), ("pdf", "sum_pdf", "download_pdf")):
@@ -192,12 +192,11 @@ def summary_figures(browser: BrowserPage, scale: str) -> None:
 
 
 def cards_run(browser: BrowserPage) -> tuple[float, list[str], int]:
-    """One run in a new session (nothing prepared): click "prepare" on the cards tab, wait for the ZIP's
+    """One run in a new session (nothing prepared): click "prepare" in the cards section, wait for the ZIP's
     button, download it. (seconds from the click to the whole ZIP, the progress texts seen, units)."""
     page = browser.page
     browser.goto(f"/reports?lang={DOC_LANG}")
-    tab = page.get_by_role("tab", name=t("tab_cards", DOC_LANG), exact=True)
-    tab.click()
+    browser.choose("reports_section", t("tab_cards", DOC_LANG))
     prepare = page.locator(".st-key-card_zip_go").get_by_role("button")
     units = int(re.search(r"\(([\d,]+)", prepare.inner_text()).group(1).replace(",", ""))
     page.evaluate(WATCH_PROGRESS)
@@ -205,8 +204,7 @@ def cards_run(browser: BrowserPage) -> tuple[float, list[str], int]:
     browser.wait_for_rerun(prepare.click)   # the run that prepares ends in st.rerun(); the next offers the ZIP
     zip_button = page.locator(".st-key-card_zip").get_by_role("button")
     zip_button.wait_for(state="attached")
-    if tab.get_attribute("aria-selected") != "true":
-        tab.click()
+    browser.choose("reports_section", t("tab_cards", DOC_LANG))   # kept by the rerun: then a no-op
     _, path = downloaded(browser, zip_button.click)
     seconds = time.perf_counter() - started
     check_cards(path, units)

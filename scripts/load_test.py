@@ -114,7 +114,11 @@ class User(threading.Thread):
             with Session(self.url, f"unit={self.own}&lang=en") as s:
                 while time.monotonic() < self.stop_at:
                     for page in ("", "compare", "trends", "whatif"):
-                        run = s.rerun(page=page)
+                        # the views the journey uses, each drawn one at a time: the units side by side, the
+                        # what-if's tiers editor and its table of every unit
+                        view = {"compare": "&why=side_by_side", "whatif": "&wi_editor=tiers&wi_view=all_units"}
+                        run = s.rerun(page=page, query_string=f"unit={self.own}&lang=en{view[page]}"
+                                      if page in view else None)
                         self.check(run)
                         widgets = run.widgets()
                         if page == "compare" and "compare_units" in widgets:

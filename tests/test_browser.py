@@ -90,7 +90,7 @@ def test_language_switch(browser):
 # (that saving touches nothing else is tested in test_store.py).
 def test_whatif_save_and_reload(browser):
     browser.goto("/whatif?lang=en")
-    browser.page.get_by_role("tab", name="Import / save").click()
+    browser.choose("wi_editor", "Import / save")
     browser.page.get_by_label("Scenario name").fill("Browser proposal")
     browser.page.get_by_label("Scenario name").press("Tab")
     expect(browser.page.get_by_text("Saved as local:", exact=False)).to_be_visible()   # local mode's user
@@ -129,7 +129,7 @@ def test_import_in_browser(browser, tmp_path):
     expect(browser.page.get_by_text("Saved as local:", exact=False)).to_be_visible()   # who imports: local mode
     browser.wait_for_rerun(lambda: browser.page.get_by_role("button", name="Save 2 results").click())
     expect(browser.page.get_by_text("Imported as batch 2 (2 results)")).to_be_visible()
-    browser.page.get_by_role("tab", name="Import history").click()
+    browser.choose("data_section", "Import history")
     expect(browser.page.get_by_text("good.csv")).to_be_attached()
     assert browser.error_count() == 0
     browser.screenshot(ARTIFACTS / "data_imported.png")
@@ -259,8 +259,9 @@ def test_new_centre_walk(browser, tmp_path):
         assert browser.error_count() == 0
 
         sidebar_unit = f"{NEW_UNIT[1]} ({NEW_UNIT[0]})"
+        wording_shown = {"compare": "&why=losses", "coverage": "&cov_view=by_indicator"}   # the tables naming them
         for path in NEW_PAGES:
-            browser.goto(f"/{path}?unit={NEW_UNIT[0]}")
+            browser.goto(f"/{path}?unit={NEW_UNIT[0]}{wording_shown.get(path, '')}")
             expect(page.locator('[data-testid="stSidebar"]').get_by_label("หน่วยงานของท่าน")).to_have_value(sidebar_unit)
             if path in ("", "compare", "coverage", "trends"):
                 browser.wait_for_chart()
@@ -276,7 +277,7 @@ def test_new_centre_walk(browser, tmp_path):
         expect(page.locator("h1").first).to_have_text("รายงาน ปีงบประมาณ 2570")
         summary = pdf_text(download(browser, lambda: page.get_by_role("button", name="ดาวน์โหลด PDF").click()))
         assert plain_text(NEW_WORDING) in summary
-        page.get_by_role("tab", name="บัตรรายงานผลรายหน่วยงาน").click()
+        browser.choose("reports_section", "บัตรรายงานผลรายหน่วยงาน")
         card = pdf_text(download(browser, lambda: page.get_by_role(
             "button", name="บัตรรายงานของหน่วยงานนี้ (PDF)").click()))
         assert plain_text(NEW_WORDING) in card and plain_text(NEW_UNIT[1]) in card

@@ -220,5 +220,7 @@ def test_phone(walk):
             "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         print(f"overview on a phone: {height} px")
         assert height <= 4000, height
+        browser.goto("/?spread=top_bottom")   # the overview's top and bottom 10: one of its views
+        browser.page.wait_for_selector('[data-testid="stDataFrame"] [role="columnheader"]', state="attached")
         tables = browser.page.evaluate(TABLES)
         assert tables and all(t["heads"][0] == "หน่วยงาน" for t in tables), tables

@@ -54,7 +54,9 @@ def test_sessions_see_a_new_snapshot_through_nginx(deployment):
                 step = 0
                 deadline = time.monotonic() + 60
                 while time.monotonic() < deadline:
-                    run = s.rerun(page=JOURNEY[step % len(JOURNEY)])
+                    page = JOURNEY[step % len(JOURNEY)]   # the what-if's table of every unit, with its download
+                    run = s.rerun(page=page, query_string=f"unit={own}&lang=en&wi_view=all_units"
+                                  if page == "whatif" else None)
                     step += 1
                     out["runs"] += 1
                     out["errors"] += run.errors()

@@ -92,10 +92,7 @@ def unescaped_markdown(body: str) -> str:
 # Every page in both languages: it runs; no figure holds markup (names are escaped entities); every element
 # Streamlit renders as markdown that shows a name shows it escaped, so it reads as typed; tables and pickers
 # show the names verbatim, as text.
-@pytest.mark.parametrize("lang", ["th", "en"])
-@pytest.mark.parametrize("page", PAGES)
-def test_pages_show_names_as_text(named, monkeypatch, page, lang):
-    at = open_page(named, monkeypatch, page, lang=lang, fy="2562")
+def no_markup_shown(at) -> None:
     for chart in at.get("plotly_chart"):
         assert [s for s in strings(json.loads(chart.proto.spec)) if MARKUP.search(s)] == []
     for kind in MARKDOWN_ELEMENTS:
@@ -103,6 +100,24 @@ def test_pages_show_names_as_text(named, monkeypatch, page, lang):
             assert not MARKUP.search(element.value), (kind, element.value[:80])
     for element in at.metric:
         assert not MARKUP.search(element.label)
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_show_names_as_text(named, monkeypatch, page, lang):
+    at = open_page(named, monkeypatch, page, lang=lang, fy="2562")
+    if page == "reports":   # the summary's tables, which name units, are behind the preview's toggle
+        at.toggle(key="summary_preview").set_value(True).run()
+    no_markup_shown(at)
+    if page == "overview":   # the top and bottom 10, which name units, are one choice away from the distribution
+        at.segmented_control(key="spread").set_value("top_bottom").run()
+        no_markup_shown(at)
+    if page == "compare":   # the points-lost table, which names indicators, is one choice away from the profile
+        at.segmented_control(key="why").set_value("losses").run()
+        no_markup_shown(at)
+    if page == "whatif":   # the table of every unit is one choice away from the chart of the largest moves
+        at.segmented_control(key="wi_view").set_value("all_units").run()
+        no_markup_shown(at)
     options = at.selectbox(key="unit").options
     assert [o for o in options if o.startswith(NAMES["D01"])] == [f"{LINK} (D01)"]
     assert f"{FORMULA} (DEPN)" in options and f"{LONG_UNIT} (DEPA)" in options

@@ -196,7 +196,7 @@ def test_coverage_missing_and_pending(demo_path, monkeypatch):
 # coverage page calls FY2568's round 2 not yet due with the province's dates.
 def test_calendar_from_the_database(provincial_path, monkeypatch):
     monkeypatch.setenv("SAISAAT_TODAY", "2025-08-20")
-    at = open_page(provincial_path, monkeypatch, "overview", lang="en")
+    at = open_page(provincial_path, monkeypatch, "overview", lang="en", spread="cycle")   # the cycle's chart
     cycle = chart_specs(at)[-1]["data"]
     bars = {d["y"][0]: (d["base"][0], values(d["x"])[0] / 86_400_000) for d in cycle}
     assert bars["Round 2 inspection visits"] == ("2025-09-01", 15)
@@ -225,12 +225,14 @@ def test_whatif_edit_free_flows(demo_path, monkeypatch):
 
     at.selectbox(key="wi_start").select("preset:official").run()
     assert whatif_metrics(at)["Tier changes"] == "0"
+    at.segmented_control(key="wi_editor").set_value("weights").run()
     level_1 = [n for n in at.number_input if n.key and n.key.startswith("wi_level_0_")][0]
     level_1.set_value(65.0).run()                     # a harder level 1: some reward scores fall
     assert not at.exception
     m = whatif_metrics(at)
     assert int(m["Overall score down"]) > 0 and m["Overall score up"] == "0"
 
+    at.segmented_control(key="wi_editor").set_value("tiers").run()
     cut_a = [n for n in at.number_input if n.key and n.key.startswith("wi_tier_0_min_")][0]
     cut_a.set_value(4.2).run()                        # tier A (was 4.5) open to more units
     assert not at.exception
@@ -244,7 +246,7 @@ def test_whatif_edit_free_flows(demo_path, monkeypatch):
     ("en", "tier cut-offs must fall", "เกณฑ์ขั้นต่ำของกลุ่มรางวัลต้องลดลง", "Tier changes"),
 ])
 def test_whatif_invalid_rules_not_applied(demo_path, monkeypatch, lang, shown, not_shown, tier_changes):
-    at = open_page(demo_path, monkeypatch, "whatif", lang=lang)
+    at = open_page(demo_path, monkeypatch, "whatif", lang=lang, wi_editor="tiers")
     cut_b = [n for n in at.number_input if n.key and n.key.startswith("wi_tier_1_min_")][0]
     cut_b.set_value(4.8).run()                        # B above A: overlapping tiers
     assert not at.exception
@@ -359,7 +361,7 @@ def test_compare_long_ranking_shows_the_neighbourhood(demo_path, monkeypatch):
     monkeypatch.setattr(analytics, "RANKED_AROUND", 2)
     monkeypatch.setattr(analytics, "RANKED_ENDS", 1)
     at = open_page(demo_path, monkeypatch, "compare", lang="en", fy="2568", round="0", unit="1030", peers="all")
-    ranked, spread = chart_specs(at)[:2]
+    ranked = chart_specs(at)[0]
     labels = ranked["data"][0]["y"]
     gaps = [label for label in labels if "more units" in label]
     bars = [label for label in labels if "more units" not in label]
@@ -369,8 +371,10 @@ def test_compare_long_ranking_shows_the_neighbourhood(demo_path, monkeypatch):
     mine = [b for b, c in zip(labels, ranked["data"][0]["marker"]["color"]) if c == "#D1495B"]
     rank = int(metric(at, "Rank in group").replace(",", ""))
     assert mine == [f"{rank}. " + at.selectbox(key="unit").format_func("1030").rsplit(" (", 1)[0]]
-    assert spread["data"][0]["type"] == "histogram"
     assert any(c.value.startswith(f"Showing 7 of {of} units") for c in at.caption)
+    at.segmented_control(key="rank_view").set_value("distribution").run()   # the spread: one choice away
+    spread = chart_specs(at)[0]
+    assert spread["data"][0]["type"] == "histogram"
 
 
 # A long matrix comes a page at a time, saying which rows of how many; the last page holds the rest.
@@ -427,7 +431,7 @@ def test_default_period_after_partial_import(demo_path, tmp_path, monkeypatch):
 # basis changes from the overall score to the transparency percent). The Fire and Rescue Department (100 %)
 # ranks low on the official rules because of its other components, which the comparison shows.
 def test_whatif_grades_says_the_basis_changes(demo_path, monkeypatch):
-    at = open_page(demo_path, monkeypatch, "whatif", lang="en")
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en", wi_view="all_units")   # the table of every unit
     assert not [i for i in at.info if "ranks and tiers units by" in i.value]
     at.selectbox(key="wi_start").select("preset:grades").run()
     assert not at.exception
@@ -468,7 +472,7 @@ def test_compare_year_without_results(demo_path, monkeypatch):
 def test_unit_pickers_search_past_the_limit(demo_path, monkeypatch):
     from saisaat import labels
     monkeypatch.setattr(labels, "PICKER_ALL_UP_TO", 10)
-    at = open_page(demo_path, monkeypatch, "compare", lang="en")
+    at = open_page(demo_path, monkeypatch, "compare", lang="en", why="side_by_side")   # the units compared shown
     unit = at.selectbox(key="unit")
     assert unit.value == "1001" and len(unit.options) == 11 and unit.options[0].endswith("(1001)")
     assert "11 of 70 units listed: type a name or code to find the others." in [c.value for c in at.caption]
@@ -497,3 +501,130 @@ def test_overview_spread_choice(demo_path, monkeypatch):
     assert "Distribution of scores" not in [h.value for h in at.header]
     at = open_page(demo_path, monkeypatch, "overview", lang="en", spread="by_kind")
     assert [d["type"] for d in chart_specs(at)[0]["data"]][0] == "box"
+
+
+def widget_keys(node, found=None) -> list[str]:
+    """The keys of every keyed element drawn under `node` (AppTest's tree), in order."""
+    found = [] if found is None else found
+    if getattr(node, "key", None):
+        found.append(node.key)
+    for child in getattr(node, "children", {}).values():
+        widget_keys(child, found)
+    return found
+
+
+# Pages whose parts were tabs draw one part at a time, chosen with a segmented control kept in the URL: its key,
+# each part's own widget (a key prefix), the first part by default. Only the chosen part is drawn.
+SECTIONS = {
+    "reports": ("reports_section", {"summary": "sum_docx", "cards": "card_unit", "cycle": "chart_cycle_calendar",
+                                    "plans": "plan_kind"}),
+    "data": ("data_section", {"import": "import_file_", "history": "csv_batches", "publication": "csv_publications",
+                              "template": "tpl_fy", "backup": "export_zip"}),
+    "settings": ("settings_section", {"workbook": "config_download", "history": "csv_config_versions"}),
+    "whatif": ("wi_editor", {"rules": "wi_rules_", "weights": "wi_level_0_", "tiers": "wi_tier_0_min_",
+                             "share": "wi_name_"}),
+}
+
+
+@pytest.mark.parametrize("page, section", [(p, s) for p, (_, parts) in SECTIONS.items() for s in parts])
+def test_one_section_drawn(demo_path, monkeypatch, page, section):
+    key, parts = SECTIONS[page]
+    first = next(iter(parts))
+    at = open_page(demo_path, monkeypatch, page, lang="en", **({} if section == first else {key: section}))
+    assert at.segmented_control(key=key).value == section
+    drawn = [part for part, prefix in parts.items() if any(k.startswith(prefix) for k in widget_keys(at.main))]
+    assert drawn == [section]
+
+
+# Choosing another part (as a click would) draws it instead and writes it into the URL; the first part leaves
+# the URL clean.
+@pytest.mark.parametrize("page", SECTIONS)
+def test_section_choice_kept_in_url(demo_path, monkeypatch, page):
+    key, parts = SECTIONS[page]
+    first, last = list(parts)[0], list(parts)[-1]
+    at = open_page(demo_path, monkeypatch, page, lang="en")
+    assert key not in at.query_params
+    at.segmented_control(key=key).set_value(last).run()
+    assert not at.exception
+    assert at.query_params[key] == last
+    assert [p for p, prefix in parts.items() if any(k.startswith(prefix) for k in widget_keys(at.main))] == [last]
+    at.segmented_control(key=key).set_value(first).run()
+    assert key not in at.query_params
+
+
+# The what-if's editors are drawn one at a time and the draft keeps what was typed in an editor no longer shown:
+# level 1 raised to 65 (some overall scores fall), then the tiers editor opened and tier A's cut-off lowered, the
+# draft holds both; back in the weights editor, level 1 still reads 65.
+def test_whatif_draft_kept_across_editors(demo_path, monkeypatch):
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en", wi_editor="weights")
+    [n for n in at.number_input if n.key.startswith("wi_level_0_")][0].set_value(65.0).run()
+    down = int(whatif_metrics(at)["Overall score down"])
+    assert down > 0
+    at.segmented_control(key="wi_editor").set_value("tiers").run()
+    assert not [n for n in at.number_input if n.key.startswith("wi_level_0_")]   # not drawn
+    assert int(whatif_metrics(at)["Overall score down"]) == down                   # but still in the draft
+    tiers_before = whatif_metrics(at)["Tier changes"]
+    [n for n in at.number_input if n.key.startswith("wi_tier_0_min_")][0].set_value(4.2).run()
+    assert whatif_metrics(at)["Tier changes"] != tiers_before
+    at.segmented_control(key="wi_editor").set_value("weights").run()
+    assert [n.value for n in at.number_input if n.key.startswith("wi_level_0_")] == [65.0]
+    at.segmented_control(key="wi_editor").set_value("tiers").run()
+    assert [n.value for n in at.number_input if n.key.startswith("wi_tier_0_min_")] == [4.2]
+
+
+# The overview sends one view of the year at a time (the distribution, the top and bottom 10, kinds, objectives, the
+# inspection cycle), under its own heading, kept in the URL as spread=.
+@pytest.mark.parametrize("choice, heading, trace, tables", [
+    ("distribution", "Distribution of scores", "histogram", 0), ("top_bottom", "Top and bottom 10", None, 2),
+    ("by_kind", "Scores by kind of unit", "box", 0), ("by_objective", "Mean score by objective", "bar", 0),
+    ("cycle", "Inspection cycle, fiscal year", "bar", 0)])
+def test_overview_one_view_at_a_time(demo_path, monkeypatch, choice, heading, trace, tables):
+    at = open_page(demo_path, monkeypatch, "overview", lang="en", spread=choice)
+    assert [c["data"][0]["type"] for c in chart_specs(at)] == ([trace] if trace else [])
+    assert [h.value for h in at.header if h.value.startswith(heading)]
+    assert len(at.dataframe) == tables
+    if tables:   # ten units each (the name, then the score), best first and worst first
+        assert [s.value for s in at.subheader] == ["Top 10", "Bottom 10"]
+        top, bottom = (d.value for d in at.dataframe)
+        assert len(top) == len(bottom) == 10
+        assert top.iloc[0, 1] >= top.iloc[-1, 1] and bottom.iloc[0, 1] <= bottom.iloc[-1, 1]
+
+
+# The what-if's results come one view at a time under the headline figures (kept in the URL as wi_view=): the
+# largest moves in money, the tiers before and after, who changes tier or rank, every unit with the exports.
+@pytest.mark.parametrize("view, charts, tables", [("shift", 1, 0), ("tiers", 1, 0), ("who_moves", 0, 2),
+                                                  ("all_units", 0, 1)])
+def test_whatif_one_result_view(demo_path, monkeypatch, view, charts, tables):
+    at = open_page(demo_path, monkeypatch, "whatif", lang="en", wi_start="preset:binary", wi_view=view,
+                   wi_editor="share")   # an editor without a table
+    assert at.segmented_control(key="wi_view").value == view
+    assert (len(chart_specs(at)), len(at.dataframe)) == (charts, tables)
+    assert int(whatif_metrics(at)["Tier changes"]) > 0
+    assert any(k.startswith("wi_export_") for k in widget_keys(at.main)) == (view == "all_units")
+
+
+# Every section's choice on the analytics pages and the what-if's results: opened from the URL on each view, only
+# that view is drawn (its own chart or table by key; the movers by their subheading, a table may be empty) and the
+# control shows it.
+VIEWS = {
+    ("overview", "spread"): {"distribution": "chart_distribution", "top_bottom": "csv_top10",
+                             "by_kind": "chart_by_kind", "by_objective": "chart_by_objective", "cycle": "chart_cycle"},
+    ("compare", "why"): {"profile": "chart_profile", "losses": "csv_losses", "side_by_side": "compare_units"},
+    ("coverage", "cov_view"): {"missing": "csv_missing", "by_unit": "csv_by_unit", "by_indicator": "csv_by_indicator",
+                               "failing": "csv_failing", "completeness": "chart_completeness"},
+    ("trends", "movers"): {"improvers": "Biggest improvers", "decliners": "Biggest decliners"},   # subheadings
+    ("whatif", "wi_view"): {"shift": "chart_slope", "tiers": "chart_tiers", "who_moves": "csv_tier_changes",
+                            "all_units": "csv_comparison"},
+}
+
+
+SETTING = {"whatif": {"wi_start": "preset:binary"}}   # units change tier: the table of tier changes has rows
+
+
+@pytest.mark.parametrize("page, key, view", [(p, k, v) for (p, k), views in VIEWS.items() for v in views])
+def test_one_view_drawn(demo_path, monkeypatch, page, key, view):
+    views = VIEWS[(page, key)]
+    at = open_page(demo_path, monkeypatch, page, lang="en", **SETTING.get(page, {}), **{key: view})
+    assert at.segmented_control(key=key).value == view
+    keys = widget_keys(at.main) + [h.value for h in at.subheader]   # elements' keys, and subheadings
+    assert [v for v, prefix in views.items() if any(k.startswith(prefix) for k in keys)] == [view]

@@ -123,10 +123,10 @@ def test_unit_user_sees_no_draft_of_another_unit(app):
                                             "จึงไม่แสดงข้อมูลของหน่วยงาน 1002")).to_be_visible()
             assert browser.page.locator('[data-testid="stDataFrame"], [data-testid="stPlotlyChart"]').count() == 0
         browser.goto("/reports?fy=2569")
-        assert browser.page.get_by_role("tab").all_inner_texts() == ["บัตรรายงานผลรายหน่วยงาน", "ปฏิทินการตรวจ"]
+        assert browser.sections("reports_section") == ["บัตรรายงานผลรายหน่วยงาน", "ปฏิทินการตรวจ"]
         browser.goto("/?fy=2569&round=2")
         expect(browser.page.get_by_text("ปีงบประมาณ 2569 ยังไม่มีผลการประเมินสำหรับตัวเลือกนี้")).to_be_visible()
-        browser.goto("/?fy=2569")
+        browser.goto("/?fy=2569&spread=top_bottom")   # the overview's top and bottom 10
         rows = download_csv(browser, browser.page.locator(".st-key-csv_top10").get_by_role("button"))   # top 10
         assert len(rows) == 10 and "สถานะ" not in rows[0]
         shown = {app.unit_codes[r["หน่วยงาน"]]: float(r["คะแนน (ร้อยละ)"]) for r in rows}   # half width: names only
@@ -138,7 +138,7 @@ def test_unit_user_sees_no_draft_of_another_unit(app):
 # The secretariat's downloads of FY2569 are marked as drafts, row by row and in the file name.
 def test_secretariat_downloads_marked_draft(app):
     with signed_in(app, "sec@bma.go.th") as browser:
-        browser.goto("/?fy=2569")
+        browser.goto("/?fy=2569&spread=top_bottom")   # the overview's top and bottom 10
         button = browser.page.locator(".st-key-csv_top10").get_by_role("button")   # the top 10's CSV
         with browser.page.expect_download() as info:
             button.click()
@@ -155,13 +155,13 @@ def test_inspector_imports_only_its_units(app, tmp_path):
                      encoding="utf-8")
     with signed_in(app, "insp@bma.go.th") as browser:
         browser.goto("/data?lang=en")
-        assert browser.page.get_by_role("tab").all_inner_texts() == ["Import results", "Import history", "Templates"]
+        assert browser.sections("data_section") == ["Import results", "Import history", "Templates"]
         uploader = browser.page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
         browser.wait_for_rerun(lambda: uploader.set_input_files(str(other)))
         expect(browser.page.get_by_text("You may not import results for unit 1003: it is not one of your units.",
                                         exact=False)).to_be_visible()
-        import_tab = browser.page.locator('[role="tabpanel"]').first
-        assert import_tab.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() == 0
+        import_part = browser.page.locator('[data-testid="stMain"]')   # the import part is the only one drawn
+        assert import_part.locator('[data-testid="stMetric"], [data-testid="stDataFrame"]').count() == 0
 
 
 # A signed-in address that is not registered sees a polite page and nothing else, on any link.
@@ -185,7 +185,7 @@ def test_two_users_at_once_publish_and_audit(app):
         sec.goto("/data?fy=2569&lang=en")
         unit.goto("/")
         expect(unit.page.locator("h1").first).to_have_text("ภาพรวมผลการประเมิน ปีงบประมาณ 2568")
-        sec.page.get_by_role("tab", name="Publication").click()
+        sec.choose("data_section", "Publication")
         sec.wait_for_rerun(lambda: sec.page.get_by_role("button", name="Publish", exact=True).click())
         expect(sec.page.get_by_text("Fiscal year 2569, Round 2 published")).to_be_visible()
         sec.goto("/audit?lang=en")

@@ -45,58 +45,78 @@ else:
 ui.how_computed()
 
 group_label = ui.peer_group_labeller()(group)
-st.header(T("ranked_chart", group=group_label))
 window = analytics.ranked_window(group_scores, me)
 ranking = group_scores[["unit_code", "unit_name", "points", "max_points", "score_pct",
                         "rank_in_kind"]].sort_values("score_pct", ascending=False)
-if window["hidden"].any():   # too many to draw whole: the unit's neighbourhood, the top and bottom, the spread
-    st.caption(T("ranked_window_help", shown=f"{analytics.units_shown(window):,}", of=f"{stand.of:,}",
-                 around=analytics.RANKED_AROUND, ends=analytics.RANKED_ENDS))
-    ui.chart(charts.ranked_window_bars(window, "unit_name", me, stand.peer_median_pct, T("peer_median"),
-                                       T("col_score_pct"), lambda n: T("ranked_gap", n=f"{n:,}")),
-             "ranked", ranking, f"ranking_{group}_{fy}")
-    st.header(T("score_distribution", group=group_label))
-    ui.chart(charts.score_histogram(group_scores, me, T("col_score_pct"), T("col_num_units"),
-                                    names.get(me, me)),
-             "distribution", ranking, f"ranking_{group}_{fy}_all")
+
+
+def ranked(choice: str = "ranked") -> None:
+    if choice == "distribution":
+        ui.chart(charts.score_histogram(group_scores, me, T("col_score_pct"), T("col_num_units"),
+                                        names.get(me, me)),
+                 "distribution", ranking, f"ranking_{group}_{fy}_all")
+    elif window["hidden"].any():   # too many to draw whole: the unit's neighbourhood, the top and bottom
+        st.caption(T("ranked_window_help", shown=f"{analytics.units_shown(window):,}", of=f"{stand.of:,}",
+                     around=analytics.RANKED_AROUND, ends=analytics.RANKED_ENDS))
+        ui.chart(charts.ranked_window_bars(window, "unit_name", me, stand.peer_median_pct, T("peer_median"),
+                                           T("col_score_pct"), lambda n: T("ranked_gap", n=f"{n:,}")),
+                 "ranked", ranking, f"ranking_{group}_{fy}")
+    else:
+        ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct, T("peer_median"),
+                                    T("col_score_pct")),
+                 "ranked", ranking, f"ranking_{group}_{fy}")
+
+
+if window["hidden"].any():   # a window of the ranking, or the whole group's spread: one chart at a time
+    ui.chart_choice("rank_view", {"ranked": T("ranked_chart", group=group_label),
+                                  "distribution": T("score_distribution", group=group_label)}, ranked)
 else:
-    ui.chart(charts.ranked_bars(group_scores, "unit_name", me, stand.peer_median_pct, T("peer_median"),
-                                T("col_score_pct")),
-             "ranked", ranking, f"ranking_{group}_{fy}")
+    st.header(T("ranked_chart", group=group_label))
+    ranked()
 
 objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
 objective_labels = ui.objective_names(ui.framework_of(fy))
-st.header(T("objective_profile"))
-profile = analytics.objective_profile(objective_scores, peer_units["unit_code"], me)
-profile["objective"] = profile["objective_no"].map(objective_labels)
-if profile["score_pct"].notna().any():
-    ui.chart(charts.profile_bars(profile, "objective", names.get(me, me), T("peer_median"),
-                                 T("col_score_pct")),
-             "profile", profile[["objective_no", "objective", "score_pct", "peer_median_pct"]],
-             f"objective_profile_{me}_{fy}")
 
-st.header(T("indicator_table"))
-points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
-losses = analytics.indicator_losses(points, peer_units["unit_code"], me)
-losses["indicator"] = losses["indicator_code"].map(ui.indicator_names())
-st.caption(T("indicator_table_help"))
-ui.table(losses, {"indicator_code": "col_indicator_code", "lost_points": "col_lost_points",
-                  "points": "col_points", "max_points": "col_max_points",
-                  "peer_median_points": "col_peer_median_points", "peers_full_pct": "col_peers_full_pct",
-                  "indicator": "col_indicator"},
-         "losses",
-         file_name=f"indicator_losses_{me}_{fy}")
 
-st.header(T("side_by_side"))
-chosen = ui.units_multiselect("choose_units", "compare_units", units["unit_code"].tolist(), [me])
-if len(chosen) == 1 and chosen[0] == me:   # the unit alone: its objective scores are the profile above
-    st.caption(T("side_by_side_pick", unit=ui.as_text(names.get(me, me))))
-elif chosen:
-    side, wide = analytics.side_by_side(objective_scores, chosen, objective_labels, names)
-    overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]
-    ui.chart(charts.grouped_units(side, "objective", "unit_name", "score_pct", T("col_score_pct"),
-                                  [names[c] for c in chosen if c in set(side["unit_code"])]),
-             "side_by_side",
-             wide, f"side_by_side_{fy}")
-    ui.table(overall, {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct"},
-             "side_overall", file_name=f"side_by_side_scores_{fy}")
+def profile() -> None:
+    shown = analytics.objective_profile(objective_scores, peer_units["unit_code"], me)
+    shown["objective"] = shown["objective_no"].map(objective_labels)
+    if shown["score_pct"].notna().any():
+        ui.chart(charts.profile_bars(shown, "objective", names.get(me, me), T("peer_median"),
+                                     T("col_score_pct")),
+                 "profile", shown[["objective_no", "objective", "score_pct", "peer_median_pct"]],
+                 f"objective_profile_{me}_{fy}")
+
+
+def losses() -> None:
+    points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
+    lost = analytics.indicator_losses(points, peer_units["unit_code"], me)
+    lost["indicator"] = lost["indicator_code"].map(ui.indicator_names())
+    st.caption(T("indicator_table_help"))
+    ui.table(lost, {"indicator_code": "col_indicator_code", "lost_points": "col_lost_points",
+                    "points": "col_points", "max_points": "col_max_points",
+                    "peer_median_points": "col_peer_median_points", "peers_full_pct": "col_peers_full_pct",
+                    "indicator": "col_indicator"},
+             "losses",
+             file_name=f"indicator_losses_{me}_{fy}")
+
+
+def side_by_side() -> None:
+    chosen = ui.units_multiselect("choose_units", "compare_units", units["unit_code"].tolist(), [me])
+    if len(chosen) == 1 and chosen[0] == me:   # the unit alone: its objective scores are its profile
+        st.caption(T("side_by_side_pick", unit=ui.as_text(names.get(me, me))))
+    elif chosen:
+        side, wide = analytics.side_by_side(objective_scores, chosen, objective_labels, names)
+        overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]
+        ui.chart(charts.grouped_units(side, "objective", "unit_name", "score_pct", T("col_score_pct"),
+                                      [names[c] for c in chosen if c in set(side["unit_code"])]),
+                 "side_by_side",
+                 wide, f"side_by_side_{fy}")
+        ui.table(overall, {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct"},
+                 "side_overall", file_name=f"side_by_side_scores_{fy}")
+
+
+# why the unit stands there: one view at a time (each chart or table sent costs the browser 0.1-0.3 s)
+ui.chart_choice("why", {"profile": T("objective_profile"), "losses": T("indicator_table"),
+                        "side_by_side": T("side_by_side")},
+                lambda choice: {"profile": profile, "losses": losses, "side_by_side": side_by_side}[choice]())

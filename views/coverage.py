@@ -41,6 +41,14 @@ ui.how_computed(T("coverage_help"))
 if not due:
     st.info(T("coverage_nothing_due"), icon=":material/schedule:")
 
+
+def completeness_chart() -> None:
+    completeness = ui.query("coverage_by_round")
+    completeness = completeness[completeness["num_received"] > 0]
+    ui.chart(charts.completeness(completeness, {1: T("round_1"), 2: T("round_2")}, T("col_coverage_pct"),
+                                 T("fiscal_year")), "completeness", completeness, "completeness_by_round")
+
+
 if due:
     st.header(T("coverage_matrix"))
     f1, f2, f3 = st.columns([2, 2, 1], vertical_alignment="bottom")
@@ -67,45 +75,46 @@ if due:
         st.success(T("missing_none"))
 
     missing = status[status["status"] == "missing"].copy()
-    st.header(T("missing_list", n=f"{len(missing):,}"))
-    if len(missing):
-        missing = ui.with_names(missing)
-        missing["indicator"] = missing["indicator_code"].map(ind_names)
-        ui.paged_table(missing, {"unit_code": "col_unit_code", "unit_name": "col_unit",
-                                 "indicator_code": "col_indicator_code", "num_rounds_scored": "col_num_scored",
-                                 "num_rounds_expected": "col_num_expected", "indicator": "col_indicator"},
-                       "missing", file_name=f"missing_{fy}")
-    else:
-        st.success(T("missing_none"))
 
-    left, right = st.columns(2)
-    with left:
-        st.header(T("coverage_by_unit"))
-        per_unit = ui.with_names(analytics.coverage_rates(status, "unit_code"))
-        ui.paged_table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
-                                  "num_expected": "col_num_expected", "num_received": "col_num_received",
-                                  "coverage_pct": "col_coverage_pct"},
-                       "by_unit", file_name=f"coverage_by_unit_{fy}", half=True)
-    with right:
-        st.header(T("coverage_by_indicator"))
-        per_ind = analytics.coverage_rates(status, "indicator_code")
-        per_ind["indicator"] = per_ind["indicator_code"].map(ind_names)
-        ui.table(per_ind, {"indicator_code": "col_indicator_code", "num_expected": "col_num_expected",
-                           "num_received": "col_num_received", "coverage_pct": "col_coverage_pct",
-                           "indicator": "col_indicator"},
-                 "by_indicator", height=360, file_name=f"coverage_by_indicator_{fy}", half=True)
+    def detail(choice: str) -> None:   # one table or chart at a time: each one sent costs the browser 0.1-0.3 s
+        if choice == "missing":
+            if len(missing):
+                shown = ui.with_names(missing)
+                shown["indicator"] = shown["indicator_code"].map(ind_names)
+                ui.paged_table(shown, {"unit_code": "col_unit_code", "unit_name": "col_unit",
+                                       "indicator_code": "col_indicator_code", "num_rounds_scored": "col_num_scored",
+                                       "num_rounds_expected": "col_num_expected", "indicator": "col_indicator"},
+                               "missing", file_name=f"missing_{fy}")
+            else:
+                st.success(T("missing_none"))
+        elif choice == "by_unit":
+            per_unit = ui.with_names(analytics.coverage_rates(status, "unit_code"))
+            ui.paged_table(per_unit, {"unit_code": "col_unit_code", "unit_name": "col_unit",
+                                      "num_expected": "col_num_expected", "num_received": "col_num_received",
+                                      "coverage_pct": "col_coverage_pct"},
+                           "by_unit", file_name=f"coverage_by_unit_{fy}")
+        elif choice == "by_indicator":
+            per_ind = analytics.coverage_rates(status, "indicator_code")
+            per_ind["indicator"] = per_ind["indicator_code"].map(ind_names)
+            ui.table(per_ind, {"indicator_code": "col_indicator_code", "num_expected": "col_num_expected",
+                               "num_received": "col_num_received", "coverage_pct": "col_coverage_pct",
+                               "indicator": "col_indicator"},
+                     "by_indicator", height=360, file_name=f"coverage_by_indicator_{fy}")
+        elif choice == "failing":
+            failing = analytics.failing_indicators(points)
+            failing["indicator"] = failing["indicator_code"].map(ind_names)
+            ui.table(failing.head(10), {"indicator_code": "col_indicator_code",
+                                        "mean_points_pct": "col_mean_points_pct", "zero_pct": "col_zero_pct",
+                                        "below_full_pct": "col_below_full_pct", "num_units": "col_num_units",
+                                        "indicator": "col_indicator"},
+                     "failing", file_name=f"failing_indicators_{fy}")
+        else:
+            completeness_chart()
 
-    st.header(T("failing_indicators"))
-    failing = analytics.failing_indicators(points)
-    failing["indicator"] = failing["indicator_code"].map(ind_names)
-    ui.table(failing.head(10), {"indicator_code": "col_indicator_code", "mean_points_pct": "col_mean_points_pct",
-                                "zero_pct": "col_zero_pct", "below_full_pct": "col_below_full_pct",
-                                "num_units": "col_num_units", "indicator": "col_indicator"},
-             "failing",
-             file_name=f"failing_indicators_{fy}")
-
-st.header(T("completeness_over_years"))
-completeness = ui.query("coverage_by_round")
-completeness = completeness[completeness["num_received"] > 0]
-ui.chart(charts.completeness(completeness, {1: T("round_1"), 2: T("round_2")}, T("col_coverage_pct"),
-                             T("fiscal_year")), "completeness", completeness, "completeness_by_round")
+    ui.chart_choice("cov_view", {"missing": T("missing_list", n=f"{len(missing):,}"),
+                                 "by_unit": T("coverage_by_unit"), "by_indicator": T("coverage_by_indicator"),
+                                 "failing": T("failing_indicators"), "completeness": T("completeness_over_years")},
+                    detail)
+else:
+    st.header(T("completeness_over_years"))
+    completeness_chart()

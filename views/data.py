@@ -214,7 +214,4 @@ parts = {"import": (auth.may(user, "import"), import_tab),
          "publication": (auth.may(user, "publish"), publication_tab),
          "template": (True, template_tab),
          "backup": (auth.may_read(user, "export_database"), backup_tab)}
-shown_parts = [k for k, (allowed, _) in parts.items() if allowed]
-for tab, key in zip(st.tabs([T(f"tab_{k}") for k in shown_parts]), shown_parts):
-    with tab:
-        parts[key][1]()
+ui.section_choice("data_section", {k: (T(f"tab_{k}"), draw) for k, (allowed, draw) in parts.items() if allowed})

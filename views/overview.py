@@ -19,10 +19,26 @@ scores = ui.with_names(ui.query("unit_scores", fiscal_year=fy, inspection_round=
 previous = ui.query("unit_scores", fiscal_year=fy - 1, inspection_round=rnd)
 ui.url_number("target", 80.0, 0.0, 100.0)
 target = st.number_input(T("target_level"), 0.0, 100.0, step=5.0, key="target", width=200)
+current_fy = fiscal_year_of(today())   # the inspection cycle shown is the fiscal year's under way
+cycle_name = T("cycle_title", fy=current_fy)
+
+
+def cycle() -> None:
+    """Where today falls in the inspection cycle of the fiscal year under way."""
+    now = today()
+    steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(ui.calendar(), current_fy)]
+    active = [name for name, a, b in steps if a <= now <= b]
+    st.caption(T("cycle_today", date=format_date(now, ui.lang())) + " · " +
+               (T("cycle_now", step=", ".join(active)) if active else T("cycle_between")))
+    ui.cycle_chart(current_fy, now, "cycle")
+
+
 head = analytics.headline(scores, previous if len(previous) else None, target)
 
-if head.units_assessed == 0:
+if head.units_assessed == 0:   # no results: the inspection cycle is what there is to show
     st.warning(T("no_results_year", fy=fy))
+    st.header(cycle_name)
+    cycle()
 else:
     c = st.columns(5)
     c[0].metric(T("metric_units_assessed"), formats.count(head.units_assessed),
@@ -40,48 +56,48 @@ else:
 
     kinds = ui.kind_labels()
 
-    def spread(choice: str) -> None:   # the scores' distribution, or the same scores by kind of unit
-        if choice == "distribution":
+    def by_objective() -> None:
+        objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
+        means = analytics.mean_by(objective_scores, "objective_no")
+        means["objective"] = means["objective_no"].map(ui.objective_names(ui.framework_of(fy)))
+        themes = ui.objective_themes(ui.framework_of(fy))
+        ui.chart(charts.bars(means, "objective", "mean_pct", T("objective"), T("col_mean_pct"),
+                             colours=[ui.theme_colours()[themes[o]] for o in means["objective_no"]],
+                             horizontal=True),
+                 "by_objective", means[["objective_no", "objective", "mean_pct", "median_pct", "num_units"]],
+                 f"mean_by_objective_{fy}")
+
+    def top_and_bottom() -> None:
+        top, bottom = analytics.top_bottom(scores, 10)
+        cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct",
+                "points": "col_points", "max_points": "col_max_points"}
+        left, right = st.columns(2)
+        with left:
+            st.subheader(T("top10"))
+            ui.table(top, cols, "top10", file_name=f"top10_{fy}", half=True)
+        with right:
+            st.subheader(T("bottom10"))
+            ui.table(bottom, cols, "bottom10", file_name=f"bottom10_{fy}", half=True)
+
+    def year_chart(choice: str) -> None:   # one view at a time: each chart or table sent costs the browser 0.1-0.3 s
+        if choice == "top_bottom":
+            top_and_bottom()
+        elif choice == "distribution":
             name = ui.unit_names().get(me, me)
             ui.chart(charts.distribution(scores, me, name, mean_label, T("col_score_pct"), T("col_num_units")),
                      "distribution", scores[["unit_code", "unit_name", "unit_kind", "score_pct"]],
                      f"distribution_{fy}")
-        else:
+        elif choice == "by_kind":
             by_kind = analytics.mean_by(scores, "unit_kind")
             by_kind["kind"] = by_kind["unit_kind"].map(kinds)
             ui.chart(charts.box_by_kind(scores, kinds, T("col_score_pct"), me), "by_kind",
                      by_kind[["kind", "mean_pct", "median_pct", "num_units"]], f"by_kind_{fy}")
+        elif choice == "by_objective":
+            by_objective()
+        else:
+            cycle()
 
-    ui.chart_choice("spread", {"distribution": T("distribution"), "by_kind": T("by_kind")}, spread)
+    # the key stays "spread" (it was the distribution or the kinds alone): older links keep working
+    ui.chart_choice("spread", {"distribution": T("distribution"), "top_bottom": T("top_bottom"), "by_kind": T("by_kind"),
+                               "by_objective": T("mean_by_objective"), "cycle": cycle_name}, year_chart)
 
-    top, bottom = analytics.top_bottom(scores, 10)
-    cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "score_pct": "col_score_pct",
-            "points": "col_points", "max_points": "col_max_points"}
-    left, right = st.columns(2)
-    with left:
-        st.header(T("top10"))
-        ui.table(top, cols, "top10", file_name=f"top10_{fy}", half=True)
-    with right:
-        st.header(T("bottom10"))
-        ui.table(bottom, cols, "bottom10", file_name=f"bottom10_{fy}", half=True)
-
-    st.header(T("mean_by_objective"))
-    objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
-    by_objective = analytics.mean_by(objective_scores, "objective_no")
-    by_objective["objective"] = by_objective["objective_no"].map(ui.objective_names(ui.framework_of(fy)))
-    themes = ui.objective_themes(ui.framework_of(fy))
-    ui.chart(charts.bars(by_objective, "objective", "mean_pct", T("objective"), T("col_mean_pct"),
-                         colours=[ui.theme_colours()[themes[o]] for o in by_objective["objective_no"]],
-                         horizontal=True),
-             "by_objective", by_objective[["objective_no", "objective", "mean_pct", "median_pct", "num_units"]],
-             f"mean_by_objective_{fy}")
-
-# Where today falls in the inspection cycle of the fiscal year under way.
-now = today()
-current_fy = fiscal_year_of(now)
-st.header(T("cycle_title", fy=current_fy))
-steps = [(T(f"cycle_{s.key}"), s.starts_on, s.ends_on) for s in inspection_cycle(ui.calendar(), current_fy)]
-active = [name for name, a, b in steps if a <= now <= b]
-st.caption(T("cycle_today", date=format_date(now, ui.lang())) + " · " +
-           (T("cycle_now", step=", ".join(active)) if active else T("cycle_between")))
-ui.cycle_chart(current_fy, now, "cycle")

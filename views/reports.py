@@ -48,7 +48,8 @@ def summary_tab() -> None:
         row.download_button(T("download_annex"), data=lambda: documents.summary_xlsx(summary), on_click="ignore",
                             file_name=f"{stem}_annex.xlsx", key="sum_xlsx", icon=":material/table_view:",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        with st.expander(T("summary_preview"), icon=":material/visibility:"):
+        # a toggle, not an expander: an expander's tables are drawn while it is closed (about 0.1 s each)
+        if st.toggle(T("summary_preview"), key="summary_preview"):
             for heading, blocks in documents.summary_sections(summary):
                 st.markdown(f"**{ui.as_text(heading)}**")
                 for block in blocks:
@@ -203,7 +204,4 @@ def plan_structure() -> None:
 
 parts = {"summary": (auth.may_read(user, "cabinet_summary"), summary_tab), "cards": (True, cards_tab),
          "cycle": (True, cycle_tab), "plans": (auth.may_read(user, "plan_tracking"), plans_tab)}
-shown_parts = [k for k, (allowed, _) in parts.items() if allowed]
-for tab, key in zip(st.tabs([T(f"tab_{k}") for k in shown_parts]), shown_parts):
-    with tab:
-        parts[key][1]()
+ui.section_choice("reports_section", {k: (T(f"tab_{k}"), draw) for k, (allowed, draw) in parts.items() if allowed})

@@ -14,9 +14,9 @@ st.title(T("settings_title"))
 ui.demo_banner()
 if "settings_flash" in st.session_state:
     st.success(st.session_state.pop("settings_flash"))
-tab_workbook, tab_history = st.tabs([T("tab_config_workbook"), T("tab_config_history")])
 
-with tab_workbook:
+
+def workbook_section() -> None:
     st.caption(T("config_help"))
     st.download_button(T("config_download"), icon=":material/download:", on_click="ignore",
                        data=lambda: configuration.export_workbook(configuration.current(ui.db())),
@@ -64,7 +64,8 @@ with tab_workbook:
                 except MessageError as exc:
                     st.error(exc.text(lang))
 
-with tab_history:
+
+def history_section() -> None:
     versions = ui.query("configuration_versions_by_id").sort_values("version_id", ascending=False)
     versions["applied_by"] = versions["applied_by"].map(lambda by: labels.actor(by, lang))
     ui.table(versions, {"version_id": "col_version", "applied_at": "col_when", "applied_by": "col_who",
@@ -87,3 +88,7 @@ with tab_history:
                     st.rerun()
             except MessageError as exc:
                 st.error(exc.text(lang))
+
+
+ui.section_choice("settings_section", {"workbook": (T("tab_config_workbook"), workbook_section),
+                                       "history": (T("tab_config_history"), history_section)})

@@ -72,87 +72,108 @@ base_key = c2.selectbox(T("whatif_base"), bases, key="wi_base",
 gen = f"{st.session_state.get('wi_gen', 0)}_{start.replace(':', '-')}_{fy}"   # widget keys: no ':'
 
 
+def rules_editor(state: dict) -> None:
+    """The point rules as a table; what is typed is kept in `state` (coded, so a language switch keeps it)."""
+    st.caption(T("rules_help"))
+    key = f"wi_rules_{gen}"
+    if key not in st.session_state or state.get("rules_lang") != ui.lang():   # (re)opened: from the draft
+        state["rules_input"], state["rules_lang"] = whatif.labelled_rules(state["rules"], ui.lang()), ui.lang()
+    edited = st.data_editor(
+        state["rules_input"], key=key, num_rows="dynamic", hide_index=True, placeholder=ui.MISSING,
+        column_config={
+            "scope": st.column_config.SelectboxColumn(
+                T("col_scope"), options=[T(f"measure_{m}") for m in whatif.MEASURES] + indicators.loc[
+                    indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True),
+            "rule_type": st.column_config.SelectboxColumn(
+                T("col_rule_type"), options=[T(f"rule_type_{r}") for r in RULE_TYPES], required=True),
+            "max_points": st.column_config.NumberColumn(T("col_max_points"), min_value=0, step=0.5),
+            "target_value": st.column_config.NumberColumn(T("col_target_value"), min_value=0),
+            "steps": st.column_config.TextColumn(T("col_steps"), help=T("steps_help")),
+        })
+    state["rules"] = whatif.coded_rules(edited, ui.lang())
+    spec = state["spec"]
+    spec["round_aggregation"] = st.radio(
+        T("round_aggregation"), AGGREGATIONS, key=f"wi_agg_{gen}",
+        index=AGGREGATIONS.index(spec.get("round_aggregation", "score_each_round")),
+        format_func=lambda a: T(f"agg_{a}"), horizontal=True)
+
+
+def weights_editor(state: dict) -> None:
+    spec = state["spec"]
+    reward = spec["reward"]
+    objectives = ui.objective_names(framework_id)
+    weights = spec.get("objective_weights") or {}
+    if st.toggle(T("weight_by_objective"), value=bool(weights), key=f"wi_objw_on_{gen}"):
+        cols = st.columns(len(objectives))
+        start_pct = {str(o): 100 * float(weights[str(o)]) if weights else round(100 / len(objectives), 2)
+                     for o in objectives}
+        spec["objective_weights"] = {
+            str(o): cols[i].number_input(label, 0.0, 100.0, start_pct[str(o)], step=5.0,
+                                         key=f"wi_objw_{o}_{gen}") / 100
+            for i, (o, label) in enumerate(objectives.items())}
+    else:
+        spec["objective_weights"] = {}
+    st.markdown(f"**{T('levels_title')}**")
+    st.caption(T("levels_help"))
+    cols = st.columns(5)
+    reward["levels"] = [cols[k].number_input(T("level_n", n=k + 1), 0.0, 100.0, float(reward["levels"][k]),
+                                             step=1.0, key=f"wi_level_{k}_{gen}") for k in range(5)]
+    st.markdown(f"**{T('weights_title')}**")
+    cols = st.columns(1 + len(reward["component_weights"]))
+    reward["transparency_weight"] = cols[0].number_input(
+        T("transparency_weight"), 0.0, 100.0, reward["transparency_weight"] * 100, step=1.0,
+        key=f"wi_tw_{gen}") / 100
+    reward["component_weights"] = {
+        c: cols[i + 1].number_input(labels.component_label(c, ui.lang()),
+                                    0.0, 100.0, w * 100, step=1.0, key=f"wi_cw_{c}_{gen}") / 100
+        for i, (c, w) in enumerate(reward["component_weights"].items())}
+
+
+def tiers_editor(state: dict) -> None:
+    reward = state["spec"]["reward"]
+    reward["tier_basis"] = st.radio(T("tier_basis"), TIER_BASES, key=f"wi_basis_{gen}",
+                                    index=TIER_BASES.index(reward.get("tier_basis", "overall_score")),
+                                    format_func=lambda b: T(f"basis_{b}"), horizontal=True)
+    st.caption(T("tiers_help"))
+    tiers = []
+    for i, tier in enumerate(reward["tiers"]):
+        a, b, c = st.columns([1, 2, 2])
+        tiers.append({
+            "tier": a.text_input(T("col_tier"), tier["tier"], key=f"wi_tier_{i}_name_{gen}"),
+            "min_value": b.number_input(T("col_min_value"), value=float(tier["min_value"]), step=0.1,
+                                        key=f"wi_tier_{i}_min_{gen}"),
+            "multiplier": c.number_input(T("col_multiplier"), 0.0, 10.0, float(tier["multiplier"]), step=0.1,
+                                         key=f"wi_tier_{i}_mult_{gen}"),
+        })
+    reward["tiers"] = tiers
+    reward["pool_baht"] = st.number_input(T("pool_baht"), 0.0, value=float(reward.get("pool_baht", 0)),
+                                          step=1_000_000.0, key=f"wi_pool_{gen}", format="%.0f")
+
+
+EDITORS = {"rules": rules_editor, "weights": weights_editor, "tiers": tiers_editor, "share": None}
+
+
 @st.fragment
 def scenario() -> None:
     """The draft's editors and its results. A change in them (a cut-off, a weight, a rule) reruns this part only,
-    not the frame and the starting points above it; saving or importing a scenario reruns the whole page."""
-    draft = json.loads(json.dumps(starts[start]))
+    not the frame and the starting points above it; saving or importing a scenario reruns the whole page.
 
-    tab_rules, tab_weights, tab_tiers, tab_share = st.tabs(
-        [T("tab_rules"), T("tab_weights"), T("tab_tiers"), T("tab_share")])
+    One editor is drawn at a time (each widget sent costs the browser; a tab's are drawn all the same): the
+    draft's values live in the session (`wi_draft_<generation>`), outside the widgets, so an editor not shown
+    keeps what was typed in it, and reopening one starts its widgets from the draft."""
+    state = st.session_state.setdefault(f"wi_draft_{gen}", {
+        "spec": json.loads(json.dumps(starts[start])), "rules": whatif.rules_table(starts[start])})
+    editor = ui.choose("wi_editor", {k: T(f"tab_{k}") for k in EDITORS})
+    if EDITORS[editor]:
+        EDITORS[editor](state)
+    draft = json.loads(json.dumps(state["spec"]))
+    reward = draft["reward"]
     problems: list[str] = []
-
-    with tab_rules:
-        st.caption(T("rules_help"))
-        edited = st.data_editor(
-            whatif.labelled_rules(whatif.rules_table(draft), ui.lang()), key=f"wi_rules_{gen}", num_rows="dynamic",
-            hide_index=True, placeholder=ui.MISSING,
-            column_config={
-                "scope": st.column_config.SelectboxColumn(
-                    T("col_scope"), options=[T(f"measure_{m}") for m in whatif.MEASURES] + indicators.loc[
-                        indicators["framework_id"] == framework_id, "indicator_code"].tolist(), required=True),
-                "rule_type": st.column_config.SelectboxColumn(
-                    T("col_rule_type"), options=[T(f"rule_type_{r}") for r in RULE_TYPES], required=True),
-                "max_points": st.column_config.NumberColumn(T("col_max_points"), min_value=0, step=0.5),
-                "target_value": st.column_config.NumberColumn(T("col_target_value"), min_value=0),
-                "steps": st.column_config.TextColumn(T("col_steps"), help=T("steps_help")),
-            })
-        draft["round_aggregation"] = st.radio(
-            T("round_aggregation"), AGGREGATIONS, key=f"wi_agg_{gen}",
-            index=AGGREGATIONS.index(draft.get("round_aggregation", "score_each_round")),
-            format_func=lambda a: T(f"agg_{a}"), horizontal=True)
-        try:
-            draft = whatif.apply_rules_table(draft, whatif.coded_rules(edited, ui.lang()))
-        except RulesetError as exc:
-            problems += exc.text(ui.lang()).splitlines()
-    reward = draft["reward"]   # the edited draft's reward settings, filled in by the next tabs
-
-    with tab_weights:
-        objectives = ui.objective_names(framework_id)
-        weights = draft.get("objective_weights") or {}
-        if st.toggle(T("weight_by_objective"), value=bool(weights), key=f"wi_objw_on_{gen}"):
-            cols = st.columns(len(objectives))
-            start_pct = {str(o): 100 * float(weights[str(o)]) if weights else round(100 / len(objectives), 2)
-                         for o in objectives}
-            draft["objective_weights"] = {
-                str(o): cols[i].number_input(label, 0.0, 100.0, start_pct[str(o)], step=5.0,
-                                             key=f"wi_objw_{o}_{gen}") / 100
-                for i, (o, label) in enumerate(objectives.items())}
-        else:
-            draft["objective_weights"] = {}
-        st.markdown(f"**{T('levels_title')}**")
-        st.caption(T("levels_help"))
-        cols = st.columns(5)
-        reward["levels"] = [cols[k].number_input(T("level_n", n=k + 1), 0.0, 100.0, float(reward["levels"][k]),
-                                                 step=1.0, key=f"wi_level_{k}_{gen}") for k in range(5)]
-        st.markdown(f"**{T('weights_title')}**")
-        cols = st.columns(1 + len(reward["component_weights"]))
-        reward["transparency_weight"] = cols[0].number_input(
-            T("transparency_weight"), 0.0, 100.0, reward["transparency_weight"] * 100, step=1.0,
-            key=f"wi_tw_{gen}") / 100
-        reward["component_weights"] = {
-            c: cols[i + 1].number_input(labels.component_label(c, ui.lang()),
-                                        0.0, 100.0, w * 100, step=1.0, key=f"wi_cw_{c}_{gen}") / 100
-            for i, (c, w) in enumerate(reward["component_weights"].items())}
-
-    with tab_tiers:
-        reward["tier_basis"] = st.radio(T("tier_basis"), TIER_BASES, key=f"wi_basis_{gen}",
-                                        index=TIER_BASES.index(reward.get("tier_basis", "overall_score")),
-                                        format_func=lambda b: T(f"basis_{b}"), horizontal=True)
-        st.caption(T("tiers_help"))
-        tiers = []
-        for i, tier in enumerate(reward["tiers"]):
-            a, b, c = st.columns([1, 2, 2])
-            tiers.append({
-                "tier": a.text_input(T("col_tier"), tier["tier"], key=f"wi_tier_{i}_name_{gen}"),
-                "min_value": b.number_input(T("col_min_value"), value=float(tier["min_value"]), step=0.1,
-                                            key=f"wi_tier_{i}_min_{gen}"),
-                "multiplier": c.number_input(T("col_multiplier"), 0.0, 10.0, float(tier["multiplier"]), step=0.1,
-                                             key=f"wi_tier_{i}_mult_{gen}"),
-            })
-        reward["tiers"] = tiers
-        reward["pool_baht"] = st.number_input(T("pool_baht"), 0.0, value=float(reward.get("pool_baht", 0)),
-                                              step=1_000_000.0, key=f"wi_pool_{gen}", format="%.0f")
+    try:
+        draft = whatif.apply_rules_table(draft, state["rules"])
+        reward = draft["reward"]
+    except RulesetError as exc:
+        problems += exc.text(ui.lang()).splitlines()
 
     # Validate the whole draft: a ruleset with problems is never applied.
     scenario = None
@@ -170,7 +191,7 @@ def scenario() -> None:
         st.warning(T("no_results_year", fy=fy))
         st.stop()
 
-    with tab_share:
+    if editor == "share":
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{T('import_ruleset')}**")
@@ -255,20 +276,6 @@ def scenario() -> None:
                 help=f"{summary['money_moved_baht']:,.2f}", border=True)
     ui.how_computed(T("whatif_how"))
 
-    left, right = st.columns([3, 2])
-    with left:
-        st.markdown(f"**{T('shift_title')}**")
-        drawn = analytics.largest_changes(comparison, "reward_baht", me)
-        if len(drawn) < len(comparison):
-            st.caption(T("shift_largest", n=15, shown=f"{len(drawn):,}", of=f"{len(comparison):,}"))
-        ui.chart(charts.slope(drawn, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
-                 "slope", comparison[["unit_code", "unit_name", "tier_base", "tier_scenario", "reward_baht_base",
-                                      "reward_baht_scenario"]], f"whatif_shift_{fy}")
-    with right:
-        st.markdown(f"**{T('distribution_before_after')}**")
-        ui.chart(charts.tiers_before_after(comparison, T("baseline"), T("scenario"), T("col_tier"),
-                                           T("col_num_units")), "tiers")
-
     cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "tier_base": "col_tier_base",
             "tier_scenario": "col_tier_scenario", "rank_overall_base": "col_rank_base",
             "rank_overall_scenario": "col_rank_scenario", "rank_change": "col_rank_change",
@@ -276,30 +283,52 @@ def scenario() -> None:
             "reward_score_scenario": "col_reward_score", "overall_score_base": "col_overall_base",
             "overall_score_scenario": "col_overall_scenario", "other_components_scenario": "col_other_components",
             "overall_score_change": "col_overall_change", "reward_baht_change": "col_money_change"}
-    st.header(T("who_moves"))
-    a, b = st.columns(2)
-    with a:
-        st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
-        ui.paged_table(moves["tier_changes"], {k: cols[k] for k in ("unit_code", "unit_name", "tier_base", "tier_scenario",
-                                                              "overall_score_change", "reward_baht_change")},
-                       "tier_changes", file_name=f"whatif_tier_changes_{fy}", half=True)
-    with b:
-        st.markdown(f"**{T('rank_moves')}**")
-        ui.paged_table(moves["rank_moves"], {k: cols[k] for k in ("unit_code", "unit_name", "rank_overall_base",
-                                                            "rank_overall_scenario", "rank_change")},
-                       "rank_moves", file_name=f"whatif_rank_moves_{fy}", half=True)
 
-    st.header(T("all_units"))
-    st.caption(T("whatif_rank_help"))
-    ui.paged_table(comparison, cols, "comparison", file_name=f"whatif_comparison_{fy}")
-    e1, e2 = st.columns(2)
-    e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
-                       data=lambda: whatif.workbook(draft, ui.shown(comparison, cols), ui.lang()),
-                       file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",
-                       data=lambda: spec_json(draft).encode("utf-8"), file_name=f"{draft['ruleset_code']}.json",
-                       mime="application/json", key=f"wi_json_{gen}")
+    def shift() -> None:
+        drawn = analytics.largest_changes(comparison, "reward_baht", me)
+        if len(drawn) < len(comparison):
+            st.caption(T("shift_largest", n=15, shown=f"{len(drawn):,}", of=f"{len(comparison):,}"))
+        ui.chart(charts.slope(drawn, "reward_baht", names, me, T("baseline"), T("scenario"), T("col_reward_baht")),
+                 "slope", comparison[["unit_code", "unit_name", "tier_base", "tier_scenario", "reward_baht_base",
+                                      "reward_baht_scenario"]], f"whatif_shift_{fy}")
+
+    def tiers() -> None:
+        ui.chart(charts.tiers_before_after(comparison, T("baseline"), T("scenario"), T("col_tier"),
+                                           T("col_num_units")), "tiers")
+
+    def who_moves() -> None:
+        a, b = st.columns(2)
+        with a:
+            st.markdown(f"**{T('tier_changes')}** ({len(moves['tier_changes']):,})")
+            ui.paged_table(moves["tier_changes"], {k: cols[k] for k in (
+                "unit_code", "unit_name", "tier_base", "tier_scenario", "overall_score_change", "reward_baht_change")},
+                "tier_changes", file_name=f"whatif_tier_changes_{fy}", half=True)
+        with b:
+            st.markdown(f"**{T('rank_moves')}**")
+            ui.paged_table(moves["rank_moves"], {k: cols[k] for k in (
+                "unit_code", "unit_name", "rank_overall_base", "rank_overall_scenario", "rank_change")},
+                "rank_moves", file_name=f"whatif_rank_moves_{fy}", half=True)
+
+    def all_units() -> None:
+        st.caption(T("whatif_rank_help"))
+        ui.paged_table(comparison, cols, "comparison", file_name=f"whatif_comparison_{fy}")
+        e1, e2 = st.columns(2)
+        e1.download_button(T("export_scenario_xlsx"), on_click="ignore", icon=":material/table_view:",
+                           data=lambda: whatif.workbook(draft, ui.shown(comparison, cols), ui.lang()),
+                           file_name=f"whatif_{fy}.xlsx", key=f"wi_export_{gen}",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        e2.download_button(T("export_ruleset_json"), on_click="ignore", icon=":material/data_object:",
+                           data=lambda: spec_json(draft).encode("utf-8"), file_name=f"{draft['ruleset_code']}.json",
+                           mime="application/json", key=f"wi_json_{gen}")
+
+    # the results one view at a time (each chart or table sent costs the browser 0.1-0.3 s), under its name
+    views = {"shift": (T("shift_short"), T("shift_title"), shift),
+             "tiers": (T("tiers_short"), T("distribution_before_after"), tiers),
+             "who_moves": (T("who_moves"), T("who_moves"), who_moves),
+             "all_units": (T("all_units"), T("all_units"), all_units)}
+    view = ui.choose("wi_view", {k: short for k, (short, _, _) in views.items()}, "chart_shown")
+    st.subheader(views[view][1])
+    views[view][2]()
 
 
 scenario()
