@@ -669,7 +669,7 @@ def cards_html(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool)
 def cards_pdf(cards: list[ReportCard], fiscal_year: int, lang: str, demo: bool) -> bytes:
     """All cards in one PDF, one page each (rendered in one pass)."""
     from saisaat.pdf import html_to_pdf
-    return html_to_pdf(cards_html(cards, fiscal_year, lang, demo))
+    return html_to_pdf(cards_html(cards, fiscal_year, lang, demo), card=True)
 
 
 CARDS_PER_RENDERING = 10   # cards rendered at once for a ZIP: memory stays flat at national size, and the

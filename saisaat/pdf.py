@@ -19,9 +19,10 @@ import subprocess
 import sys
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from fontTools.ttLib import TTFont
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.pdf import fonts as _fonts
 
 _original_init = _fonts.Font.__init__
@@ -67,14 +68,35 @@ if _fonts.Font.__init__ is not _init:
     _fonts.Font.__init__ = _init
 
 
-def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    return HTML(string=html, base_url=base_url).write_pdf()
+CARD_ELEMENTS = frozenset({"html", "head", "meta", "style", "body", "section", "div", "p", "h1", "h2", "span", "br",
+                           "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "svg"})
+CARD_UA_STYLESHEET = Path(__file__).with_name("document_templates") / "card_ua.css"
+
+
+@lru_cache(maxsize=1)
+def _card_ua() -> CSS:
+    return CSS(filename=CARD_UA_STYLESHEET)
+
+
+class CardHTML(HTML):
+    """A report card's HTML, cascaded against WeasyPrint's user-agent rules for CARD_ELEMENTS only (card_ua.css):
+    the same PDF, with about a tenth less CPU (WeasyPrint's own sheet gives every element six pseudo-element styles
+    to compute). `_ua_stylesheets` is WeasyPrint's hook for its own sheets; tests/test_reports.py checks that a card
+    uses no other element and renders byte for byte as with WeasyPrint's sheet."""
+
+    def _ua_stylesheets(self, forms=False):
+        return [_card_ua()]
+
+
+def html_to_pdf(html: str, base_url: str | None = None, card: bool = False) -> bytes:
+    """`html` as a PDF; `card`: report cards' HTML (CardHTML)."""
+    return (CardHTML if card else HTML)(string=html, base_url=base_url).write_pdf()
 
 
 def html_to_pdf_parts(html: str, base_url: str | None = None) -> list[bytes]:
-    """One rendering of `html`, written as one PDF per top-level bookmark (each h1 starts a part and
-    runs to the next): each part embeds only the glyphs its own pages use."""
-    document = HTML(string=html, base_url=base_url).render()
+    """One rendering of report cards' `html` (CardHTML), written as one PDF per top-level bookmark (each h1 starts a
+    part and runs to the next): each part embeds only the glyphs its own pages use."""
+    document = CardHTML(string=html, base_url=base_url).render()
     starts = sorted(destination[0] for _, destination, _, _ in document.make_bookmark_tree())
     ends = starts[1:] + [len(document.pages)]
     return [document.copy(document.pages[a:b]).write_pdf() for a, b in zip(starts, ends)]

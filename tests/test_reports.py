@@ -27,6 +27,7 @@ import sys
 import time
 import unicodedata
 import zipfile
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -311,6 +312,24 @@ def test_cards_zip_in_worker_processes_equals_one_process(tiny, monkeypatch):
     assert entries[2] == entries[1]
     assert {pages for _, (pages, _) in entries[2]} == {1}
     assert told[1] == told[2] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+# The cards' own user-agent stylesheet (pdf.CardHTML, card_ua.css) covers every element a card uses, and each card
+# rendered with it is the same PDF, byte for byte, as with WeasyPrint's HTML5 sheet: the tiny year's four cards (a
+# missing round, losses with and without a peer median, the demo banner) and one of them as a draft.
+def test_card_stylesheet_gives_the_same_pdfs(tiny):
+    from weasyprint import HTML
+    cards = reports.report_cards(tiny, 2562)
+    cards.append(replace(cards[0], draft=True))
+    html = documents.cards_html(cards, 2562, "th", demo=True)
+    tags = {el.tag for el in HTML(string=html).etree_element.iter()}
+    assert {tag for tag in tags if not tag.startswith("{")} <= pdf.CARD_ELEMENTS
+    assert "svg" in {tag.rpartition("}")[2] for tag in tags}   # the trend chart
+    document = HTML(string=html).render()
+    starts = sorted(destination[0] for _, destination, _, _ in document.make_bookmark_tree())
+    full_sheet = [document.copy(document.pages[a:b]).write_pdf() for a, b in zip(starts, starts[1:] + [len(document.pages)])]
+    assert len(full_sheet) == 5
+    assert pdf.html_to_pdf_parts(html) == full_sheet
 
 
 # --- the BMA demo: documents written once by the CLI for the whole module ------------------------
