@@ -696,7 +696,7 @@ def cards_zip(cards: Iterable[ReportCard], fiscal_year: int, lang: str, demo: bo
     as each rendering is written. `cards` may be an iterator (reports.report_cards_one_by_one, then `total`
     says how many): each rendering's cards are taken from it as the rendering is handed on, so the workers
     render the first while the rest are prepared."""
-    from saisaat.pdf import RenderWorkers, html_to_pdf_parts
+    from saisaat.pdf import RenderWorkers, html_to_pdf_parts, new_font_config
     total = len(cards) if total is None else total
     remaining = iter(cards)
     chunks = iter(lambda: list(islice(remaining, CARDS_PER_RENDERING)), [])
@@ -715,8 +715,9 @@ def cards_zip(cards: Iterable[ReportCard], fiscal_year: int, lang: str, demo: bo
             progress(done, total)
 
         if workers <= 1 or renderings < PARALLEL_FROM:
+            font_config = new_font_config()
             for chunk in chunks:
-                write(chunk, html_to_pdf_parts(cards_html(chunk, fiscal_year, lang, demo)))
+                write(chunk, html_to_pdf_parts(cards_html(chunk, fiscal_year, lang, demo), font_config=font_config))
         else:
             with RenderWorkers(min(workers, renderings)) as pool:
                 # rendering k goes to worker k mod n, which answers in order: the ZIP is written in card order

