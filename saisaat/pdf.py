@@ -19,10 +19,15 @@ import subprocess
 import sys
 import threading
 from functools import lru_cache
+from pathlib import Path
+from xml.etree import ElementTree
 
+import cssselect2
 from fontTools.ttLib import TTFont
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.pdf import fonts as _fonts
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 _original_init = _fonts.Font.__init__
 
@@ -67,17 +72,70 @@ if _fonts.Font.__init__ is not _init:
     _fonts.Font.__init__ = _init
 
 
-def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
-    return HTML(string=html, base_url=base_url).write_pdf()
+CARD_ELEMENTS = frozenset({"html", "head", "meta", "style", "body", "section", "div", "p", "h1", "h2", "span", "br",
+                           "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "svg"})
+CARD_UA_STYLESHEET = Path(__file__).with_name("document_templates") / "card_ua.css"
 
 
-def html_to_pdf_parts(html: str, base_url: str | None = None) -> list[bytes]:
-    """One rendering of `html`, written as one PDF per top-level bookmark (each h1 starts a part and
-    runs to the next): each part embeds only the glyphs its own pages use."""
-    document = HTML(string=html, base_url=base_url).render()
+@lru_cache(maxsize=1)
+def _card_ua() -> CSS:
+    return CSS(filename=CARD_UA_STYLESHEET)
+
+
+class CardHTML(HTML):
+    """Report cards' HTML for WeasyPrint, rendered to the same PDF as HTML(string=...) with less CPU:
+    - parsed by expat (C) where it is well-formed XML, as the card templates write it (void elements closed, each
+      table's tbody written out), into the tree tinyhtml5 (pure Python, about 11 ms a card) would build; anything
+      else (a name with a control character) falls back to tinyhtml5;
+    - cascaded against WeasyPrint's user-agent rules for CARD_ELEMENTS only (card_ua.css; `_ua_stylesheets` is
+      WeasyPrint's hook for its own sheets): its HTML5 sheet gives every element six pseudo-element styles to
+      compute.
+    tests/test_reports.py checks that a card uses no other element, that both parsers give the same tree, and that
+    the PDFs are byte for byte those of WeasyPrint's own parser and sheet."""
+
+    def __init__(self, string: str, base_url: str | None = None):
+        root = card_tree(string)
+        if root is None:
+            super().__init__(string=string, base_url=base_url)
+            return
+        # what HTML.__init__ sets from its parsed tree (a card has no <base> element)
+        self.base_url, self.url_fetcher, self.media_type = base_url, URLFetcher(), "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
+
+    def _ua_stylesheets(self, forms=False):
+        return [_card_ua()]
+
+
+def card_tree(html: str) -> ElementTree.Element | None:
+    """`html` parsed as XML by expat, or None where it is not well-formed XML."""
+    try:
+        return ElementTree.fromstring(html)
+    except ElementTree.ParseError:
+        return None
+
+
+def html_to_pdf(html: str, base_url: str | None = None, card: bool = False) -> bytes:
+    """`html` as a PDF; `card`: report cards' HTML (CardHTML)."""
+    return (CardHTML if card else HTML)(string=html, base_url=base_url).write_pdf()
+
+
+def html_to_pdf_parts(html: str, base_url: str | None = None,
+                      font_config: FontConfiguration | None = None) -> list[bytes]:
+    """One rendering of report cards' `html` (CardHTML), written as one PDF per top-level bookmark (each h1 starts a
+    part and runs to the next): each part embeds only the glyphs its own pages use. `font_config`: a WeasyPrint font
+    configuration kept from one rendering to the next by the same thread (new_font_config()), so that the system's
+    fonts are not loaded again, nor the cards' @font-face files, and Pango's caches stay warm (the same PDFs)."""
+    document = CardHTML(string=html, base_url=base_url).render(font_config=font_config)
     starts = sorted(destination[0] for _, destination, _, _ in document.make_bookmark_tree())
     ends = starts[1:] + [len(document.pages)]
     return [document.copy(document.pages[a:b]).write_pdf() for a, b in zip(starts, ends)]
+
+
+def new_font_config() -> FontConfiguration:
+    """A font configuration for html_to_pdf_parts to reuse, in one thread at a time (Pango's font map is not
+    shared between threads): about an eighth less CPU a card than a new one for each rendering."""
+    return FontConfiguration()
 
 
 # --- rendering in worker processes --------------------------------------------------------------------------
@@ -167,9 +225,10 @@ def serve() -> None:
                 return
 
     threading.Thread(target=read, daemon=True).start()
+    font_config = new_font_config()
     while (html := waiting.get()) is not None:
         try:
-            reply = (True, html_to_pdf_parts(html))
+            reply = (True, html_to_pdf_parts(html, font_config=font_config))
         except Exception as exc:   # told to the parent, which raises it
             reply = (False, f"{type(exc).__name__}: {exc}")
         try:
