@@ -1,4 +1,4 @@
--- One row per unit with results in one fiscal year, scored under a ruleset: points, max_points,
+-- One row per fiscal year × unit with results, scored under a ruleset: points, max_points,
 -- score_pct, reward_score (1–5), overall_score, ranks, tier and reward money. The year's values come
 -- prepared (saisaat.scoring.year_values, from unit_value_counts and unit_component_scores) and the
 -- ruleset as relations registered on the query's cursor; nothing stored is read or changed:
@@ -6,8 +6,8 @@
 --     objective have the (indicator, value) pair pair_no
 --   value_pairs (pair_no, framework_id, indicator_code, value): each pair once, scored once by
 --     points_under (saisaat/schema.sql) under scenario_rules and scenario_steps
---   value_units (unit_no, fiscal_year, unit_code, unit_kind); value_components (unit_code,
---     component_code, score): the year's other evaluation components
+--   value_units (unit_no, fiscal_year, unit_code, unit_kind); value_components (fiscal_year,
+--     unit_code, component_code, score): the years' other evaluation components
 --   scenario_objective_weights, scenario_component_weights, scenario_tiers: the ruleset's reward parts
 -- $framework_id: integer, the ruleset's framework (its objective weights apply)
 -- $levels: list of 5 numbers, the score_pct of target levels 1..5 (linear in between)
@@ -73,6 +73,7 @@ rewarded as (
 components as (
     -- the other components that count: a component weighted 0 is not needed for an overall score
     select
+        value_components.fiscal_year,
         value_components.unit_code,
         sum(value_components.score * scenario_component_weights.weight) as weighted_score,
         count(*) as num_components
@@ -92,7 +93,7 @@ overall as (
                             + coalesce(components.weighted_score, 0) as decimal(18, 8)), 4)
         end as overall_score
     from rewarded
-    left join components using (unit_code)
+    left join components using (fiscal_year, unit_code)
 ),
 
 tiered as (

@@ -1,13 +1,15 @@
--- One row per unit × objective × indicator value among one fiscal year's results under a framework:
--- how many results have that value. These are the values the scoring engine reads
--- (saisaat.scoring.year_values, read once per fiscal year and data version; a what-if then scores
--- them under each ruleset with unit_reward_scores). Under 'sum_values' each unit has one value per
--- indicator: the rounds' values combined first (counts added, yes/no done in either round, percents
--- averaged). unit_no numbers the units in unit_code order; pair_no numbers the (indicator, value)
--- pairs in that order, so a ruleset is applied once per pair and added up per unit by integer keys.
+-- One row per fiscal year × unit × objective × indicator value among a framework's results (of one
+-- fiscal year, or of every year of the framework): how many results have that value. These are the
+-- values the scoring engine reads (saisaat.scoring.year_values, read once per fiscal year and data
+-- version; a what-if then scores them under each ruleset with unit_reward_scores). Under 'sum_values'
+-- each unit has one value per indicator and year: the rounds' values combined first (counts added,
+-- yes/no done in either round, percents averaged). unit_no numbers the (fiscal year, unit) pairs in
+-- that order; pair_no numbers the (indicator, value) pairs in that order, so a ruleset is applied once
+-- per pair and added up per unit by integer keys.
 -- The rows come in no particular order (sorting them would cost more than reading them).
 -- $framework_id: integer, the ruleset's framework
--- $fiscal_year: integer, Buddhist era (a fiscal year of that framework; another gives no rows)
+-- $fiscal_year: integer, Buddhist era; null for every fiscal year of the framework (another
+--   framework's year gives no rows)
 -- $round_aggregation: 'score_each_round' (each round's value scored, the points added) or 'sum_values'
 with in_scope as (
     select
@@ -23,7 +25,7 @@ with in_scope as (
     join fiscal_years using (fiscal_year)
     join indicators using (indicator_code)
     where fiscal_years.framework_id = $framework_id
-      and results.fiscal_year = $fiscal_year
+      and ($fiscal_year is null or results.fiscal_year = $fiscal_year)
 ),
 
 valued as (
@@ -61,8 +63,8 @@ counted as (
 ),
 
 unit_numbers as (
-    select unit_code, cast(row_number() over (order by unit_code) as integer) as unit_no
-    from (select distinct unit_code from counted)
+    select fiscal_year, unit_code, cast(row_number() over (order by fiscal_year, unit_code) as integer) as unit_no
+    from (select distinct fiscal_year, unit_code from counted)
 ),
 
 pair_numbers as (
@@ -83,7 +85,7 @@ final as (
         counted.framework_id,
         cast(counted.num_results as integer) as num_results
     from counted
-    join unit_numbers using (unit_code)
+    join unit_numbers using (fiscal_year, unit_code)
     join pair_numbers using (indicator_code, value)
     join units using (unit_code)
 )

@@ -52,24 +52,26 @@ def relations(ruleset: Ruleset) -> dict[str, pa.Table]:
 
 @dataclass(frozen=True)
 class YearValues:
-    """One fiscal year's results as the scoring engine reads them, for one framework and round aggregation:
-    the relations unit_reward_scores reads (value_cells, value_pairs, value_units, value_components; see its
-    header). Read once (`year_values`), then scored under any number of rulesets: a what-if change then costs
-    the rules and the sums, not reading and joining the year's results again. Arrow tables, which cannot be
-    changed in place, so sessions may share one while the data does not change."""
+    """A fiscal year's results (or every year's of a framework: fiscal_year None) as the scoring engine reads
+    them, for one framework and round aggregation: the relations unit_reward_scores reads (value_cells,
+    value_pairs, value_units, value_components; see its header). Read once (`year_values`), then scored under
+    any number of rulesets: a what-if change then costs the rules and the sums, not reading and joining the
+    year's results again. Arrow tables, which cannot be changed in place, so sessions may share one while the
+    data does not change."""
     framework_id: int
-    fiscal_year: int
+    fiscal_year: int | None
     round_aggregation: str
     relations: dict
 
 
-def year_values(db: Database, framework_id: int, fiscal_year: int, round_aggregation: str) -> YearValues:
+def year_values(db: Database, framework_id: int, fiscal_year: int | None, round_aggregation: str) -> YearValues:
     """The year's values (unit_value_counts) split into their relations, with its other evaluation
-    components (unit_component_scores), read in one transaction."""
+    components (unit_component_scores), read in one transaction. fiscal_year None: every year of the
+    framework (about 60 MB for the national demo's 18 years of one framework)."""
+    years = {"framework_id": framework_id, "fiscal_year": fiscal_year}
     read = db.tables({
-        "counts": ("unit_value_counts", {"framework_id": framework_id, "fiscal_year": fiscal_year,
-                                         "round_aggregation": round_aggregation}),
-        "components": ("unit_component_scores", {"fiscal_year": fiscal_year}),
+        "counts": ("unit_value_counts", {**years, "round_aggregation": round_aggregation}),
+        "components": ("unit_component_scores", years),
     })
     counts = read["counts"]
     return YearValues(framework_id, fiscal_year, round_aggregation, {
@@ -82,15 +84,9 @@ def year_values(db: Database, framework_id: int, fiscal_year: int, round_aggrega
 
 def unit_scores(db: Database, ruleset: Ruleset, fiscal_year: int | None,
                 values: YearValues | None = None) -> pd.DataFrame:
-    """One row per unit with results in `fiscal_year` (None: every year of the ruleset's framework, one
-    year after another), scored under `ruleset`. `values`: the year's values already read (year_values),
-    for the same framework and round aggregation; without them they are read first."""
-    if fiscal_year is None:
-        years = db.query("fiscal_years")
-        years = sorted(int(fy) for fy in years.loc[years["framework_id"] == ruleset.framework_id, "fiscal_year"])
-        frames = [unit_scores(db, ruleset, fy) for fy in years]
-        frames = [f for f in frames if not f.empty] or frames[:1]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORE_COLUMNS)
+    """One row per unit with results in `fiscal_year` (None: every year of the ruleset's framework), scored
+    under `ruleset`. `values`: the year's values already read (year_values), for the same framework, year
+    and round aggregation; without them they are read first."""
     if values is None:
         values = year_values(db, ruleset.framework_id, fiscal_year, ruleset.round_aggregation)
     elif (values.framework_id, values.fiscal_year, values.round_aggregation) != (

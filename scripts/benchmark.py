@@ -21,8 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from bench import scoring_pandas
 from saisaat import ROOT, scoring
 from saisaat.db import Database
@@ -137,17 +135,10 @@ def scoring_times(db_path: Path) -> None:
         cold = best_of(3, lambda: scoring.unit_scores(db, ruleset, SCORED_YEAR))
         line(f"scores FY{SCORED_YEAR}, values read too (best of 3)", cold, None)
 
-        years = db.query("fiscal_years")
-        every = {fw: [(int(fy), scoring.year_values(db, fw, int(fy), official[fw].round_aggregation))
-                      for fy in sorted(years.loc[years["framework_id"] == fw, "fiscal_year"])]
-                 for fw in frameworks}
-
-        def every_year(fw):
-            return pd.concat([scoring.unit_scores(db, official[fw], fy, v) for fy, v in every[fw]],
-                             ignore_index=True)
+        every = {fw: scoring.year_values(db, fw, None, official[fw].round_aggregation) for fw in frameworks}
         duck, pandas = side_by_side(
             f"scores all fiscal years, {len(frameworks)} frameworks", ALL_YEARS_TARGET,
-            lambda: [every_year(fw) for fw in frameworks],
+            lambda: [scoring.unit_scores(db, official[fw], None, every[fw]) for fw in frameworks],
             lambda: [scoring_pandas.unit_scores(frames, official[fw], None) for fw in frameworks])
         agreement(f"scores all fiscal years ({sum(map(len, duck)):,} unit-years)", zip(duck, pandas))
 

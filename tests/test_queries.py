@@ -691,7 +691,7 @@ QUERIES = {
                           "is_official", "spec_json"], [({}, RULESETS_BY_CODE)]),
     "unit_reward_scores": (UNIT_REWARD_SCORES_COLUMNS, [
         (dict(REWARD_PARAMS, _values=(2562, "score_each_round")), UNIT_REWARD_SCORES_2562),
-        (dict(REWARD_PARAMS, _values=(2562, "sum_values")), UNIT_REWARD_SCORES_SUM_VALUES),
+        (dict(REWARD_PARAMS, _values=(None, "sum_values")), UNIT_REWARD_SCORES_SUM_VALUES),
         (dict(REWARD_PARAMS, _values=(2563, "score_each_round")), []),   # a year without results
     ]),
     "unit_value_counts": (UNIT_VALUE_COUNTS_COLUMNS, [
@@ -699,11 +699,16 @@ QUERIES = {
         ({"framework_id": 2, "fiscal_year": 2562, "round_aggregation": "sum_values"},
          UNIT_VALUE_COUNTS_2562_SUM_VALUES),
         ({"framework_id": 1, "fiscal_year": 2562, "round_aggregation": "score_each_round"}, []),   # not framework 1's
+        # every year of framework 2: only FY2562 has results
+        ({"framework_id": 2, "fiscal_year": None, "round_aggregation": "score_each_round"}, UNIT_VALUE_COUNTS_2562),
     ]),
     "unit_component_scores": (["fiscal_year", "unit_code", "component_code", "score"], [
-        ({"fiscal_year": 2562}, [(2562, "D01", "mission", 4.0), (2562, "D02", "mission", 3.0),
-                                 (2562, "DEPN", "mission", 2.5)]),
-        ({"fiscal_year": 2561}, []),
+        ({"framework_id": 2, "fiscal_year": 2562}, [(2562, "D01", "mission", 4.0), (2562, "D02", "mission", 3.0),
+                                                    (2562, "DEPN", "mission", 2.5)]),
+        ({"framework_id": 1, "fiscal_year": 2561}, []),
+        ({"framework_id": 1, "fiscal_year": None}, [(2560, "D01", "mission", 3.5), (2560, "D02", "mission", 3.5),
+                                                    (2560, "DEPA", "mission", 4.0)]),
+        ({"framework_id": 2, "fiscal_year": 2560}, []),   # framework 1's year
     ]),
     "result_points_by_ruleset": (RESULT_POINTS_BY_RULESET_COLUMNS, [
         ({"framework_id": 2, "fiscal_year": 2562}, RESULT_POINTS_BY_RULESET_2562),
