@@ -1,13 +1,15 @@
 -- One row per fiscal year × unit with results, scored under a ruleset: points, max_points,
--- score_pct, reward_score (1–5), overall_score, ranks, tier and reward money. The year's values come
--- prepared (saisaat.scoring.year_values, from unit_value_counts and unit_component_scores) and the
--- ruleset as relations registered on the query's cursor; nothing stored is read or changed:
+-- score_pct, reward_score (1–5), overall_score, ranks, tier and reward money. Runs on the in-memory
+-- database of the year's values (saisaat.scoring.year_values, from unit_value_counts and
+-- unit_component_scores: its tables below), the ruleset registered on the query's cursor; nothing stored
+-- is read or changed:
 --   value_cells (unit_no, objective_no, pair_no, num_results): how many of a unit's results in an
 --     objective have the (indicator, value) pair pair_no
 --   value_pairs (pair_no, framework_id, indicator_code, value): each pair once, scored once by
 --     points_under (saisaat/schema.sql) under scenario_rules and scenario_steps
---   value_units (unit_no, fiscal_year, unit_code, unit_kind); value_components (fiscal_year,
---     unit_code, component_code, score): the years' other evaluation components
+--   value_units (unit_no, fiscal_year, unit_code, unit_kind); value_components (unit_no,
+--     component_code, score): the units' other evaluation components that year
+-- Everything is keyed by unit_no until the units' codes are joined for the tiers and ranks.
 --   scenario_objective_weights, scenario_component_weights, scenario_tiers: the ruleset's reward parts
 -- $framework_id: integer, the ruleset's framework (its objective weights apply)
 -- $levels: list of 5 numbers, the score_pct of target levels 1..5 (linear in between)
@@ -35,9 +37,7 @@ by_unit as (
     -- with objective weights: the weighted mean of objective percents (weights of objectives the
     -- unit has results in); without: all points over all possible points
     select
-        value_units.fiscal_year,
-        value_units.unit_code,
-        value_units.unit_kind,
+        by_objective.unit_no,
         sum(by_objective.points) as points,
         sum(by_objective.max_points) as max_points,
         case
@@ -48,7 +48,6 @@ by_unit as (
                 as decimal(18, 6)), 2)
         end as score_pct
     from by_objective
-    join value_units using (unit_no)
     left join scenario_objective_weights as w
         on w.framework_id = $framework_id
         and w.objective_no = by_objective.objective_no
@@ -73,8 +72,7 @@ rewarded as (
 components as (
     -- the other components that count: a component weighted 0 is not needed for an overall score
     select
-        value_components.fiscal_year,
-        value_components.unit_code,
+        value_components.unit_no,
         sum(value_components.score * scenario_component_weights.weight) as weighted_score,
         count(*) as num_components
     from value_components
@@ -93,15 +91,19 @@ overall as (
                             + coalesce(components.weighted_score, 0) as decimal(18, 8)), 4)
         end as overall_score
     from rewarded
-    left join components using (fiscal_year, unit_code)
+    left join components using (unit_no)
 ),
 
 tiered as (
     select
+        value_units.fiscal_year,
+        value_units.unit_code,
+        value_units.unit_kind,
         overall.*,
         case when $tier_basis = 'score_pct' then overall.score_pct else overall.overall_score end
             as tier_value
     from overall
+    join value_units using (unit_no)
 ),
 
 with_tier as (
@@ -116,6 +118,7 @@ with_tier as (
 
 final as (
     select
+        unit_no,
         fiscal_year,
         unit_code,
         unit_kind,
@@ -139,5 +142,5 @@ final as (
     from with_tier
 )
 
-select * from final
-order by fiscal_year, unit_code
+select * exclude (unit_no) from final
+order by unit_no   -- unit_no runs in fiscal_year, unit_code order

@@ -53,19 +53,22 @@ def relations(ruleset: Ruleset) -> dict[str, pa.Table]:
 @dataclass(frozen=True)
 class YearValues:
     """A fiscal year's results (or every year's of a framework: fiscal_year None) as the scoring engine reads
-    them, for one framework and round aggregation: the relations unit_reward_scores reads (value_cells,
-    value_pairs, value_units, value_components; see its header). Read once (`year_values`), then scored under
-    any number of rulesets: a what-if change then costs the rules and the sums, not reading and joining the
-    year's results again. Arrow tables, which cannot be changed in place, so sessions may share one while the
-    data does not change."""
+    them, for one framework and round aggregation: the tables unit_reward_scores reads (value_cells,
+    value_pairs, value_units, value_components; see its header), stored in a private in-memory database
+    (`values_db`, Database.in_memory) that the query runs on. Read once (`year_values`), then scored under any
+    number of rulesets: a what-if change then costs the rules and the sums, not reading and joining the
+    year's results again. Nothing ever changes the tables, so sessions may share one while the data does not
+    change (each query runs on its own cursor, its ruleset registered there)."""
     framework_id: int
     fiscal_year: int | None
     round_aggregation: str
-    relations: dict
+    values_db: Database
+    num_cells: int      # value_cells rows: (unit, objective, indicator value) counts
+    num_pairs: int      # value_pairs rows: distinct (indicator, value) pairs, each scored once a change
 
 
 def year_values(db: Database, framework_id: int, fiscal_year: int | None, round_aggregation: str) -> YearValues:
-    """The year's values (unit_value_counts) split into their relations, with its other evaluation
+    """The year's values (unit_value_counts) split into their tables, with its other evaluation
     components (unit_component_scores), read in one transaction. fiscal_year None: every year of the
     framework (about 60 MB for the national demo's 18 years of one framework)."""
     years = {"framework_id": framework_id, "fiscal_year": fiscal_year}
@@ -74,12 +77,17 @@ def year_values(db: Database, framework_id: int, fiscal_year: int | None, round_
         "components": ("unit_component_scores", years),
     })
     counts = read["counts"]
-    return YearValues(framework_id, fiscal_year, round_aggregation, {
+    units = counts.group_by(["unit_no", "fiscal_year", "unit_code", "unit_kind"]).aggregate([])
+    tables = {
         "value_cells": counts.select(["unit_no", "objective_no", "pair_no", "num_results"]),
         "value_pairs": counts.group_by(["pair_no", "framework_id", "indicator_code", "value"]).aggregate([]),
-        "value_units": counts.group_by(["unit_no", "fiscal_year", "unit_code", "unit_kind"]).aggregate([]),
-        "value_components": read["components"],
-    })
+        "value_units": units,
+        # a unit's components by its number (only units with results are scored)
+        "value_components": read["components"].join(units, ["fiscal_year", "unit_code"], join_type="inner")
+                                              .select(["unit_no", "component_code", "score"]),
+    }
+    return YearValues(framework_id, fiscal_year, round_aggregation, Database.in_memory(tables),
+                      tables["value_cells"].num_rows, tables["value_pairs"].num_rows)
 
 
 def unit_scores(db: Database, ruleset: Ruleset, fiscal_year: int | None,
@@ -93,8 +101,8 @@ def unit_scores(db: Database, ruleset: Ruleset, fiscal_year: int | None,
             ruleset.framework_id, fiscal_year, ruleset.round_aggregation):
         raise ValueError(f"values of FY{values.fiscal_year} (framework {values.framework_id}, "
                          f"{values.round_aggregation}) given for FY{fiscal_year} under {ruleset.code}")
-    return db.query_with(
-        "unit_reward_scores", {**relations(ruleset), **values.relations},
+    return values.values_db.query_with(
+        "unit_reward_scores", relations(ruleset),
         framework_id=ruleset.framework_id, levels=ruleset.levels,
         transparency_weight=ruleset.transparency_weight, tier_basis=ruleset.tier_basis,
         pool_baht=ruleset.pool_baht,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from saisaat import QUERIES_DIR, ROOT, auth
 from saisaat.auth import User
-from saisaat.db import ReadOnlyReplica, bind, connect, load_query
+from saisaat.db import MACROS, ReadOnlyReplica, bind, connect, load_query
 from saisaat.i18n import Message, MessageError
 
 SCHEMA = ROOT / "saisaat" / "schema.sql"
@@ -145,7 +145,8 @@ def new_database(path: Path | str):
 
 
 def create_schema(cur) -> None:
-    """Every table, macro and view."""
+    """Every table, macro and view: the scoring macros first (saisaat/macros.sql), then the schema."""
+    cur.execute(MACROS.read_text(encoding="utf-8"))
     cur.execute(SCHEMA.read_text(encoding="utf-8"))
 
 

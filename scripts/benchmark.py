@@ -124,8 +124,8 @@ def scoring_times(db_path: Path) -> None:
         started = time.perf_counter()
         values = scoring.year_values(db, ruleset.framework_id, SCORED_YEAR, ruleset.round_aggregation)
         print(f"national: FY{SCORED_YEAR}'s values read once in {time.perf_counter() - started:.2f} s "
-              f"({values.relations['value_cells'].num_rows:,} unit × objective × value counts, "
-              f"{values.relations['value_pairs'].num_rows:,} indicator values; the first what-if of a year)",
+              f"({values.num_cells:,} unit × objective × value counts, "
+              f"{values.num_pairs:,} indicator values; the first what-if of a year)",
               flush=True)
         duck, pandas = side_by_side(
             f"scores FY{SCORED_YEAR}, all units", ONE_YEAR_TARGET,

@@ -769,13 +769,13 @@ for _name in SCOPED:
 def run_frame(db, name, params):
     """The query's DataFrame; a scenario query with the official framework-2 relations registered, and
     unit_reward_scores with the year's values its case names as "_values" (fiscal year, round aggregation),
-    read by saisaat.scoring.year_values (they are relations, not parameters)."""
+    read by saisaat.scoring.year_values (the query runs on their in-memory database)."""
     params = dict(params)
     values = params.pop("_values", None)
     if values is not None:
         fiscal_year, round_aggregation = values
         year = scoring.year_values(db, 2, fiscal_year, round_aggregation)
-        return db.query_with(name, {**official_f2_relations(db), **year.relations}, **params)
+        return year.values_db.query_with(name, official_f2_relations(db), **params)
     if name in SCENARIO_QUERIES:
         return db.query_with(name, official_f2_relations(db), **params)
     if name in RELATION_QUERIES:
