@@ -160,6 +160,22 @@ def test_year_values_read_once_serve_every_ruleset(tiny_db):
         scoring.unit_scores(tiny_db, official, 2562, scoring.year_values(tiny_db, 2, 2562, "sum_values"))
 
 
+# The values are shared by every session of the page: sessions scoring them at the same time under different
+# rulesets each get their own ruleset's scores (each query runs on its own cursor of the values' in-memory
+# database, its ruleset registered there), and the warehouse never sees the values' tables.
+def test_year_values_shared_by_sessions_at_once(tiny_db):
+    from concurrent.futures import ThreadPoolExecutor
+    official = scoring.stored_ruleset(tiny_db, framework_id=2)
+    changed = parse(tiny_db, variant(official.spec, indicators={"T2-1.01": {"rule_type": "binary", "max_points": 1}}))
+    values = scoring.year_values(tiny_db, 2, 2562, "score_each_round")
+    rulesets = [official, changed] * 8
+    with ThreadPoolExecutor(4) as pool:
+        scored = list(pool.map(lambda rs: scoring.unit_scores(tiny_db, rs, 2562, values), rulesets))
+    for rs, frame in zip(rulesets, scored):
+        assert one_unit(frame, "D01")["score_pct"] == (91.25 if rs is changed else 92.71)
+    assert ("value_cells",) not in tiny_db.rows("tables_in_schema")
+
+
 # stored_ruleset finds a ruleset by code or the official one of a framework, and refuses others.
 def test_stored_ruleset(tiny_db):
     assert scoring.stored_ruleset(tiny_db, framework_id=2).code == "official-f2"
