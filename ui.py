@@ -6,6 +6,7 @@ import getpass
 import re
 from datetime import UTC, date
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -189,12 +190,15 @@ def _query(path: str, version: int, name: str, params: tuple, drafts_all: bool, 
     return _viewing(path, drafts_all, draft_units).query(name, **dict(params))
 
 
+def _params(**params) -> tuple:
+    return tuple(sorted(params.items()))
+
+
 def query(name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql as this session's user sees it (cached until the data changes; two users
     share a cached result only when they may see the same results)."""
     s = scope()
-    return _query(source(), data_version(), name, tuple(sorted(params.items())),
-                  s.drafts_all, s.draft_units)
+    return _query(source(), data_version(), name, _params(**params), s.drafts_all, s.draft_units)
 
 
 def viewer_db():
@@ -504,9 +508,13 @@ def mark_drafts(frame: pd.DataFrame, draft: bool | None = None) -> tuple[pd.Data
         flags = [view_is_draft() if draft is None else draft] * len(frame)
     if not any(flags):
         return frame, False
+    return _with_status(frame, flags, T), True
+
+
+def _with_status(frame: pd.DataFrame, flags, T) -> pd.DataFrame:
     out = frame.copy()
     out.insert(0, T("col_publication"), [T("draft_mark") if f else T("published_mark") for f in flags])
-    return out, True
+    return out
 
 
 def draft_name(file_name: str, is_draft: bool) -> str:
@@ -747,28 +755,39 @@ def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, file_nam
         table(frame, columns, key, file_name=file_name, half=half, draft=draft)
 
 
-def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
+def downloads(sheets, file_name: str, key: str) -> None:
+    """CSV (the first sheet) and Excel buttons, each file built when its button is clicked. `sheets`: name →
+    frame, or a function giving them (then even the frames are built only on a click)."""
     T = translator()
-    first = next(iter(sheets.values()))
+    built = sheets if callable(sheets) else lambda: sheets
     row = st.container(horizontal=True)
-    row.download_button(T("download_csv"), data=lambda: exports.csv_bytes(first),
+    row.download_button(T("download_csv"), data=lambda: exports.csv_bytes(next(iter(built().values()))),
                        file_name=f"{file_name}.csv", mime="text/csv", key=f"csv_{key}",
                        on_click="ignore", icon=":material/download:")
-    row.download_button(T("download_xlsx"), data=lambda: exports.xlsx_bytes(sheets),
+    row.download_button(T("download_xlsx"), data=lambda: exports.xlsx_bytes(built()),
                        file_name=f"{file_name}.xlsx", key=f"xlsx_{key}", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/table_view:")
 
 
-def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None = None) -> None:
+def chart(fig, key: str, data=None, file_name: str | None = None) -> None:
     """A Plotly chart, with its data downloadable beside it (CSV and Excel). No data: a line saying so,
-    never an empty chart with download buttons."""
-    if data is not None and data.empty:
+    never an empty chart with download buttons. `data`: a frame, or a function giving it, called only when a
+    download is clicked (a large frame built for a file nobody asks for; its rows are marked as drafts or not
+    by the sidebar's period, as a frame without fiscal years is: mark_drafts; the caller checks it has rows)."""
+    if data is not None and not callable(data) and data.empty:
         st.caption(translator()("chart_empty"))
         return
     # No Plotly toolbar: on a phone it sat on the legends; each chart's data downloads below it instead.
     st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False, "displayModeBar": False})
-    if data is not None:
+    if callable(data):   # decided now: the click's build runs outside this session's run (no language, no user)
+        is_draft, T = bool(draft_periods()) and view_is_draft(), translator()   # as mark_drafts decides
+
+        def sheets():
+            frame = data()
+            return {key: _with_status(frame, [True] * len(frame), T) if is_draft else frame}
+        downloads(sheets, draft_name(file_name or key, is_draft), f"chart_{key}")
+    elif data is not None:
         marked, is_draft = mark_drafts(data)
         downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
 
@@ -830,6 +849,68 @@ def how_computed(extra: str | None = None) -> None:
         st.write(T("how_score"))
         if extra:
             st.write(extra)
+
+
+# --- a period's figures, kept until the data changes and shared by every session that may see the same results
+# (st.cache_resource: no copy a run, so callers only read them). At national size each costs 0.1-0.2 s a run.
+
+class Coverage(NamedTuple):
+    status: pd.DataFrame          # analytics.coverage_status: one row per unit × assigned indicator
+    summary: analytics.CoverageSummary
+    missing: pd.DataFrame         # the rows of status whose result is missing
+
+
+def coverage(fiscal_year: int, inspection_round: int | None, num_pending: int) -> Coverage:
+    """The period's coverage (`num_pending` of its rounds not inspected yet)."""
+    s = scope()
+    return _coverage(source(), data_version(), fiscal_year, inspection_round, num_pending, s.drafts_all,
+                     s.draft_units)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _coverage(path: str, version: int, fiscal_year: int, inspection_round: int | None, num_pending: int,
+              drafts_all: bool, draft_units: tuple) -> Coverage:
+    points = _query(path, version, "unit_indicator_points",
+                    _params(fiscal_year=fiscal_year, inspection_round=inspection_round), drafts_all, draft_units)
+    status = analytics.coverage_status(points, 1 if inspection_round else 2, num_pending)
+    return Coverage(status, analytics.coverage_summary(status), status[status["status"] == "missing"])
+
+
+def coverage_matrix(fiscal_year: int, inspection_round: int | None, num_pending: int, group: str,
+                    all_codes: list[str], only_incomplete: bool) -> pd.DataFrame:
+    """analytics.coverage_matrix of the sidebar unit's peer group (`group`), every unit of it: kept per peer
+    group, not per unit (the page shows a page of it, the download all of it)."""
+    s = scope()
+    return _coverage_matrix(source(), data_version(), fiscal_year, inspection_round, num_pending,
+                            analytics.peer_key(units(), unit_code(), group), tuple(all_codes), only_incomplete,
+                            s.drafts_all, s.draft_units)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _coverage_matrix(path: str, version: int, fiscal_year: int, inspection_round: int | None, num_pending: int,
+                     peers: tuple, all_codes: tuple, only_incomplete: bool, drafts_all: bool,
+                     draft_units: tuple) -> pd.DataFrame:
+    status = _coverage(path, version, fiscal_year, inspection_round, num_pending, drafts_all, draft_units).status
+    in_group = analytics.in_peers(status, _query(path, version, "units_by_code", (), drafts_all, draft_units), peers)
+    return analytics.coverage_matrix(in_group, all_codes, only_incomplete=only_incomplete)
+
+
+def objective_profile(fiscal_year: int, inspection_round: int | None, group: str, unit: str) -> pd.DataFrame:
+    """analytics.objective_profile of `unit` among its peer group (`group`): the group's sorted objective
+    scores kept per peer group, so another run or unit of the group costs a slice and a median."""
+    s = scope()
+    profiles = _objective_profiles(source(), data_version(), fiscal_year, inspection_round,
+                                   analytics.peer_key(units(), unit, group), s.drafts_all, s.draft_units)
+    return profiles.of(unit)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _objective_profiles(path: str, version: int, fiscal_year: int, inspection_round: int | None, peers: tuple,
+                        drafts_all: bool, draft_units: tuple) -> analytics.ObjectiveProfiles:
+    scores = _query(path, version, "unit_objective_scores",
+                    _params(fiscal_year=fiscal_year, inspection_round=inspection_round), drafts_all, draft_units)
+    peer_units = analytics.peers_of(_query(path, version, "units_by_code", (), drafts_all, draft_units), peers)
+    return analytics.ObjectiveProfiles(scores, peer_units["unit_code"])
 
 
 # --- scoring (what-if) ------------------------------------------------------------------------

@@ -167,19 +167,30 @@ def mean_by(scores: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def peers(units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
     """The unit's peer group (the unit included): same kind, same peer group, or all units."""
+    return peers_of(units, peer_key(units, unit_code, group))
+
+
+def peer_key(units: pd.DataFrame, unit_code: str, group: str) -> tuple:
+    """What the unit's peer group is: (column, value) of units (its kind, or its peer group), or () for all
+    units. Units with the same key have the same peers, so a figure of a peer group can be kept by its key."""
     me = units.loc[units["unit_code"] == unit_code]
     if me.empty:
         raise KeyError(unit_code)
     me = me.iloc[0]
     if group == "kind":
-        return units[units["unit_kind"] == me["unit_kind"]]
+        return ("unit_kind", me["unit_kind"])
     if group == "group":
         if pd.isna(me["peer_group_code"]):   # a kind without peer groups: its peers are the whole kind
-            return units[units["unit_kind"] == me["unit_kind"]]
-        return units[units["peer_group_code"] == me["peer_group_code"]]
+            return ("unit_kind", me["unit_kind"])
+        return ("peer_group_code", me["peer_group_code"])
     if group == "all":
-        return units
+        return ()
     raise ValueError(group)
+
+
+def peers_of(units: pd.DataFrame, key: tuple) -> pd.DataFrame:
+    """The units of a peer group named by peer_key."""
+    return units[units[key[0]] == key[1]] if key else units
 
 
 @dataclass(frozen=True)
@@ -258,7 +269,12 @@ def ranked_window(group_scores: pd.DataFrame, unit_code: str | None, *, around: 
 
 def in_peer_group(frame: pd.DataFrame, units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
     """The rows of `frame` (any frame with a unit_code) whose unit is in the unit's peer group (see peers)."""
-    return frame[frame["unit_code"].isin(peers(units, unit_code, group)["unit_code"])]
+    return in_peers(frame, units, peer_key(units, unit_code, group))
+
+
+def in_peers(frame: pd.DataFrame, units: pd.DataFrame, key: tuple) -> pd.DataFrame:
+    """in_peer_group() for the peer group named by peer_key."""
+    return frame[frame["unit_code"].isin(peers_of(units, key)["unit_code"])]
 
 
 def units_shown(window: pd.DataFrame) -> int:

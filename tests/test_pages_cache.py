@@ -1,0 +1,129 @@
+"""What the pages keep between runs (a period's coverage and objective profiles, shared by every session until the
+data changes) and the downloads built only when clicked: the same figures and files as computed afresh."""
+from __future__ import annotations
+
+import io
+import shutil
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+from test_pages import chart_specs, demo_path, metric, open_page, values  # noqa: F401 (demo_path: a fixture)
+
+import ui
+from fixture import acting
+from saisaat import importer
+from saisaat.db import Database
+
+
+@pytest.fixture
+def built_on_click(monkeypatch) -> dict:
+    """Each download button's file as it would be built on a click, by the button's key (its element id's end);
+    its file name under the key + "_name"."""
+    callables = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+        key = element_id.rsplit("-", 1)[-1]
+        callables[key], callables[f"{key}_name"] = data_callable, file_name
+        return original(self, data_callable, mimetype, coordinates, file_name, element_id=element_id)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return callables
+
+
+def profile_of(at: AppTest) -> dict[str, float]:
+    """The objective profile chart's unit bars: objective label → score %."""
+    spec = next(s for s in chart_specs(at) if s["data"][0]["type"] == "bar" and len(s["data"]) == 2)
+    return dict(zip(spec["data"][0]["x"], values(spec["data"][0]["y"])))
+
+
+# Unit 1002 (a district in the centre zone) lacks round 2 of F2-2.05 in FY2569 (round 1: 0 of 3 points), so its
+# objective 2 is 36 of 39 points, 92.31 %. The coverage and the profile are kept until the data changes; once round
+# 2's result comes in (value 1: 3 of 3 points) and the data version moves, as every write through the pages does,
+# one result fewer is missing, the matrix and the list to chase drop the pair, and objective 2 reads 39 of 42 = 92.86 %.
+def test_kept_figures_follow_the_data(demo_path, tmp_path, monkeypatch):  # noqa: F811
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_path, path)
+    at = open_page(path, monkeypatch, "coverage", lang="en", unit="1002", cov_filter="incomplete")
+    missing = int(metric(at, "Missing").replace(",", ""))
+    heatmap = next(s for s in chart_specs(at) if s["data"][0]["type"] == "heatmap")
+    name = at.selectbox(key="unit").format_func("1002").rsplit(" (", 1)[0]
+    assert name in heatmap["data"][0]["y"]
+    chase = at.dataframe[0].value
+    assert ((chase["Code"] == "1002") & (chase["Indicator code"] == "F2-2.05")).sum() == 1
+    at.switch_page("views/compare.py").run()
+    before = profile_of(at)
+    assert sorted(before.values()) == [91.67, 92.31, 100.0]
+
+    csv = "fiscal_year,inspection_round,unit_code,indicator_code,value\n2569,2,1002,F2-2.05,1\n"
+    database = ui._database(str(path))   # the app's own connection (one process, as a page's write)
+    importer.commit(database, importer.plan_import(database, csv.encode(), "late.csv"), by=acting("test"))
+    ui.data_changed()
+
+    at.run()
+    assert sorted(profile_of(at).values()) == [91.67, 92.86, 100.0]
+    at.switch_page("views/coverage.py").run()
+    assert int(metric(at, "Missing").replace(",", "")) == missing - 1
+    heatmap = next(s for s in chart_specs(at) if s["data"][0]["type"] == "heatmap")
+    assert name not in heatmap["data"][0]["y"]   # complete now: not among the incomplete units
+    chase = at.dataframe[0].value
+    assert ((chase["Code"] == "1002") & (chase["Indicator code"] == "F2-2.05")).sum() == 0
+
+
+# The coverage matrix's download is built on the click (every unit, statuses in words, each indicator's code and
+# wording as its column): 70 units, 1002's F2-2.05 "Not submitted", and the Excel file holds the same table as the CSV.
+def test_matrix_download_built_on_click(demo_path, monkeypatch, built_on_click):  # noqa: F811
+    from saisaat import analytics
+    monkeypatch.setattr(analytics, "MATRIX_PAGE", 30)   # the page shows 30 units; the file has all 70
+    at = open_page(demo_path, monkeypatch, "coverage", lang="en")
+    table = pd.read_csv(io.BytesIO(built_on_click["csv_chart_matrix"]()), encoding="utf-8-sig", dtype=str)
+    assert len(table) == 70 and table.columns[0] == "Unit"
+    column = next(c for c in table.columns if c.startswith("F2-2.05 "))
+    row = table[table["Unit"] == at.selectbox(key="unit").format_func("1002").rsplit(" (", 1)[0]]
+    assert row[column].tolist() == ["Not submitted"]
+    excel = pd.read_excel(io.BytesIO(built_on_click["xlsx_chart_matrix"]()), dtype=str)
+    pd.testing.assert_frame_equal(excel, table)
+
+
+# ui.chart with its data as a function gives the same files, under the same names, as with the frame itself, in a
+# published period and in a draft one (a frame without fiscal years is marked by the sidebar's period).
+def chart_both_ways() -> None:
+    import pandas as pd
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    import ui
+    from saisaat import auth
+    st.session_state["_user"] = auth.local_user("test")   # the local secretariat: sees drafts
+    frame = pd.DataFrame({"unit_code": ["1001", "1002"], "score_pct": [87.5, 90.0]})
+    ui.chart(go.Figure(), "given", frame, "scores")
+    ui.chart(go.Figure(), "built", lambda: frame, "scores")
+
+
+@pytest.mark.parametrize(("fy", "name"), [(2569, "scores"), (2570, "DRAFT_scores")])
+def test_download_built_on_click_is_the_same_file(demo_path, tmp_path, monkeypatch, built_on_click, fy, name):  # noqa: F811
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_path, path)
+    database = Database(path)   # FY2570's first result: a draft period
+    csv = "fiscal_year,inspection_round,unit_code,indicator_code,value\n2570,1,1001,F2-1.01,1\n"
+    importer.commit(database, importer.plan_import(database, csv.encode(), "draft.csv"), by=acting("test"))
+    database.close()
+    monkeypatch.setenv("SAISAAT_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_function(chart_both_ways, default_timeout=60)
+    at.session_state["fy"], at.session_state["lang"] = fy, "en"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for kind in ("csv", "xlsx"):
+        assert built_on_click[f"{kind}_chart_given_name"] == built_on_click[f"{kind}_chart_built_name"] == \
+            f"{name}.{kind}"
+    given, built = built_on_click["csv_chart_given"](), built_on_click["csv_chart_built"]()
+    assert given == built
+    header = "Status,unit_code,score_pct" if fy == 2570 else "unit_code,score_pct"
+    assert given.decode("utf-8-sig").splitlines()[0] == header
+    pd.testing.assert_frame_equal(pd.read_excel(io.BytesIO(built_on_click["xlsx_chart_given"]())),
+                                  pd.read_excel(io.BytesIO(built_on_click["xlsx_chart_built"]())))
