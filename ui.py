@@ -162,7 +162,7 @@ def release_db() -> None:
         db().close()
     finally:
         _database.clear()
-        st.cache_data.clear()
+        forget_figures()
 
 
 @st.cache_resource(show_spinner=False)
@@ -175,10 +175,17 @@ def data_version() -> int:
 
 
 def data_changed() -> None:
-    """Call after every write, so every page reads the new data."""
+    """Call after every write, so every page reads the new data (and the figures kept for the data before go)."""
     key = source()
     _versions()[key] = _versions().get(key, 0) + 1
+    forget_figures()
+
+
+def forget_figures() -> None:
+    """Let go of every query result and figure kept for the data as it was."""
     st.cache_data.clear()
+    for kept in KEPT_UNTIL_THE_DATA_CHANGES:
+        kept.clear()
 
 
 def _viewing(path: str, drafts_all: bool, draft_units: tuple):
@@ -199,6 +206,20 @@ def query(name: str, **params) -> pd.DataFrame:
     share a cached result only when they may see the same results)."""
     s = scope()
     return _query(source(), data_version(), name, _params(**params), s.drafts_all, s.draft_units)
+
+
+def shared_query(name: str, **params) -> pd.DataFrame:
+    """query(), but the same frame for every caller and session that may see the same results until the data
+    changes (st.cache_resource: no copy a run; a national query of 600,000 rows costs about 40 ms a copy).
+    For large results the caller only reads."""
+    s = scope()
+    return _shared_query(source(), data_version(), name, _params(**params), s.drafts_all, s.draft_units)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shared_query(path: str, version: int, name: str, params: tuple, drafts_all: bool,
+                  draft_units: tuple) -> pd.DataFrame:
+    return _viewing(path, drafts_all, draft_units).query(name, **dict(params))
 
 
 def viewer_db():
@@ -355,7 +376,7 @@ def ensure_database() -> None:
             f, text=T("building_demo_step", step=step)))
         status.update(label=T("built_demo", units=f"{counts['units']:,}",
                               results=f"{counts['results']:,}"), state="complete", expanded=False)
-    st.cache_data.clear()
+    forget_figures()
 
 
 class _CachedSource:
@@ -867,7 +888,7 @@ def coverage(fiscal_year: int, inspection_round: int | None, num_pending: int) -
                      s.draft_units)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _coverage(path: str, version: int, fiscal_year: int, inspection_round: int | None, num_pending: int,
               drafts_all: bool, draft_units: tuple) -> Coverage:
     points = _query(path, version, "unit_indicator_points",
@@ -895,6 +916,23 @@ def _coverage_matrix(path: str, version: int, fiscal_year: int, inspection_round
     return analytics.coverage_matrix(in_group, all_codes, only_incomplete=only_incomplete)
 
 
+def trend_bands(start: int, end: int, group: str, unit: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """analytics.trend_bands of the units' yearly scores from `start` to `end`: the peer band of `unit`'s group
+    and the overall mean, kept per peer group."""
+    s = scope()
+    return _trend_bands(source(), data_version(), start, end, analytics.peer_key(units(), unit, group),
+                        s.drafts_all, s.draft_units)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _trend_bands(path: str, version: int, start: int, end: int, peers: tuple, drafts_all: bool,
+                 draft_units: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    by_year = analytics.in_span(_shared_query(path, version, "unit_scores_by_year", (), drafts_all, draft_units),
+                                start, end)
+    peer_units = analytics.peers_of(_query(path, version, "units_by_code", (), drafts_all, draft_units), peers)
+    return analytics.trend_bands(by_year, peer_units["unit_code"])
+
+
 def objective_profile(fiscal_year: int, inspection_round: int | None, group: str, unit: str) -> pd.DataFrame:
     """analytics.objective_profile of `unit` among its peer group (`group`): the group's sorted objective
     scores kept per peer group, so another run or unit of the group costs a slice and a median."""
@@ -911,6 +949,11 @@ def _objective_profiles(path: str, version: int, fiscal_year: int, inspection_ro
                     _params(fiscal_year=fiscal_year, inspection_round=inspection_round), drafts_all, draft_units)
     peer_units = analytics.peers_of(_query(path, version, "units_by_code", (), drafts_all, draft_units), peers)
     return analytics.ObjectiveProfiles(scores, peer_units["unit_code"])
+
+
+# the figures above, let go when the data changes (a new version is a new key: the old ones would stay until
+# their cache is full, each up to tens of MB at national size)
+KEPT_UNTIL_THE_DATA_CHANGES = (_shared_query, _coverage, _coverage_matrix, _trend_bands, _objective_profiles)
 
 
 # --- scoring (what-if) ------------------------------------------------------------------------

@@ -583,6 +583,14 @@ def trend_series(by_year: pd.DataFrame, unit_codes, names: dict[str, str], peer_
     `by_year`: rows shaped like unit_scores_by_year (score_pct, framework_id; whole-year rows have a
     null inspection_round, or no such column). With `round_names` ({1: …, 2: …}) each round is a line
     of its own, round 1 dotted."""
+    band, mean = trend_bands(by_year, peer_codes)
+    return trend_lines(by_year, unit_codes, names, round_names), band, mean
+
+
+def trend_lines(by_year: pd.DataFrame, unit_codes, names: dict[str, str],
+                round_names: dict[int, str] | None = None) -> dict[str, pd.DataFrame]:
+    """trend_series()'s lines: name → the unit's rows (each round's, with `round_names`), broken at a framework
+    change."""
     if "inspection_round" not in by_year:
         by_year = by_year.assign(inspection_round=pd.NA)
     lines = {}
@@ -594,10 +602,18 @@ def trend_series(by_year: pd.DataFrame, unit_codes, names: dict[str, str], peer_
                 lines[f"{names[code]} · {round_names[r]}"] = break_at_framework_change(part)
         else:
             lines[names[code]] = break_at_framework_change(mine[mine["inspection_round"].isna()])
+    return lines
+
+
+def trend_bands(by_year: pd.DataFrame, peer_codes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """trend_series()'s peer band and overall mean, broken at a framework change (they depend on the rows and
+    the peer group only, not on the units drawn)."""
+    if "inspection_round" not in by_year:
+        by_year = by_year.assign(inspection_round=pd.NA)
     frameworks = by_year[["fiscal_year", "framework_id"]].drop_duplicates()
     band = break_at_framework_change(band_by_year(by_year, peer_codes).merge(frameworks))
     mean = break_at_framework_change(band_by_year(by_year).merge(frameworks))
-    return lines, band, mean
+    return band, mean
 
 
 def side_by_side(objective_scores: pd.DataFrame, unit_codes, objective_labels: dict[int, str],

@@ -14,7 +14,7 @@ from test_pages import chart_specs, demo_path, metric, open_page, values  # noqa
 
 import ui
 from fixture import acting
-from saisaat import importer
+from saisaat import analytics, importer
 from saisaat.db import Database
 
 
@@ -127,3 +127,36 @@ def test_download_built_on_click_is_the_same_file(demo_path, tmp_path, monkeypat
     assert given.decode("utf-8-sig").splitlines()[0] == header
     pd.testing.assert_frame_equal(pd.read_excel(io.BytesIO(built_on_click["xlsx_chart_given"]())),
                                   pd.read_excel(io.BytesIO(built_on_click["xlsx_chart_built"]())))
+
+
+def band_2569(at: AppTest) -> tuple[float, float]:
+    """The trend chart's peer band in FY2569: (25th, 75th percentile)."""
+    spec = chart_specs(at)[0]
+    band = next(t for t in spec["data"] if t.get("fill") == "toself" and 2569 in values(t["x"]))
+    x, y = values(band["x"]), values(band["y"])
+    at_ = x.index(2569)
+    return y[len(y) - 1 - at_], y[at_]
+
+
+# The trend's peer band is kept per peer group until the data changes. The centre zone's 9 districts each get 0 for
+# F2-2.05 in FY2569's round 2 (1002's missing result added, the others' replaced): the zone's band moves, and the
+# page draws it as computed afresh from the database.
+def test_kept_trend_band_follows_the_data(demo_path, tmp_path, monkeypatch):  # noqa: F811
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_path, path)
+    at = open_page(path, monkeypatch, "trends", lang="en", unit="1002", peers="group")
+    before = band_2569(at)
+    database = ui._database(str(path))
+    units = database.query("units_by_code")
+    zone = units[units["peer_group_code"] == "CEN"]["unit_code"].tolist()
+    assert len(zone) == 9
+    csv = "fiscal_year,inspection_round,unit_code,indicator_code,value\n" + "".join(
+        f"2569,2,{u},F2-2.05,0\n" for u in zone)
+    importer.commit(database, importer.plan_import(database, csv.encode(), "zero.csv"), by=acting("test"),
+                    replace=True, reason="test")
+    ui.data_changed()
+    at.run()
+    by_year = database.query("unit_scores_by_year")
+    band, _ = analytics.trend_bands(analytics.in_span(by_year, 2545, 2569), zone)
+    fresh = band[band["fiscal_year"] == 2569][["q25_pct", "q75_pct"]].iloc[0].tolist()
+    assert band_2569(at) == tuple(fresh) != before
