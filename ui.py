@@ -472,13 +472,41 @@ def periods() -> pd.DataFrame:
 
 
 def draft_periods() -> set[tuple[int, int]]:
-    """(fiscal year, round) of the drafts this user sees."""
-    return labels.draft_periods(CACHED)
+    """(fiscal year, round) of the drafts this user sees (worked out once per data version: a page asks 3-5
+    times a run)."""
+    s = scope()
+    return _draft_periods(source(), data_version(), s.drafts_all, s.draft_units)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _draft_periods(path: str, version: int, drafts_all: bool, draft_units: tuple) -> set[tuple[int, int]]:
+    return labels.draft_periods(_Seen(path, version, drafts_all, draft_units))
 
 
 def default_fiscal_year() -> int:
-    """The fiscal year every page opens on (labels.default_fiscal_year, as this viewer sees the years)."""
-    return labels.default_fiscal_year(CACHED, query("fiscal_years"), calendar(), today())
+    """The fiscal year every page opens on (labels.default_fiscal_year, as this viewer sees the years), worked
+    out once per data version and day."""
+    s = scope()
+    return _default_fiscal_year(source(), data_version(), s.drafts_all, s.draft_units, today())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _default_fiscal_year(path: str, version: int, drafts_all: bool, draft_units: tuple, day: date) -> int:
+    seen = _Seen(path, version, drafts_all, draft_units)
+    return labels.default_fiscal_year(seen, seen.query("fiscal_years"), seen.query("inspection_calendar_by_step"),
+                                      day)
+
+
+class _Seen(NamedTuple):
+    """The cached queries of one database version as one viewer sees them, as a source for saisaat.labels (what
+    CACHED is for this session, for a function cached by these keys)."""
+    path: str
+    version: int
+    drafts_all: bool
+    draft_units: tuple
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        return _query(self.path, self.version, name, _params(**params), self.drafts_all, self.draft_units)
 
 
 def _period_names(pairs) -> str:

@@ -54,6 +54,10 @@ def mean_pct(values) -> float | None:
 
 def median_pct(values) -> float | None:
     """The median, rounded half up to 0.01 exactly (the mean of the two middle values when even)."""
+    cents = _cents(values)
+    if cents is not None:   # the middle ones found among whole hundredths, then taken exactly
+        middle = np.sort(cents)[(len(cents) - 1) // 2:len(cents) // 2 + 1]
+        return _median_exact([Decimal(int(c)).scaleb(-2) for c in middle])
     return _median_exact(sorted(_exact(values)))
 
 

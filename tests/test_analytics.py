@@ -47,6 +47,17 @@ def test_mean_pct_exact(values, mean):
     assert analytics.mean_pct(pd.Series(values, dtype="Float64")) == mean
 
 
+# The median the same way: the middle figure, or the two middle ones' mean rounded half up (0.01 and 0.02 -> 0.02).
+@pytest.mark.parametrize(("values", "median"), [
+    ([0.02, 0.01], 0.02), ([0.3, N, 0.1, 0.2], 0.2), ([70.0, 80.0, 81.0, 90.5], 80.5), ([-0.01, -0.02], -0.02),
+    ([N], None), ([], None), ([1 / 3, 2 / 3], 0.5), ([1.005, 1.0], 1.0),
+])
+def test_median_pct_exact(values, median):
+    from decimal import Decimal
+    assert analytics.median_pct(pd.Series(values, dtype=float)) == median
+    assert analytics.median_pct([Decimal(str(v)) for v in values if v == v]) == median
+
+
 # Top and bottom lists leave out the unit with no result.
 def test_top_bottom():
     top, bottom = analytics.top_bottom(SCORES, 2)
