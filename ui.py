@@ -181,6 +181,21 @@ def data_changed() -> None:
     forget_figures()
 
 
+@st.cache_resource(show_spinner=False)
+def _newest_snapshot() -> dict:
+    return {}
+
+
+def forget_older_snapshots(latest: str) -> None:
+    """On a replica every published snapshot is a new key (its path): once a newer one is taken, the figures kept
+    for the older ones go (a rerun still on an older snapshot computes its own again)."""
+    seen = _newest_snapshot()
+    if seen.get("path") not in (None, latest):
+        for kept in KEPT_UNTIL_THE_DATA_CHANGES:
+            kept.clear()
+    seen["path"] = latest
+
+
 def forget_figures() -> None:
     """Let go of every query result and figure kept for the data as it was."""
     st.cache_data.clear()
@@ -353,6 +368,7 @@ def ensure_database() -> None:
         except NoSnapshot as exc:
             st.error(exc.text(lang()))
             st.stop()
+        forget_older_snapshots(st.session_state["_snapshot"])
         return
     path = default_db_path()
     if path.exists():

@@ -160,3 +160,27 @@ def test_kept_trend_band_follows_the_data(demo_path, tmp_path, monkeypatch):  # 
     band, _ = analytics.trend_bands(analytics.in_span(by_year, 2545, 2569), zone)
     fresh = band[band["fiscal_year"] == 2569][["q25_pct", "q75_pct"]].iloc[0].tolist()
     assert band_2569(at) == tuple(fresh) != before
+
+
+# On a replica the kept figures follow the published snapshot: the coverage page on the first snapshot, then the
+# writer publishes 1002's late round-2 result, and the next run reads the new snapshot (one result fewer missing)
+# and lets go of the figures kept for the older one.
+def test_replica_kept_figures_follow_the_snapshot(demo_path, tmp_path, monkeypatch):  # noqa: F811
+    from saisaat import store
+    from saisaat.db import REPLICA_DIR_ENV
+    working, folder = tmp_path / "working.duckdb", tmp_path / "published"
+    shutil.copyfile(demo_path, working)
+    writer = Database(working)
+    first = store.write_snapshot(writer.con, folder)
+    monkeypatch.setenv(REPLICA_DIR_ENV, str(folder))
+    at = open_page(working, monkeypatch, "coverage", lang="en")
+    missing = int(metric(at, "Missing").replace(",", ""))
+    csv = "fiscal_year,inspection_round,unit_code,indicator_code,value\n2569,2,1002,F2-2.05,1\n"
+    importer.commit(writer, importer.plan_import(writer, csv.encode(), "late.csv"), by=acting("test"))
+    second = store.write_snapshot(writer.con, folder)
+    writer.close()
+    assert second != first
+    at.run()
+    assert not at.exception
+    assert int(metric(at, "Missing").replace(",", "")) == missing - 1
+    assert ui._newest_snapshot()["path"] == str(second)
