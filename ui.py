@@ -6,6 +6,7 @@ import getpass
 import re
 from datetime import UTC, date
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -161,7 +162,7 @@ def release_db() -> None:
         db().close()
     finally:
         _database.clear()
-        st.cache_data.clear()
+        forget_figures()
 
 
 @st.cache_resource(show_spinner=False)
@@ -174,10 +175,32 @@ def data_version() -> int:
 
 
 def data_changed() -> None:
-    """Call after every write, so every page reads the new data."""
+    """Call after every write, so every page reads the new data (and the figures kept for the data before go)."""
     key = source()
     _versions()[key] = _versions().get(key, 0) + 1
+    forget_figures()
+
+
+@st.cache_resource(show_spinner=False)
+def _newest_snapshot() -> dict:
+    return {}
+
+
+def forget_older_snapshots(latest: str) -> None:
+    """On a replica every published snapshot is a new key (its path): once a newer one is taken, the figures kept
+    for the older ones go (a rerun still on an older snapshot computes its own again)."""
+    seen = _newest_snapshot()
+    if seen.get("path") not in (None, latest):
+        for kept in KEPT_UNTIL_THE_DATA_CHANGES:
+            kept.clear()
+    seen["path"] = latest
+
+
+def forget_figures() -> None:
+    """Let go of every query result and figure kept for the data as it was."""
     st.cache_data.clear()
+    for kept in KEPT_UNTIL_THE_DATA_CHANGES:
+        kept.clear()
 
 
 def _viewing(path: str, drafts_all: bool, draft_units: tuple):
@@ -189,12 +212,29 @@ def _query(path: str, version: int, name: str, params: tuple, drafts_all: bool, 
     return _viewing(path, drafts_all, draft_units).query(name, **dict(params))
 
 
+def _params(**params) -> tuple:
+    return tuple(sorted(params.items()))
+
+
 def query(name: str, **params) -> pd.DataFrame:
     """Run queries/<name>.sql as this session's user sees it (cached until the data changes; two users
     share a cached result only when they may see the same results)."""
     s = scope()
-    return _query(source(), data_version(), name, tuple(sorted(params.items())),
-                  s.drafts_all, s.draft_units)
+    return _query(source(), data_version(), name, _params(**params), s.drafts_all, s.draft_units)
+
+
+def shared_query(name: str, **params) -> pd.DataFrame:
+    """query(), but the same frame for every caller and session that may see the same results until the data
+    changes (st.cache_resource: no copy a run; a national query of 600,000 rows costs about 40 ms a copy).
+    For large results the caller only reads."""
+    s = scope()
+    return _shared_query(source(), data_version(), name, _params(**params), s.drafts_all, s.draft_units)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shared_query(path: str, version: int, name: str, params: tuple, drafts_all: bool,
+                  draft_units: tuple) -> pd.DataFrame:
+    return _viewing(path, drafts_all, draft_units).query(name, **dict(params))
 
 
 def viewer_db():
@@ -328,6 +368,7 @@ def ensure_database() -> None:
         except NoSnapshot as exc:
             st.error(exc.text(lang()))
             st.stop()
+        forget_older_snapshots(st.session_state["_snapshot"])
         return
     path = default_db_path()
     if path.exists():
@@ -351,7 +392,7 @@ def ensure_database() -> None:
             f, text=T("building_demo_step", step=step)))
         status.update(label=T("built_demo", units=f"{counts['units']:,}",
                               results=f"{counts['results']:,}"), state="complete", expanded=False)
-    st.cache_data.clear()
+    forget_figures()
 
 
 class _CachedSource:
@@ -447,13 +488,41 @@ def periods() -> pd.DataFrame:
 
 
 def draft_periods() -> set[tuple[int, int]]:
-    """(fiscal year, round) of the drafts this user sees."""
-    return labels.draft_periods(CACHED)
+    """(fiscal year, round) of the drafts this user sees (worked out once per data version: a page asks 3-5
+    times a run)."""
+    s = scope()
+    return _draft_periods(source(), data_version(), s.drafts_all, s.draft_units)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _draft_periods(path: str, version: int, drafts_all: bool, draft_units: tuple) -> set[tuple[int, int]]:
+    return labels.draft_periods(_Seen(path, version, drafts_all, draft_units))
 
 
 def default_fiscal_year() -> int:
-    """The fiscal year every page opens on (labels.default_fiscal_year, as this viewer sees the years)."""
-    return labels.default_fiscal_year(CACHED, query("fiscal_years"), calendar(), today())
+    """The fiscal year every page opens on (labels.default_fiscal_year, as this viewer sees the years), worked
+    out once per data version and day."""
+    s = scope()
+    return _default_fiscal_year(source(), data_version(), s.drafts_all, s.draft_units, today())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _default_fiscal_year(path: str, version: int, drafts_all: bool, draft_units: tuple, day: date) -> int:
+    seen = _Seen(path, version, drafts_all, draft_units)
+    return labels.default_fiscal_year(seen, seen.query("fiscal_years"), seen.query("inspection_calendar_by_step"),
+                                      day)
+
+
+class _Seen(NamedTuple):
+    """The cached queries of one database version as one viewer sees them, as a source for saisaat.labels (what
+    CACHED is for this session, for a function cached by these keys)."""
+    path: str
+    version: int
+    drafts_all: bool
+    draft_units: tuple
+
+    def query(self, name: str, **params) -> pd.DataFrame:
+        return _query(self.path, self.version, name, _params(**params), self.drafts_all, self.draft_units)
 
 
 def _period_names(pairs) -> str:
@@ -504,9 +573,13 @@ def mark_drafts(frame: pd.DataFrame, draft: bool | None = None) -> tuple[pd.Data
         flags = [view_is_draft() if draft is None else draft] * len(frame)
     if not any(flags):
         return frame, False
+    return _with_status(frame, flags, T), True
+
+
+def _with_status(frame: pd.DataFrame, flags, T) -> pd.DataFrame:
     out = frame.copy()
     out.insert(0, T("col_publication"), [T("draft_mark") if f else T("published_mark") for f in flags])
-    return out, True
+    return out
 
 
 def draft_name(file_name: str, is_draft: bool) -> str:
@@ -747,28 +820,39 @@ def paged_table(frame: pd.DataFrame, columns: dict[str, str], key: str, file_nam
         table(frame, columns, key, file_name=file_name, half=half, draft=draft)
 
 
-def downloads(sheets: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
+def downloads(sheets, file_name: str, key: str) -> None:
+    """CSV (the first sheet) and Excel buttons, each file built when its button is clicked. `sheets`: name →
+    frame, or a function giving them (then even the frames are built only on a click)."""
     T = translator()
-    first = next(iter(sheets.values()))
+    built = sheets if callable(sheets) else lambda: sheets
     row = st.container(horizontal=True)
-    row.download_button(T("download_csv"), data=lambda: exports.csv_bytes(first),
+    row.download_button(T("download_csv"), data=lambda: exports.csv_bytes(next(iter(built().values()))),
                        file_name=f"{file_name}.csv", mime="text/csv", key=f"csv_{key}",
                        on_click="ignore", icon=":material/download:")
-    row.download_button(T("download_xlsx"), data=lambda: exports.xlsx_bytes(sheets),
+    row.download_button(T("download_xlsx"), data=lambda: exports.xlsx_bytes(built()),
                        file_name=f"{file_name}.xlsx", key=f"xlsx_{key}", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/table_view:")
 
 
-def chart(fig, key: str, data: pd.DataFrame | None = None, file_name: str | None = None) -> None:
+def chart(fig, key: str, data=None, file_name: str | None = None) -> None:
     """A Plotly chart, with its data downloadable beside it (CSV and Excel). No data: a line saying so,
-    never an empty chart with download buttons."""
-    if data is not None and data.empty:
+    never an empty chart with download buttons. `data`: a frame, or a function giving it, called only when a
+    download is clicked (a large frame built for a file nobody asks for; its rows are marked as drafts or not
+    by the sidebar's period, as a frame without fiscal years is: mark_drafts; the caller checks it has rows)."""
+    if data is not None and not callable(data) and data.empty:
         st.caption(translator()("chart_empty"))
         return
     # No Plotly toolbar: on a phone it sat on the legends; each chart's data downloads below it instead.
     st.plotly_chart(fig, key=f"chart_{key}", config={"displaylogo": False, "displayModeBar": False})
-    if data is not None:
+    if callable(data):   # decided now: the click's build runs outside this session's run (no language, no user)
+        is_draft, T = bool(draft_periods()) and view_is_draft(), translator()   # as mark_drafts decides
+
+        def sheets():
+            frame = data()
+            return {key: _with_status(frame, [True] * len(frame), T) if is_draft else frame}
+        downloads(sheets, draft_name(file_name or key, is_draft), f"chart_{key}")
+    elif data is not None:
         marked, is_draft = mark_drafts(data)
         downloads({key: marked}, draft_name(file_name or key, is_draft), f"chart_{key}")
 
@@ -830,6 +914,90 @@ def how_computed(extra: str | None = None) -> None:
         st.write(T("how_score"))
         if extra:
             st.write(extra)
+
+
+# --- a period's figures, kept until the data changes and shared by every session that may see the same results
+# (st.cache_resource: no copy a run, so callers only read them). At national size each costs 0.1-0.2 s a run.
+
+class Coverage(NamedTuple):
+    status: pd.DataFrame          # analytics.coverage_status: one row per unit × assigned indicator
+    summary: analytics.CoverageSummary
+    missing: pd.DataFrame         # the rows of status whose result is missing
+
+
+def coverage(fiscal_year: int, inspection_round: int | None, num_pending: int) -> Coverage:
+    """The period's coverage (`num_pending` of its rounds not inspected yet)."""
+    s = scope()
+    return _coverage(source(), data_version(), fiscal_year, inspection_round, num_pending, s.drafts_all,
+                     s.draft_units)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _coverage(path: str, version: int, fiscal_year: int, inspection_round: int | None, num_pending: int,
+              drafts_all: bool, draft_units: tuple) -> Coverage:
+    points = _query(path, version, "unit_indicator_points",
+                    _params(fiscal_year=fiscal_year, inspection_round=inspection_round), drafts_all, draft_units)
+    status = analytics.coverage_status(points, 1 if inspection_round else 2, num_pending)
+    return Coverage(status, analytics.coverage_summary(status), status[status["status"] == "missing"])
+
+
+def coverage_matrix(fiscal_year: int, inspection_round: int | None, num_pending: int, group: str,
+                    all_codes: list[str], only_incomplete: bool) -> pd.DataFrame:
+    """analytics.coverage_matrix of the sidebar unit's peer group (`group`), every unit of it: kept per peer
+    group, not per unit (the page shows a page of it, the download all of it)."""
+    s = scope()
+    return _coverage_matrix(source(), data_version(), fiscal_year, inspection_round, num_pending,
+                            analytics.peer_key(units(), unit_code(), group), tuple(all_codes), only_incomplete,
+                            s.drafts_all, s.draft_units)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _coverage_matrix(path: str, version: int, fiscal_year: int, inspection_round: int | None, num_pending: int,
+                     peers: tuple, all_codes: tuple, only_incomplete: bool, drafts_all: bool,
+                     draft_units: tuple) -> pd.DataFrame:
+    status = _coverage(path, version, fiscal_year, inspection_round, num_pending, drafts_all, draft_units).status
+    in_group = analytics.in_peers(status, _query(path, version, "units_by_code", (), drafts_all, draft_units), peers)
+    return analytics.coverage_matrix(in_group, all_codes, only_incomplete=only_incomplete)
+
+
+def trend_bands(start: int, end: int, group: str, unit: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """analytics.trend_bands of the units' yearly scores from `start` to `end`: the peer band of `unit`'s group
+    and the overall mean, kept per peer group."""
+    s = scope()
+    return _trend_bands(source(), data_version(), start, end, analytics.peer_key(units(), unit, group),
+                        s.drafts_all, s.draft_units)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _trend_bands(path: str, version: int, start: int, end: int, peers: tuple, drafts_all: bool,
+                 draft_units: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    by_year = analytics.in_span(_shared_query(path, version, "unit_scores_by_year", (), drafts_all, draft_units),
+                                start, end)
+    peer_units = analytics.peers_of(_query(path, version, "units_by_code", (), drafts_all, draft_units), peers)
+    return analytics.trend_bands(by_year, peer_units["unit_code"])
+
+
+def objective_profile(fiscal_year: int, inspection_round: int | None, group: str, unit: str) -> pd.DataFrame:
+    """analytics.objective_profile of `unit` among its peer group (`group`): the group's sorted objective
+    scores kept per peer group, so another run or unit of the group costs a slice and a median."""
+    s = scope()
+    profiles = _objective_profiles(source(), data_version(), fiscal_year, inspection_round,
+                                   analytics.peer_key(units(), unit, group), s.drafts_all, s.draft_units)
+    return profiles.of(unit)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _objective_profiles(path: str, version: int, fiscal_year: int, inspection_round: int | None, peers: tuple,
+                        drafts_all: bool, draft_units: tuple) -> analytics.ObjectiveProfiles:
+    scores = _query(path, version, "unit_objective_scores",
+                    _params(fiscal_year=fiscal_year, inspection_round=inspection_round), drafts_all, draft_units)
+    peer_units = analytics.peers_of(_query(path, version, "units_by_code", (), drafts_all, draft_units), peers)
+    return analytics.ObjectiveProfiles(scores, peer_units["unit_code"])
+
+
+# the figures above, let go when the data changes (a new version is a new key: the old ones would stay until
+# their cache is full, each up to tens of MB at national size)
+KEPT_UNTIL_THE_DATA_CHANGES = (_shared_query, _coverage, _coverage_matrix, _trend_bands, _objective_profiles)
 
 
 # --- scoring (what-if) ------------------------------------------------------------------------

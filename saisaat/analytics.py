@@ -25,14 +25,39 @@ def _exact(values) -> list[Decimal]:
     return [Decimal(str(v)) for v in values if pd.notna(v)]
 
 
+def _cents(values) -> np.ndarray | None:
+    """Numbers (missing ones left out) as whole hundredths, when every one is a two-decimal figure stored as a
+    binary float (the float nearest to it, as the queries give score_pct): the same exact values as _exact,
+    computed for 8,000 units at once. None when they are not numbers or one has more decimals."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return None
+    floats = series.to_numpy(dtype=float, na_value=np.nan)
+    floats = floats[~np.isnan(floats)]
+    cents = np.rint(floats * 100)
+    if not (np.abs(cents) < 2 ** 52).all() or not (cents / 100 == floats).all():
+        return None
+    return cents.astype(np.int64)
+
+
 def mean_pct(values) -> float | None:
     """The mean of two-decimal figures, rounded half up to 0.01 exactly (as every figure shown)."""
+    cents = _cents(values)
+    if cents is not None:
+        if not len(cents):
+            return None
+        total = Decimal(int(cents.sum())).scaleb(-2)   # the exact sum, as sum() of _exact's values
+        return float((total / len(cents)).quantize(CENT, ROUND_HALF_UP))
     vals = _exact(values)
     return float((sum(vals) / len(vals)).quantize(CENT, ROUND_HALF_UP)) if vals else None
 
 
 def median_pct(values) -> float | None:
     """The median, rounded half up to 0.01 exactly (the mean of the two middle values when even)."""
+    cents = _cents(values)
+    if cents is not None:   # the middle ones found among whole hundredths, then taken exactly
+        middle = np.sort(cents)[(len(cents) - 1) // 2:len(cents) // 2 + 1]
+        return _median_exact([Decimal(int(c)).scaleb(-2) for c in middle])
     return _median_exact(sorted(_exact(values)))
 
 
@@ -146,19 +171,30 @@ def mean_by(scores: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def peers(units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
     """The unit's peer group (the unit included): same kind, same peer group, or all units."""
+    return peers_of(units, peer_key(units, unit_code, group))
+
+
+def peer_key(units: pd.DataFrame, unit_code: str, group: str) -> tuple:
+    """What the unit's peer group is: (column, value) of units (its kind, or its peer group), or () for all
+    units. Units with the same key have the same peers, so a figure of a peer group can be kept by its key."""
     me = units.loc[units["unit_code"] == unit_code]
     if me.empty:
         raise KeyError(unit_code)
     me = me.iloc[0]
     if group == "kind":
-        return units[units["unit_kind"] == me["unit_kind"]]
+        return ("unit_kind", me["unit_kind"])
     if group == "group":
         if pd.isna(me["peer_group_code"]):   # a kind without peer groups: its peers are the whole kind
-            return units[units["unit_kind"] == me["unit_kind"]]
-        return units[units["peer_group_code"] == me["peer_group_code"]]
+            return ("unit_kind", me["unit_kind"])
+        return ("peer_group_code", me["peer_group_code"])
     if group == "all":
-        return units
+        return ()
     raise ValueError(group)
+
+
+def peers_of(units: pd.DataFrame, key: tuple) -> pd.DataFrame:
+    """The units of a peer group named by peer_key."""
+    return units[units[key[0]] == key[1]] if key else units
 
 
 @dataclass(frozen=True)
@@ -237,7 +273,12 @@ def ranked_window(group_scores: pd.DataFrame, unit_code: str | None, *, around: 
 
 def in_peer_group(frame: pd.DataFrame, units: pd.DataFrame, unit_code: str, group: str) -> pd.DataFrame:
     """The rows of `frame` (any frame with a unit_code) whose unit is in the unit's peer group (see peers)."""
-    return frame[frame["unit_code"].isin(peers(units, unit_code, group)["unit_code"])]
+    return in_peers(frame, units, peer_key(units, unit_code, group))
+
+
+def in_peers(frame: pd.DataFrame, units: pd.DataFrame, key: tuple) -> pd.DataFrame:
+    """in_peer_group() for the peer group named by peer_key."""
+    return frame[frame["unit_code"].isin(peers_of(units, key)["unit_code"])]
 
 
 def units_shown(window: pd.DataFrame) -> int:
@@ -546,6 +587,14 @@ def trend_series(by_year: pd.DataFrame, unit_codes, names: dict[str, str], peer_
     `by_year`: rows shaped like unit_scores_by_year (score_pct, framework_id; whole-year rows have a
     null inspection_round, or no such column). With `round_names` ({1: …, 2: …}) each round is a line
     of its own, round 1 dotted."""
+    band, mean = trend_bands(by_year, peer_codes)
+    return trend_lines(by_year, unit_codes, names, round_names), band, mean
+
+
+def trend_lines(by_year: pd.DataFrame, unit_codes, names: dict[str, str],
+                round_names: dict[int, str] | None = None) -> dict[str, pd.DataFrame]:
+    """trend_series()'s lines: name → the unit's rows (each round's, with `round_names`), broken at a framework
+    change."""
     if "inspection_round" not in by_year:
         by_year = by_year.assign(inspection_round=pd.NA)
     lines = {}
@@ -557,10 +606,18 @@ def trend_series(by_year: pd.DataFrame, unit_codes, names: dict[str, str], peer_
                 lines[f"{names[code]} · {round_names[r]}"] = break_at_framework_change(part)
         else:
             lines[names[code]] = break_at_framework_change(mine[mine["inspection_round"].isna()])
+    return lines
+
+
+def trend_bands(by_year: pd.DataFrame, peer_codes) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """trend_series()'s peer band and overall mean, broken at a framework change (they depend on the rows and
+    the peer group only, not on the units drawn)."""
+    if "inspection_round" not in by_year:
+        by_year = by_year.assign(inspection_round=pd.NA)
     frameworks = by_year[["fiscal_year", "framework_id"]].drop_duplicates()
     band = break_at_framework_change(band_by_year(by_year, peer_codes).merge(frameworks))
     mean = break_at_framework_change(band_by_year(by_year).merge(frameworks))
-    return lines, band, mean
+    return band, mean
 
 
 def side_by_side(objective_scores: pd.DataFrame, unit_codes, objective_labels: dict[int, str],

@@ -32,6 +32,32 @@ def test_headline():
     assert analytics.headline(SCORES, None, 80.0).mean_change_pct is None
 
 
+# The mean of two-decimal figures rounds half up exactly, whether the figures come as a float column (counted
+# in whole hundredths at once) or as anything else (Decimal by Decimal): 0.01 and 0.02 average 0.015 -> 0.02,
+# where binary floats give 0.015 as 0.01499...; 0.1 + 0.2 is 0.3 exactly; a missing figure is left out; a figure
+# with a third decimal is taken as written (1/3 and 2/3 of a percent average 0.5).
+@pytest.mark.parametrize(("values", "mean"), [
+    ([0.01, 0.02], 0.02), ([0.1, 0.2, N], 0.15), ([33.33, 33.33, 33.34], 33.33), ([-0.01, -0.02], -0.02),
+    ([70.0, 80.0, 81.0], 77.0), ([N, N], None), ([], None), ([1 / 3, 2 / 3], 0.5), ([1.005, 1.0], 1.0),
+])
+def test_mean_pct_exact(values, mean):
+    from decimal import Decimal
+    assert analytics.mean_pct(pd.Series(values, dtype=float)) == mean
+    assert analytics.mean_pct([Decimal(str(v)) for v in values if v == v]) == mean   # the Decimal path
+    assert analytics.mean_pct(pd.Series(values, dtype="Float64")) == mean
+
+
+# The median the same way: the middle figure, or the two middle ones' mean rounded half up (0.01 and 0.02 -> 0.02).
+@pytest.mark.parametrize(("values", "median"), [
+    ([0.02, 0.01], 0.02), ([0.3, N, 0.1, 0.2], 0.2), ([70.0, 80.0, 81.0, 90.5], 80.5), ([-0.01, -0.02], -0.02),
+    ([N], None), ([], None), ([1 / 3, 2 / 3], 0.5), ([1.005, 1.0], 1.0),
+])
+def test_median_pct_exact(values, median):
+    from decimal import Decimal
+    assert analytics.median_pct(pd.Series(values, dtype=float)) == median
+    assert analytics.median_pct([Decimal(str(v)) for v in values if v == v]) == median
+
+
 # Top and bottom lists leave out the unit with no result.
 def test_top_bottom():
     top, bottom = analytics.top_bottom(SCORES, 2)

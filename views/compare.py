@@ -74,12 +74,11 @@ else:
     st.header(T("ranked_chart", group=group_label))
     ranked()
 
-objective_scores = ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd)
 objective_labels = ui.objective_names(ui.framework_of(fy))
 
 
 def profile() -> None:
-    shown = analytics.objective_profile(objective_scores, peer_units["unit_code"], me)
+    shown = ui.objective_profile(fy, rnd, group, me)   # the peer group's scores sorted once per data version
     shown["objective"] = shown["objective_no"].map(objective_labels)
     if shown["score_pct"].notna().any():
         ui.chart(charts.profile_bars(shown, "objective", names.get(me, me), T("peer_median"),
@@ -106,7 +105,8 @@ def side_by_side() -> None:
     if len(chosen) == 1 and chosen[0] == me:   # the unit alone: its objective scores are its profile
         st.caption(T("side_by_side_pick", unit=ui.as_text(names.get(me, me))))
     elif chosen:
-        side, wide = analytics.side_by_side(objective_scores, chosen, objective_labels, names)
+        side, wide = analytics.side_by_side(ui.query("unit_objective_scores", fiscal_year=fy, inspection_round=rnd),
+                                            chosen, objective_labels, names)
         overall = scores[scores["unit_code"].isin(chosen)][["unit_code", "unit_name", "score_pct"]]
         ui.chart(charts.grouped_units(side, "objective", "unit_name", "score_pct", T("col_score_pct"),
                                       [names[c] for c in chosen if c in set(side["unit_code"])]),

@@ -17,15 +17,13 @@ if ui.getting_started():
     st.stop()
 ui.period_banner()
 
-points = ui.query("unit_indicator_points", fiscal_year=fy, inspection_round=rnd)
 # Rounds whose inspection visits have not ended yet are pending, not missing.
 pending = pending_rounds(ui.calendar(), fy, rnd, today())
 for r in pending:
     a, b = round_visit_dates(ui.calendar(), fy, r)
     st.info(f"{T('round_n', n=r)}: " + T("pending_note", start=format_date(a, ui.lang()),
                                           end=format_date(b, ui.lang())), icon=":material/schedule:")
-status = analytics.coverage_status(points, 1 if rnd else 2, len(pending))
-summary = analytics.coverage_summary(status)
+status, summary, missing = ui.coverage(fy, rnd, len(pending))   # kept until the data changes
 
 due = summary.expected > 0   # nothing due yet (rounds not inspected): no rates, no "nothing missing"
 c = st.columns(3)
@@ -58,9 +56,8 @@ if due:
     ui.url_value("cov_peers", analytics.PEER_GROUPS, "all")
     among = f2.segmented_control(T("peer_group"), analytics.PEER_GROUPS, key="cov_peers", required=True,
                                  format_func=ui.peer_group_labeller())
-    in_group = analytics.in_peer_group(status, ui.units(), ui.unit_code(), among)
-    matrix = analytics.coverage_matrix(in_group, ui.framework_indicators(ui.framework_of(fy)),
-                                       only_incomplete=show == "incomplete")
+    matrix = ui.coverage_matrix(fy, rnd, len(pending), among, ui.framework_indicators(ui.framework_of(fy)),
+                                only_incomplete=show == "incomplete")
     status_labels = {s: T(f"status_{s}") for s in charts.STATUS}
     rows, first, last, pages = analytics.page_of(matrix, st.session_state.get("cov_page", 1))
     ui.page_picker(f3, "cov_page", pages)
@@ -68,13 +65,11 @@ if due:
         st.caption(T("coverage_matrix_help") + " " + T("rows_shown", first=f"{first:,}", last=f"{last:,}",
                                                       n=f"{len(matrix):,}"))
         ui.chart(charts.coverage_heatmap(rows, status_labels, [f"{names[c]}" for c in rows.index], ind_names),
-                 "matrix", matrix.replace(status_labels).rename(index=names, columns=lambda c: f"{c} {ind_names[c]}")
-                 .reset_index(names=T("col_unit")),
+                 "matrix", lambda: matrix.replace(status_labels).rename(  # every unit: built when downloaded
+                     index=names, columns=lambda c: f"{c} {ind_names[c]}").reset_index(names=T("col_unit")),
                  f"coverage_matrix_{fy}")
     else:
         st.success(T("missing_none"))
-
-    missing = status[status["status"] == "missing"].copy()
 
     def detail(choice: str) -> None:   # one table or chart at a time: each one sent costs the browser 0.1-0.3 s
         if choice == "missing":
@@ -101,7 +96,8 @@ if due:
                                "indicator": "col_indicator"},
                      "by_indicator", height=360, file_name=f"coverage_by_indicator_{fy}")
         elif choice == "failing":
-            failing = analytics.failing_indicators(points)
+            failing = analytics.failing_indicators(ui.query("unit_indicator_points", fiscal_year=fy,
+                                                            inspection_round=rnd))
             failing["indicator"] = failing["indicator_code"].map(ind_names)
             ui.table(failing.head(10), {"indicator_code": "col_indicator_code",
                                         "mean_points_pct": "col_mean_points_pct", "zero_pct": "col_zero_pct",

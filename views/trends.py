@@ -41,9 +41,10 @@ changes = analytics.framework_changes(years, start, end)
 round_names = {r: T("round_n", n=r) for r in (1, 2)}
 
 if level == "unit":
-    by_year = analytics.in_span(ui.query("unit_scores_by_year"), start, end)
+    by_year = analytics.in_span(ui.shared_query("unit_scores_by_year"), start, end)
     rounds = st.toggle(T("rounds_shown"), key="rounds_shown")
-    lines, band, mean = analytics.trend_series(by_year, shown, names, peer_codes, round_names if rounds else None)
+    band, mean = ui.trend_bands(start, end, group, first)   # kept per peer group until the data changes
+    lines = analytics.trend_lines(by_year, shown, names, round_names if rounds else None)
     ui.chart(charts.trend(lines, band, T("peer_band") + f" · {ui.peer_group_labeller()(group)}", mean, mean_label,
                           changes, T("framework_change"), T("col_score_pct"), T("fiscal_year")),
              "trend_units", ui.with_names(by_year[by_year["unit_code"].isin(shown)])[
@@ -92,7 +93,7 @@ if from_fy != start or changes:
 if from_fy == to_fy:
     st.info(T("movers_one_year", fy=to_fy), icon=":material/info:")
     st.stop()
-by_year_all = ui.query("unit_scores_by_year")
+by_year_all = ui.shared_query("unit_scores_by_year")
 up, down = analytics.movers(by_year_all[by_year_all["unit_code"].isin(peer_codes)], from_fy, to_fy)
 cols = {"unit_code": "col_unit_code", "unit_name": "col_unit", "from_pct": "col_from_pct",
         "to_pct": "col_to_pct", "change_pct": "col_change_pct"}
