@@ -995,19 +995,21 @@ def _objective_profiles(path: str, version: int, fiscal_year: int, inspection_ro
     return analytics.ObjectiveProfiles(scores, peer_units["unit_code"])
 
 
-# the figures above, let go when the data changes (a new version is a new key: the old ones would stay until
-# their cache is full, each up to tens of MB at national size)
-KEPT_UNTIL_THE_DATA_CHANGES = (_shared_query, _coverage, _coverage_matrix, _trend_bands, _objective_profiles)
-
-
 # --- scoring (what-if) ------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _year_values(path: str, version: int, framework_id: int, fiscal_year: int, round_aggregation: str):
     """The year's values as the scoring engine reads them, read once per data version and shared by every
-    session (Arrow tables, never changed in place): a what-if change scores them, it does not read them."""
+    session (their tables in a private in-memory database, never changed): a what-if change scores them, it
+    does not read them."""
     from saisaat import scoring
     return scoring.year_values(_open(path), framework_id, fiscal_year, round_aggregation)
+
+
+# the figures above, let go when the data changes (a new version is a new key: the old ones would stay until
+# their cache is full, each up to tens of MB at national size)
+KEPT_UNTIL_THE_DATA_CHANGES = (_shared_query, _coverage, _coverage_matrix, _trend_bands, _objective_profiles,
+                               _year_values)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
