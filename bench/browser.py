@@ -26,6 +26,7 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -301,6 +302,18 @@ class BrowserPage:
     def sections(self, key: str) -> list[str]:
         """The names a page's section choice (ui.choose: a segmented control, keyed `key`) offers, in order."""
         return self.page.locator(f".st-key-{key}").get_by_role("radio").all_inner_texts()
+
+    def pick(self, box, option: str) -> None:
+        """Open the selectbox `box` (a locator) and choose `option`. On a busy machine a click on an option can
+        be lost while the list is still opening: the list stays open and nothing is chosen. Then the option is
+        clicked again (a chosen option closes the list)."""
+        box.click()
+        choice = self.page.get_by_role("option", name=option, exact=True)
+        choice.click()
+        try:
+            choice.wait_for(state="hidden", timeout=2000)
+        except PlaywrightTimeout:
+            choice.click()
 
     def choose(self, key: str, name: str) -> None:
         """Pick the section named `name` in the choice keyed `key` (where a page had tabs) and wait for the

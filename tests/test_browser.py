@@ -60,11 +60,7 @@ def test_filter_change_redraws(browser, path):
     browser.goto(f"/{path}")
     box = browser.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').nth(0)
 
-    def pick_2560():
-        box.click()
-        browser.page.get_by_role("option", name="ปีงบประมาณ 2560", exact=True).click()
-
-    browser.wait_for_rerun(pick_2560)
+    browser.wait_for_rerun(lambda: browser.pick(box, "ปีงบประมาณ 2560"))
     if path != "trends":   # the trends title shows its span, not the sidebar year
         expect(browser.page.locator("h1").first).to_contain_text("2560")
     browser.wait_for_chart()
