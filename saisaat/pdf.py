@@ -25,7 +25,10 @@ from xml.etree import ElementTree
 import cssselect2
 from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
+from weasyprint import svg as _svg
 from weasyprint.pdf import fonts as _fonts
+from weasyprint.svg.text import text as _original_svg_text
+from weasyprint.svg.utils import normalize as _svg_normalize
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -70,6 +73,47 @@ def _init(self, *args, **kwargs):
 
 if _fonts.Font.__init__ is not _init:
     _fonts.Font.__init__ = _init
+
+
+# WeasyPrint 70 lays out and draws an SVG <text> letter by letter (a Pango layout each), so that each letter may
+# have its own x, y, dx, dy or rotation, letter spacing or a textLength. A text without any of these (the report
+# card's chart labels: "2569", "78.52") is the same letters one after the other, each at the end of the one
+# before: here it is laid out and drawn as one run (one Pango layout), the same glyphs at the same places, and its
+# text extracts as one word. Its bounding box (text-anchor) is the same: it spans the run. Other texts go the
+# original way.
+
+
+class _OneRun(str):
+    """A text that iterates as a single "letter": itself."""
+
+    def __iter__(self):
+        yield str(self)
+
+
+def _per_letter(node) -> bool:
+    """Whether an SVG text node places or spaces its letters one by one."""
+    return (node.get("rotate") is not None or node.get("textLength") is not None
+            or node.get("letter-spacing") not in (None, "normal", "0")
+            or any(len(_svg_normalize(node.get(name, "")).split()) > 1 for name in ("x", "y", "dx", "dy")))
+
+
+def _svg_text(svg, node, font_size):
+    element = node._etree_node
+    if node.tag != "text" or not element.text or len(element) or _per_letter(node):
+        return _original_svg_text(svg, node, font_size)
+    whole = element.text
+    element.text = _OneRun(whole)
+    try:
+        return _original_svg_text(svg, node, font_size)
+    finally:
+        element.text = whole
+
+
+if _svg.TAGS["text"] is not _svg_text:
+    for _tag, _draw in list(_svg.TAGS.items()):
+        if _draw is _original_svg_text:
+            _svg.TAGS[_tag] = _svg_text
+    _svg.text = _svg_text   # draw_node tells a text node (for its text-anchor) by TAGS[tag] == text
 
 
 CARD_ELEMENTS = frozenset({"html", "head", "meta", "style", "body", "section", "div", "p", "h1", "h2", "span", "br",
