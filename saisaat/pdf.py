@@ -255,7 +255,8 @@ class _quietly:
 
 def serve() -> None:
     """A worker's loop: documents in on stdin, (True, parts) or (False, the error) out on stdout, in order.
-    Stdin is drained by a thread, so the parent never blocks on a full pipe while this one writes."""
+    Stdin is drained by a thread, so the parent never blocks on a full pipe while this one writes, and the replies
+    are written by another, so this one renders on while its last reply waits for the parent to read it."""
     requests, replies = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())   # anything printed goes to stderr, not into the replies
     waiting: queue.Queue = queue.Queue()
@@ -268,17 +269,29 @@ def serve() -> None:
                 waiting.put(None)
                 return
 
+    answered: queue.Queue = queue.Queue()
+
+    def write() -> None:
+        while (reply := answered.get()) is not None:
+            try:
+                _send(replies, reply)
+            except BrokenPipeError:    # the parent has gone (stopped, or its page left): nothing more to do
+                os._exit(0)
+        replies.close()
+
     threading.Thread(target=read, daemon=True).start()
+    writer = threading.Thread(target=write)
+    writer.start()
     font_config = new_font_config()
     while (html := waiting.get()) is not None:
         try:
             reply = (True, html_to_pdf_parts(html, font_config=font_config))
         except Exception as exc:   # told to the parent, which raises it
             reply = (False, f"{type(exc).__name__}: {exc}")
-        try:
-            _send(replies, reply)
-        except BrokenPipeError:    # the parent has gone (stopped, or its page left): nothing more to do
-            return
+        answered.put(reply)   # written by its own thread: a rendering's PDFs (about 270 kB) fill the pipe, and the
+        # parent reads them only when it next needs a free place; meanwhile this worker renders the next one
+    answered.put(None)
+    writer.join()
 
 
 if __name__ == "__main__":
