@@ -25,7 +25,10 @@ from xml.etree import ElementTree
 import cssselect2
 from fontTools.ttLib import TTFont
 from weasyprint import CSS, HTML
+from weasyprint import svg as _svg
 from weasyprint.pdf import fonts as _fonts
+from weasyprint.svg.text import text as _original_svg_text
+from weasyprint.svg.utils import normalize as _svg_normalize
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -70,6 +73,47 @@ def _init(self, *args, **kwargs):
 
 if _fonts.Font.__init__ is not _init:
     _fonts.Font.__init__ = _init
+
+
+# WeasyPrint 70 lays out and draws an SVG <text> letter by letter (a Pango layout each), so that each letter may
+# have its own x, y, dx, dy or rotation, letter spacing or a textLength. A text without any of these (the report
+# card's chart labels: "2569", "78.52") is the same letters one after the other, each at the end of the one
+# before: here it is laid out and drawn as one run (one Pango layout), the same glyphs at the same places, and its
+# text extracts as one word. Its bounding box (text-anchor) is the same: it spans the run. Other texts go the
+# original way.
+
+
+class _OneRun(str):
+    """A text that iterates as a single "letter": itself."""
+
+    def __iter__(self):
+        yield str(self)
+
+
+def _per_letter(node) -> bool:
+    """Whether an SVG text node places or spaces its letters one by one."""
+    return (node.get("rotate") is not None or node.get("textLength") is not None
+            or node.get("letter-spacing") not in (None, "normal", "0")
+            or any(len(_svg_normalize(node.get(name, "")).split()) > 1 for name in ("x", "y", "dx", "dy")))
+
+
+def _svg_text(svg, node, font_size):
+    element = node._etree_node
+    if node.tag != "text" or not element.text or len(element) or _per_letter(node):
+        return _original_svg_text(svg, node, font_size)
+    whole = element.text
+    element.text = _OneRun(whole)
+    try:
+        return _original_svg_text(svg, node, font_size)
+    finally:
+        element.text = whole
+
+
+if _svg.TAGS["text"] is not _svg_text:
+    for _tag, _draw in list(_svg.TAGS.items()):
+        if _draw is _original_svg_text:
+            _svg.TAGS[_tag] = _svg_text
+    _svg.text = _svg_text   # draw_node tells a text node (for its text-anchor) by TAGS[tag] == text
 
 
 CARD_ELEMENTS = frozenset({"html", "head", "meta", "style", "body", "section", "div", "p", "h1", "h2", "span", "br",
@@ -211,7 +255,8 @@ class _quietly:
 
 def serve() -> None:
     """A worker's loop: documents in on stdin, (True, parts) or (False, the error) out on stdout, in order.
-    Stdin is drained by a thread, so the parent never blocks on a full pipe while this one writes."""
+    Stdin is drained by a thread, so the parent never blocks on a full pipe while this one writes, and the replies
+    are written by another, so this one renders on while its last reply waits for the parent to read it."""
     requests, replies = sys.stdin.buffer, os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())   # anything printed goes to stderr, not into the replies
     waiting: queue.Queue = queue.Queue()
@@ -224,17 +269,29 @@ def serve() -> None:
                 waiting.put(None)
                 return
 
+    answered: queue.Queue = queue.Queue()
+
+    def write() -> None:
+        while (reply := answered.get()) is not None:
+            try:
+                _send(replies, reply)
+            except BrokenPipeError:    # the parent has gone (stopped, or its page left): nothing more to do
+                os._exit(0)
+        replies.close()
+
     threading.Thread(target=read, daemon=True).start()
+    writer = threading.Thread(target=write)
+    writer.start()
     font_config = new_font_config()
     while (html := waiting.get()) is not None:
         try:
             reply = (True, html_to_pdf_parts(html, font_config=font_config))
         except Exception as exc:   # told to the parent, which raises it
             reply = (False, f"{type(exc).__name__}: {exc}")
-        try:
-            _send(replies, reply)
-        except BrokenPipeError:    # the parent has gone (stopped, or its page left): nothing more to do
-            return
+        answered.put(reply)   # written by its own thread: a rendering's PDFs (about 270 kB) fill the pipe, and the
+        # parent reads them only when it next needs a free place; meanwhile this worker renders the next one
+    answered.put(None)
+    writer.join()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ import unicodedata
 import zipfile
 from dataclasses import replace
 from datetime import date
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -357,6 +358,32 @@ def test_card_that_is_not_xml_renders_as_before(tiny):
     html = documents.cards_html([card], 2562, "th", demo=False)
     assert pdf.card_tree(html) is None
     assert pdf.html_to_pdf_parts(html) == _parts_as_weasyprint_would(html)
+
+
+def _words(data: bytes) -> list[tuple[str, float, float]]:
+    """Each word pdftotext finds on the first page: (text, left, right), in points."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"], input=data, capture_output=True,
+                         check=True, timeout=60).stdout.decode()
+    return [(unescape(w), float(a), float(b)) for a, b, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)]
+
+
+# The trend chart's labels, placed without text-anchor (documents.svg_text_x) and each drawn as one run (pdf.py's SVG
+# text): D01's card of FY2562 (scores 90.33, 78.67 and 92.71 in 2560–2562) reads its axis labels 0…100 ending where
+# the axis starts, each year under its score, centred on the same point, the years evenly spaced, each label one word.
+def test_card_trend_labels_end_at_the_axis_and_centre_on_their_year(tiny):
+    card = next(c for c in reports.report_cards(tiny, 2562) if c.unit_code == "D01")
+    [data] = pdf.html_to_pdf_parts(documents.cards_html([card], 2562, "th", demo=False))
+    words = _words(data)
+    at = [w[0] for w in words].index("75") - 1   # the chart's axis, top down (the method's text has a 100 too)
+    axis = words[at:at + 5]
+    assert [w[0] for w in axis] == ["100", "75", "50", "25", "0"]
+    assert max(w[2] for w in axis) - min(w[2] for w in axis) < 0.3
+    chart = [w for w in words[at + 5:] if re.fullmatch(r"[\d.]+", w[0])][:6]
+    assert [w[0] for w in chart] == ["90.33", "2560", "78.67", "2561", "92.71", "2562"]
+    centre = [(left + right) / 2 for _, left, right in chart]
+    assert [round(b - a, 1) for a, b in zip(centre[::2], centre[1::2])] == [0.0, 0.0, 0.0]
+    assert 150 < centre[2] - centre[0] == pytest.approx(centre[4] - centre[2], abs=0.1)
 
 
 # --- the BMA demo: documents written once by the CLI for the whole module ------------------------
