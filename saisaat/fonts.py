@@ -146,9 +146,11 @@ def _advances(bold: bool) -> tuple[dict[int, int], int]:
     return {cp: hmtx[name][0] for cp, name in cmap.items()}, hmtx[cmap[ord("0")]][0]
 
 
+@lru_cache(maxsize=1 << 16)
 def text_width(text: str, size_pt: float, bold: bool = False) -> float:
     """The width of `text` set in Sarabun THSN at `size_pt`, in points: the sum of the characters'
-    advances (Thai marks advance nothing; kerning is left out, a few per cent at most)."""
+    advances (Thai marks advance nothing; kerning is left out, a few per cent at most). Kept for the texts
+    measured before: the report cards measure the same indicator wordings and headers on every card."""
     advances, fallback = _advances(bold)
     units = sum(advances.get(ord(ch), fallback) for ch in text)
     return units * size_pt / UNITS_PER_EM
