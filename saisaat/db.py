@@ -156,8 +156,8 @@ class Database:
 
     def tables(self, reads: dict[str, tuple[str, dict]]) -> dict:
         """Several queries read as Arrow tables in one read transaction on one cursor, so they all see the
-        same committed data: {key: (query name, params)} → {key: pyarrow.Table}. Arrow tables cannot be
-        changed in place, so one may be kept and shared (saisaat.scoring.year_values)."""
+        same committed data: {key: (query name, params)} → {key: pyarrow.Table} (saisaat.scoring.year_values
+        stores them in its in-memory database: Database.in_memory)."""
         cur = self.con.cursor()
         try:
             cur.begin()
